@@ -1,0 +1,112 @@
+#pragma once
+// Operator schemas and the one registry shared by the type checker (which
+// resolves calls by schema), the interpreter (which dispatches to kernels) and
+// the op library (which registers them).
+//
+// An op is a registration, nothing else:
+//
+//   static RegisterOps reg({
+//     {"aten::add.int(int a, int b) -> int", [](Stack& s) { ... }},
+//     {"aten::len.str(str s) -> int", lenStr},
+//   });
+//
+// Schema syntax follows aten's native_functions.yaml:
+//   name[.overload](Type name[=default], ..., *, kwonly..., ...) -> Ret | (Ret, Ret)
+//   types: int float bool str Tensor Scalar Device ScalarType Layout Any t K V
+//          T[] T? (T1, T2) Dict(K, V) int[2] Tensor(a) Tensor(a!) Tensor(a -> *)
+//   `...` as the last argument marks a vararg op.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lang/ivalue.h"
+#include "lang/types.h"
+
+namespace wick::lang {
+
+struct AliasInfo {
+  std::string set;     // "a"
+  bool is_write = false;  // "a!"
+  bool to_wildcard = false;  // "a -> *"
+};
+
+struct Argument {
+  std::string name;
+  TypePtr type;
+  std::optional<IValue> default_value;
+  bool kwarg_only = false;
+  std::optional<int> list_size;  // int[2]: a single int broadcasts to the list
+  std::optional<AliasInfo> alias;
+};
+
+struct FunctionSchema {
+  std::string name;      // "aten::add"
+  std::string overload;  // "int" (may be empty)
+  std::vector<Argument> arguments;
+  std::vector<Argument> returns;
+  bool is_vararg = false;   // `...`: extra positional args of any type follow
+  bool is_varret = false;
+
+  // "aten::add.int(int a, int b) -> int"
+  std::string str() const;
+  std::string qualifiedName() const { return overload.empty() ? name : name + "." + overload; }
+  // True when some argument is written (a!), i.e. the op mutates an input.
+  bool isMutable() const;
+};
+
+// Parses a schema string; throws std::invalid_argument with the position on error.
+FunctionSchema parseSchema(const std::string& text);
+// Parses one schema type ("int[]", "Tensor?", "Dict(str, t)"); type variables become Var types.
+TypePtr parseSchemaType(const std::string& text);
+
+// Kernel calling convention (Note [Kernel stack]): the arguments are the last
+// `arguments.size()` entries of the stack, in schema order, defaults already
+// filled in by the caller. A vararg op additionally gets the number of
+// arguments it received pushed last, as an int. The kernel pops its arguments
+// and pushes its results in order. Errors are thrown as wick::lang::Error.
+using Kernel = void (*)(Stack& stack);
+
+// What the fuser and passes need to know about an op without knowing the op.
+enum class OpClass : uint8_t { Other, Elementwise, Reduction, View, Factory };
+
+struct Operator {
+  FunctionSchema schema;
+  Kernel kernel = nullptr;
+  // A pure op with constant inputs may be folded by constant propagation.
+  bool pure = true;
+  OpClass op_class = OpClass::Other;
+};
+
+class OperatorRegistry {
+ public:
+  static OperatorRegistry& global();
+
+  const Operator* add(FunctionSchema schema, Kernel kernel, OpClass cls = OpClass::Other);
+  // All overloads of "aten::add", in registration order (empty when none).
+  const std::vector<const Operator*>& lookup(const std::string& name) const;
+  // The op with this exact "name.overload" (or "name" when no overload), or nullptr.
+  const Operator* find(const std::string& qualified_name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::unordered_map<std::string, std::vector<const Operator*>> by_name_;
+  std::unordered_map<std::string, const Operator*> by_qualified_;
+  std::vector<std::unique_ptr<Operator>> owned_;
+};
+
+struct OpDef {
+  const char* schema;
+  Kernel kernel;
+  OpClass op_class = OpClass::Other;
+  bool pure = true;
+};
+
+// Static registration helper: `static RegisterOps reg({...});` in a kernel file.
+struct RegisterOps {
+  RegisterOps(std::initializer_list<OpDef> defs);
+};
+
+}  // namespace wick::lang
