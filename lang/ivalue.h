@@ -218,4 +218,13 @@ bool equals(const IValue& a, const IValue& b);
 // The runtime type of a value (for isinstance on Any/Union, and errors).
 TypePtr typeOf(const IValue& v);
 
+// Hooks the tensor library sets at static initialization (lang cannot see
+// ops): printing a tensor as print(t) does, and tensor equality for `==` on
+// containers of tensors.
+struct TensorHooks {
+  std::string (*to_str)(const IValue& tensor) = nullptr;
+  TypePtr (*type_of)(const IValue& tensor) = nullptr;
+};
+TensorHooks& tensorHooks();
+
 }  // namespace wick::lang
