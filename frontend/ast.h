@@ -108,8 +108,9 @@ struct Expr {
   //   ListLit/TupleLit: elts.   DictLit: elts = keys, values
   //   ListComp:  a = element, comps.   DictComp: a = key, b = value, comps
   //   Lambda:    params, a = body.   Starred: a
-  //   FStr:      elts = parts: StrLit pieces and formatted expressions; a format
-  //              spec / conversion for a part is in format_specs (same index, "" if none)
+  //   FStr:      elts = parts: StrLit pieces of literal text and the expressions of
+  //              replacement fields. format_specs (same index) is "" for literal text and
+  //              the field's replacement text for a field: "{}", "{:.2f}", "{!r}", "{!r:>5}".
   ExprPtr a, b, c;
   std::vector<ExprPtr> elts;
   std::vector<ExprPtr> values;

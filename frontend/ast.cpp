@@ -1,0 +1,20 @@
+#include "frontend/ast.h"
+
+namespace wick::frontend {
+
+const char* binOpSymbol(BinOpKind op) {
+  static const char* names[] = {"+", "-", "*", "/", "//", "%", "**", "@", "<<", ">>", "&", "|", "^"};
+  return names[static_cast<int>(op)];
+}
+
+const char* unaryOpSymbol(UnaryOpKind op) {
+  static const char* names[] = {"-", "+", "not", "~"};
+  return names[static_cast<int>(op)];
+}
+
+const char* cmpOpSymbol(CmpOpKind op) {
+  static const char* names[] = {"==", "!=", "<", "<=", ">", ">=", "is", "is not", "in", "not in"};
+  return names[static_cast<int>(op)];
+}
+
+}  // namespace wick::frontend

@@ -1,0 +1,145 @@
+// The indentation filter between Flex and Bison (see scanner.h).
+#include "frontend/scanner.h"
+
+typedef void* yyscan_t;
+int wick_yylex_init_extra(wick::frontend::ScanState* extra, yyscan_t* scanner);
+int wick_yylex_destroy(yyscan_t scanner);
+struct yy_buffer_state;
+yy_buffer_state* wick_yy_scan_bytes(const char* bytes, int len, yyscan_t scanner);
+wick::frontend::parser::symbol_type wick_raw_lex(yyscan_t yyscanner);
+
+namespace wick::frontend {
+
+using Kind = parser::symbol_kind_type;
+using SK = parser::symbol_kind;
+
+Lexer::Lexer(std::shared_ptr<const lang::Source> source, uint32_t begin, uint32_t end) {
+  state_.source = std::move(source);
+  state_.offset = begin;
+  text_ = state_.source->text().substr(begin, end - begin);
+  wick_yylex_init_extra(&state_, &scanner_);
+  wick_yy_scan_bytes(text_.data(), static_cast<int>(text_.size()), scanner_);
+}
+
+Lexer::~Lexer() { wick_yylex_destroy(scanner_); }
+
+void Lexer::fail(Loc loc, const std::string& message, std::vector<lang::Note> notes) {
+  throw lang::CompileError(range(loc), message, std::move(notes));
+}
+
+parser::symbol_type Lexer::raw() {
+  if (!pushed_back_.empty()) {
+    parser::symbol_type t(std::move(pushed_back_.front()));
+    pushed_back_.pop_front();
+    return t;
+  }
+  parser::symbol_type tok = wick_raw_lex(scanner_);
+  if (tok.kind() == SK::S_BADTOKEN) fail(tok.location, tok.value.as<std::string>());
+  return tok;
+}
+
+namespace {
+char openerOf(Kind k) {
+  switch (k) {
+    case SK::S_LPAREN: return '(';
+    case SK::S_LBRACKET: return '[';
+    case SK::S_LBRACE: return '{';
+    default: return 0;
+  }
+}
+char closerOf(Kind k) {
+  switch (k) {
+    case SK::S_RPAREN: return ')';
+    case SK::S_RBRACKET: return ']';
+    case SK::S_RBRACE: return '}';
+    default: return 0;
+  }
+}
+const char* bracketName(char c) {
+  switch (c) {
+    case '(': case ')': return "parenthesis";
+    case '[': case ']': return "bracket";
+    default: return "brace";
+  }
+}
+char matching(char open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
+}  // namespace
+
+void Lexer::trackBracket(const parser::symbol_type& tok) {
+  if (char o = openerOf(tok.kind())) {
+    brackets_.push_back({o, tok.location});
+    return;
+  }
+  char c = closerOf(tok.kind());
+  if (!c) return;
+  if (brackets_.empty()) fail(tok.location, std::string("unmatched '") + c + "'");
+  Opener open = brackets_.back();
+  if (matching(open.ch) != c) {
+    fail(tok.location,
+         std::string("closing ") + bracketName(c) + " '" + c + "' does not match opening " + bracketName(open.ch) +
+             " '" + open.ch + "' on line " + std::to_string(range(open.loc).line()),
+         {{range(open.loc), std::string("'") + open.ch + "' opened here"}});
+  }
+  brackets_.pop_back();
+}
+
+parser::symbol_type Lexer::next() {
+  if (!queue_.empty()) {
+    parser::symbol_type t(std::move(queue_.front()));
+    queue_.pop_front();
+    return t;
+  }
+  for (;;) {
+    parser::symbol_type tok = raw();
+    Loc loc = tok.location;
+    if (tok.kind() == SK::S_NEWLINE) {
+      if (!brackets_.empty()) continue;  // implicit line joining
+      int width = tok.value.as<int>();
+      // The next token decides: at end of input indentation does not matter.
+      parser::symbol_type after = raw();
+      Loc after_loc = after.location;
+      bool at_end = after.kind() == SK::S_YYEOF;
+      if (at_line_start_) {
+        // Blank lines before the first token of the file.
+        if (!at_end && width != indents_.back()) fail(after_loc, "unexpected indent");
+        pushed_back_.push_back(std::move(after));
+        continue;
+      }
+      at_line_start_ = true;
+      if (!at_end && width > indents_.back()) {
+        indents_.push_back(width);
+        queue_.push_back(parser::make_INDENT(Loc{after_loc.begin, after_loc.begin}));
+      } else if (!at_end) {
+        while (width < indents_.back()) {
+          indents_.pop_back();
+          queue_.push_back(parser::make_DEDENT(Loc{after_loc.begin, after_loc.begin}));
+        }
+        if (width != indents_.back()) fail(after_loc, "unindent does not match any outer indentation level");
+      }
+      pushed_back_.push_back(std::move(after));
+      return parser::make_NEWLINE(0, loc);
+    }
+    if (tok.kind() == SK::S_YYEOF) {
+      if (!brackets_.empty()) {
+        Opener o = brackets_.back();
+        fail(o.loc, std::string("'") + o.ch + "' was never closed");
+      }
+      if (!at_line_start_) {
+        at_line_start_ = true;
+        pushed_back_.push_back(std::move(tok));
+        return parser::make_NEWLINE(0, Loc{loc.begin, loc.begin});
+      }
+      if (indents_.size() > 1) {
+        indents_.pop_back();
+        pushed_back_.push_back(std::move(tok));
+        return parser::make_DEDENT(Loc{loc.begin, loc.begin});
+      }
+      return tok;
+    }
+    trackBracket(tok);
+    at_line_start_ = false;
+    return tok;
+  }
+}
+
+}  // namespace wick::frontend

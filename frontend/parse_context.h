@@ -1,0 +1,48 @@
+#pragma once
+// What grammar actions need: the source (for ranges) and small builders that
+// keep the actions one-liners. Checks do not live here; they belong to the
+// emitter.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "frontend/ast.h"
+#include "frontend/location.h"
+
+namespace wick::frontend {
+
+class Lexer;
+
+struct CallArgs {
+  std::vector<ExprPtr> args;
+  std::vector<Keyword> keywords;
+};
+
+struct ParseContext {
+  Lexer* lexer;
+  std::shared_ptr<const lang::Source> source;
+  std::unique_ptr<Module> module;
+  ExprPtr expression;  // parseExpression's result
+
+  lang::SourceRange range(Loc l) const { return lang::SourceRange(source, l.begin, l.end); }
+  [[noreturn]] void fail(Loc l, const std::string& msg) const { throw lang::CompileError(range(l), msg); }
+
+  ExprPtr expr(ExprKind k, Loc l) const { return std::make_unique<Expr>(k, range(l)); }
+  StmtPtr stmt(StmtKind k, Loc l) const { return std::make_unique<Stmt>(k, range(l)); }
+  ExprPtr name(const std::string& id, Loc l) const;
+  ExprPtr binop(BinOpKind op, ExprPtr a, ExprPtr b, Loc l) const;
+  ExprPtr unary(UnaryOpKind op, ExprPtr a, Loc l) const;
+  ExprPtr boolop(BoolOpKind op, ExprPtr a, ExprPtr b, Loc l) const;
+  ExprPtr compare(ExprPtr a, CmpOpKind op, ExprPtr b, Loc l) const;  // extends a chain
+  ExprPtr integer(const std::string& text, Loc l) const;
+  ExprPtr floating(const std::string& text, Loc l) const;
+  // Adjacent string literals ("a" "b", f-strings among them) as one expression.
+  ExprPtr strings(std::vector<std::pair<std::string, Loc>> pieces) const;
+  ExprPtr tupleOrSingle(std::vector<ExprPtr> items, bool trailing_comma, Loc l) const;
+  ExprPtr call(ExprPtr fn, CallArgs args, Loc l) const;
+  StmtPtr assign(std::vector<ExprPtr> chain, Loc l) const;
+  StmtPtr augAssign(ExprPtr target, BinOpKind op, ExprPtr value, Loc l) const;
+  StmtPtr ifChain(ExprPtr cond, StmtList body, StmtList orelse, Loc l) const;
+};
+
+}  // namespace wick::frontend
