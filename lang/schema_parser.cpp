@@ -121,7 +121,8 @@ class SchemaParser {
     if (name == "AnyListType") return anyListType();
     if (name == "AnyTupleType") return anyTupleType();
     if (name == "AnyClassType") return anyClassType();
-    if (name == "t" || name == "t1" || name == "t2" || name == "K" || name == "V" || name == "T") return varType(name);
+    if (name == "t" || name == "t1" || name == "t2" || name == "tVal" || name == "K" || name == "V" || name == "T")
+      return varType(name);
     fail("unknown type '" + name + "'");
   }
 
@@ -176,12 +177,13 @@ class SchemaParser {
     size_t save = pos_;
     ++pos_;
     skipSpace();
-    if (pos_ >= s_.size() || !std::isalpha(static_cast<unsigned char>(s_[pos_]))) {
+    if (pos_ >= s_.size() || !(std::isalpha(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '*')) {
       pos_ = save;
       return;
     }
     AliasInfo info;
-    info.set = ident();
+    if (accept('*')) info.set = "*";
+    else info.set = ident();
     if (accept('!')) info.is_write = true;
     if (acceptWord("->")) {
       expect("*");
