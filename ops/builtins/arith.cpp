@@ -78,3 +78,21 @@ static lang::RegisterOps reg({
 
 }  // namespace
 }  // namespace wick::ops
+
+namespace wick::ops {
+namespace {
+// range(lo, hi, step) as a loop trip count and the value at iteration i.
+static lang::RegisterOps range_ops({
+    {"aten::__range_length(int lo, int hi, int step) -> int", [](Stack& s) {
+       int64_t step = pop(s).toInt(), hi = pop(s).toInt(), lo = s.back().toInt();
+       if (step == 0) lang::raise("ValueError", "range() arg 3 must not be zero");
+       int64_t n = step > 0 ? (hi > lo ? (hi - lo + step - 1) / step : 0) : (lo > hi ? (lo - hi - step - 1) / (-step) : 0);
+       s.back() = IValue(n);
+     }},
+    {"aten::__derive_index(int index, int start, int step) -> int", [](Stack& s) {
+       int64_t step = pop(s).toInt(), start = pop(s).toInt();
+       s.back() = IValue(start + s.back().toInt() * step);
+     }},
+});
+}  // namespace
+}  // namespace wick::ops

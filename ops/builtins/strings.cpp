@@ -189,12 +189,6 @@ static lang::RegisterOps reg({
        r.append(sv(s.back())).append(sv(b));
        s.back() = IValue(std::move(r));
      }},
-    {"aten::mul.str(str a, int n) -> str", [](Stack& s) {
-       int64_t n = pop(s).toInt();
-       std::string r;
-       for (int64_t i = 0; i < n; ++i) r += sv(s.back());
-       s.back() = IValue(std::move(r));
-     }},
     {"aten::__getitem__.str(str s, int index) -> str", [](Stack& s) {
        int64_t i = pop(s).toInt();
        std::string_view str = sv(s.back());

@@ -1,0 +1,238 @@
+// Calls: user functions and methods, class construction, module functions
+// (math.*, torch.*, F.*), and the Python builtins that need the emitter
+// (print, isinstance, int()/float()/str(), min/max of several values...).
+#include "frontend/emitter.h"
+
+namespace wick::frontend {
+
+using lang::IValue;
+using lang::TypeKind;
+namespace prim = lang::prim;
+namespace attr = lang::attr;
+
+std::string FunctionEmitter::qualifiedName(const Expr& e) {
+  if (e.kind == ExprKind::Name) {
+    if (lookup(e.name)) return "";
+    std::string a = module_.aliasOf(e.name);
+    if (!a.empty()) return a;
+    if (e.name == "torch" || e.name == "math") return e.name;
+    return "";
+  }
+  if (e.kind == ExprKind::Attribute) {
+    std::string base = qualifiedName(*e.a);
+    return base.empty() ? "" : base + "." + e.name;
+  }
+  return "";
+}
+
+std::vector<Value*> FunctionEmitter::emitArgs(const Expr& call, const std::vector<TypePtr>& hints) {
+  std::vector<Value*> out;
+  for (size_t i = 0; i < call.elts.size(); ++i) {
+    if (call.elts[i]->kind == ExprKind::Starred) errorAt(call.elts[i]->range, "starred arguments are not supported");
+    out.push_back(emitExpr(*call.elts[i], i < hints.size() ? hints[i] : nullptr));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, Value*>> FunctionEmitter::emitKwargs(const Expr& call) {
+  std::vector<std::pair<std::string, Value*>> out;
+  for (const Keyword& k : call.keywords) out.emplace_back(k.name, emitExpr(*k.value));
+  return out;
+}
+
+Value* FunctionEmitter::callFunction(lang::Function* fn, Value* self, std::vector<Value*> args,
+                                     std::vector<std::pair<std::string, Value*>> kwargs, const SourceRange& r) {
+  const auto& formals = fn->schema().arguments;
+  size_t first = self ? 1 : 0;
+  std::vector<Value*> inputs(formals.size(), nullptr);
+  if (self) inputs[0] = self;
+  if (args.size() + first > formals.size())
+    errorAt(r, fn->name() + "() takes " + std::to_string(formals.size() - first) + " positional arguments but " +
+                   std::to_string(args.size()) + " were given");
+  for (size_t i = 0; i < args.size(); ++i) inputs[first + i] = args[i];
+  for (auto& [name, v] : kwargs) {
+    size_t k = first;
+    while (k < formals.size() && formals[k].name != name) ++k;
+    if (k == formals.size()) errorAt(r, fn->name() + "() got an unexpected keyword argument '" + name + "'");
+    if (inputs[k]) errorAt(r, fn->name() + "() got multiple values for argument '" + name + "'");
+    inputs[k] = v;
+  }
+  for (size_t i = first; i < formals.size(); ++i) {
+    if (!inputs[i]) {
+      if (!formals[i].default_value) errorAt(r, fn->name() + "() is missing a value for argument '" + formals[i].name + "'");
+      inputs[i] = constant(*formals[i].default_value, r, formals[i].type);
+      continue;
+    }
+    if (!lang::isSubtypeOf(inputs[i]->type(), formals[i].type)) {
+      if (inputs[i]->type()->kind() == TypeKind::Int && formals[i].type->kind() == TypeKind::Float) {
+        inputs[i] = callOp("aten::Float", {inputs[i]}, r);
+        continue;
+      }
+      errorAt(r, fn->name() + "() expected a value of type " + formals[i].type->str() + " for argument '" + formals[i].name +
+                     "' but found " + inputs[i]->type()->str());
+    }
+  }
+  if (fn->schema().returns.empty())
+    errorAt(r, "recursive call to '" + fn->name() + "' needs a return type annotation on its definition");
+  if (&fn_ == fn) fn_.noteExtension("recursion");
+  Node* n = graph_->insertNode(graph_->create(self ? prim::CallMethod : prim::CallFunction, inputs));
+  n->setCallee(fn)->setSourceRange(r);
+  if (self) n->s_(attr::name, fn->name());
+  n->output()->setType(fn->schema().returns[0].type);
+  return n->output();
+}
+
+Value* FunctionEmitter::constructClass(ClassInfo& cls, const Expr& call) {
+  if (cls.kind == ClassInfo::NamedTuple) {
+    const TypePtr& t = cls.type;
+    const auto& names = t->fieldNames();
+    std::vector<Value*> items(names.size(), nullptr);
+    for (size_t i = 0; i < call.elts.size() && i < names.size(); ++i) items[i] = emitExpr(*call.elts[i], t->contained()[i]);
+    if (call.elts.size() > names.size()) errorAt(call.range, "too many arguments for " + t->str());
+    for (const Keyword& k : call.keywords) {
+      size_t i = 0;
+      while (i < names.size() && names[i] != k.name) ++i;
+      if (i == names.size()) errorAt(k.range, t->str() + " has no field '" + k.name + "'");
+      items[i] = emitExpr(*k.value, t->contained()[i]);
+    }
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (!items[i]) {
+        if (!cls.field_defaults[i]) errorAt(call.range, t->str() + "() is missing a value for field '" + names[i] + "'");
+        items[i] = emitExpr(*cls.field_defaults[i], t->contained()[i]);
+      }
+      if (!lang::isSubtypeOf(items[i]->type(), t->contained()[i]))
+        errorAt(call.range, "field '" + names[i] + "' of " + t->str() + " expects " + t->contained()[i]->str() + ", found " +
+                                items[i]->type()->str());
+    }
+    Node* n = graph_->insertNode(graph_->create(prim::TupleConstruct, items));
+    n->output()->setType(t);
+    return n->output();
+  }
+  if (cls.kind == ClassInfo::Enum) errorAt(call.range, "enum classes cannot be called");
+  module_.compileClass(cls);
+  Node* n = graph_->insertNode(graph_->create(prim::CreateObject));
+  n->output()->setType(cls.type);
+  n->setSourceRange(call.range);
+  if (lang::Function* init = module_.method(cls, "__init__")) {
+    std::vector<TypePtr> hints;
+    for (size_t i = 1; i < init->schema().arguments.size(); ++i) hints.push_back(init->schema().arguments[i].type);
+    callFunction(init, n->output(), emitArgs(call, hints), emitKwargs(call), call.range);
+  }
+  return n->output();
+}
+
+Value* FunctionEmitter::emitCall(const Expr& e, TypePtr hint) {
+  const Expr& callee = *e.a;
+  if (callee.kind == ExprKind::Name && !lookup(callee.name)) {
+    const std::string& name = callee.name;
+    if (module_.findDef(name)) {
+      lang::Function* fn = module_.function(name);
+      std::vector<TypePtr> hints;
+      for (const auto& a : fn->schema().arguments) hints.push_back(a.type);
+      return callFunction(fn, nullptr, emitArgs(e, hints), emitKwargs(e), e.range);
+    }
+    if (ClassInfo* c = module_.findClass(name)) return constructClass(*c, e);
+    std::string q = module_.aliasOf(name);
+    if (!q.empty()) return emitQualifiedCall(q, e, hint);
+    return emitBuiltinCall(name, e, hint);
+  }
+  if (callee.kind == ExprKind::Attribute) {
+    std::string q = qualifiedName(callee);
+    if (!q.empty()) return emitQualifiedCall(q, e, hint);
+    Value* self = emitExpr(*callee.a);
+    return emitMethodCall(self, callee.name, e, hint);
+  }
+  errorAt(callee.range, "this expression cannot be called");
+}
+
+Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, TypePtr hint) {
+  if (q == "torch.jit.annotate" || q == "typing.cast") {
+    if (e.elts.size() != 2) errorAt(e.range, "torch.jit.annotate takes a type and a value");
+    TypePtr t = module_.resolveType(*e.elts[0]);
+    Value* v = emitExpr(*e.elts[1], t);
+    if (!lang::isSubtypeOf(v->type(), t)) errorAt(e.range, "torch.jit.annotate: value of type " + v->type()->str() + " is not a " + t->str());
+    if (*v->type() == *t) return v;
+    Node* c = graph_->insertNode(graph_->create(prim::unchecked_cast, {v}));
+    c->output()->setType(t);
+    return c->output();
+  }
+  if (q == "torch.jit.is_scripting") return constant(IValue(true), e.range);
+  if (q == "torch.jit.is_tracing") return constant(IValue(false), e.range);
+  std::string name = q.substr(q.rfind('.') + 1);
+  if (q.rfind("math.", 0) == 0) {
+    if (name == "pow") name = "mathpow";
+    return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
+  }
+  if (q.rfind("torch.", 0) == 0) {
+    (void)hint;
+    return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
+  }
+  errorAt(e.range, "unknown function '" + q + "'");
+}
+
+Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, const Expr& call, TypePtr hint) {
+  TypePtr t = self->type();
+  if (t->kind() == TypeKind::Class) {
+    ClassInfo* cls = module_.classOfType(t);
+    lang::Function* m = cls ? module_.method(*cls, name) : nullptr;
+    if (!m) errorAt(call.range, "'" + t->str() + "' object has no method '" + name + "'");
+    std::vector<TypePtr> hints;
+    for (size_t i = 1; i < m->schema().arguments.size(); ++i) hints.push_back(m->schema().arguments[i].type);
+    return callFunction(m, self, emitArgs(call, hints), emitKwargs(call), call.range);
+  }
+  std::vector<TypePtr> hints;
+  if (t->kind() == TypeKind::List) hints = {t->elem(), t->elem()};
+  if (t->kind() == TypeKind::Dict) hints = {t->key(), t->value()};
+  if (t->kind() == TypeKind::List && (name == "extend")) hints = {t};
+  if (t->kind() == TypeKind::List && name == "insert") hints = {lang::intType(), t->elem()};
+  std::vector<Value*> args = emitArgs(call, hints);
+  args.insert(args.begin(), self);
+  (void)hint;
+  return callOp("aten::" + name, args, call.range, emitKwargs(call), t->str() + "." + name);
+}
+
+Value* FunctionEmitter::emitIsInstance(const Expr& call) {
+  if (call.elts.size() != 2) errorAt(call.range, "isinstance() takes exactly two arguments");
+  Value* v = emitExpr(*call.elts[0]);
+  std::vector<TypePtr> targets;
+  const Expr& te = *call.elts[1];
+  if (te.kind == ExprKind::TupleLit) {
+    for (const ExprPtr& x : te.elts) targets.push_back(module_.resolveType(*x));
+  } else {
+    targets.push_back(module_.resolveType(te));
+  }
+  auto matches = [&](const TypePtr& a) {
+    for (const TypePtr& x : targets) {
+      if (lang::isSubtypeOf(a, x)) return true;
+      // `list` and `dict` without parameters match any list or dict.
+      if (x->kind() == a->kind() && (a->kind() == TypeKind::List || a->kind() == TypeKind::Dict)) {
+        const Expr* raw = te.kind == ExprKind::TupleLit ? nullptr : &te;
+        if (raw && raw->kind == ExprKind::Name) return true;
+      }
+    }
+    return false;
+  };
+  TypePtr t = v->type();
+  std::vector<TypePtr> alts = t->kind() == TypeKind::Union    ? t->contained()
+                              : t->kind() == TypeKind::Optional ? std::vector<TypePtr>{t->elem(), lang::noneType()}
+                                                                 : std::vector<TypePtr>{t};
+  size_t yes = 0;
+  for (const TypePtr& a : alts) yes += matches(a);
+  if (t->kind() != TypeKind::Any) {
+    if (yes == alts.size()) return constant(IValue(true), call.range);
+    if (yes == 0) return constant(IValue(false), call.range);
+  }
+  Node* n = graph_->insertNode(graph_->create(prim::isinstance, {v}));
+  n->tys_(attr::types, targets);
+  n->output()->setType(lang::boolType());
+  return n->output();
+}
+
+Value* FunctionEmitter::emitPrint(const Expr& call) {
+  std::vector<Value*> args = emitArgs(call);
+  Node* n = graph_->insertNode(graph_->create(prim::Print, args, 0));
+  n->setSourceRange(call.range);
+  return constant(IValue(), call.range);
+}
+
+}  // namespace wick::frontend

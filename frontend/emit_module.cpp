@@ -1,0 +1,222 @@
+// The module level: imports, top-level defs, classes (plain, NamedTuple,
+// Enum), global constants; functions compiled lazily on first use.
+#include "frontend/emitter.h"
+
+namespace wick::frontend {
+
+void errorAt(const SourceRange& r, const std::string& msg) { throw lang::CompileError(r, msg); }
+
+namespace {
+std::string baseName(const Expr& e) {
+  if (e.kind == ExprKind::Name) return e.name;
+  if (e.kind == ExprKind::Attribute) return baseName(*e.a) + "." + e.name;
+  return "";
+}
+}  // namespace
+
+ModuleCompiler::ModuleCompiler(std::unique_ptr<Module> module, CompileOptions options)
+    : module_(std::move(module)), options_(std::move(options)) {
+  for (const StmtPtr& s : module_->body) {
+    switch (s->kind) {
+      case StmtKind::Def: defs_[s->name] = s.get(); break;
+      case StmtKind::ClassDef: declareClass(*s); break;
+      case StmtKind::Import:
+        for (const auto& imp : s->imports) {
+          if (!imp.alias.empty()) aliases_[imp.alias] = imp.name;
+          else aliases_[imp.name.substr(0, imp.name.find('.'))] = imp.name.substr(0, imp.name.find('.'));
+        }
+        break;
+      case StmtKind::ImportFrom:
+        for (const auto& imp : s->imports) aliases_[imp.alias.empty() ? imp.name : imp.alias] = s->name + "." + imp.name;
+        break;
+      case StmtKind::Assign:
+        if (s->targets.size() == 1 && s->targets[0]->kind == ExprKind::Name) globals_[s->targets[0]->name] = s->value.get();
+        break;
+      case StmtKind::AnnAssign:
+        if (s->targets[0]->kind == ExprKind::Name && s->value) globals_[s->targets[0]->name] = s->value.get();
+        break;
+      default: break;  // docstrings, `if __name__ == "__main__":` and the like are Python-only
+    }
+  }
+}
+
+void ModuleCompiler::declareClass(const Stmt& def) {
+  ClassInfo info;
+  info.def = &def;
+  std::string qual = options_.class_prefix + def.name;
+  for (const ExprPtr& b : def.bases) {
+    std::string base = baseName(*b);
+    std::string resolved = aliasOf(base.substr(0, base.find('.')));
+    if (!resolved.empty()) base = resolved + base.substr(std::min(base.size(), base.find('.')));
+    if (base.find("NamedTuple") != std::string::npos) info.kind = ClassInfo::NamedTuple;
+    else if (base == "enum.Enum" || base == "Enum") info.kind = ClassInfo::Enum;
+    else if (base.find("Module") != std::string::npos) info.kind = ClassInfo::Module;
+  }
+  for (const StmtPtr& s : def.body)
+    if (s->kind == StmtKind::Def) info.methods[s->name] = s.get();
+  if (info.kind == ClassInfo::NamedTuple) {
+    std::vector<std::string> names;
+    std::vector<TypePtr> types;
+    for (const StmtPtr& s : def.body) {
+      if (s->kind != StmtKind::AnnAssign || s->targets[0]->kind != ExprKind::Name) continue;
+      names.push_back(s->targets[0]->name);
+      types.push_back(nullptr);  // resolved below, after every class is declared
+      info.field_defaults.push_back(s->value.get());
+    }
+    info.type = lang::namedTupleType(qual, names, types);
+  } else if (info.kind == ClassInfo::Enum) {
+    std::vector<std::string> names;
+    TypePtr value_type;
+    for (const StmtPtr& s : def.body) {
+      if (s->kind != StmtKind::Assign || s->targets[0]->kind != ExprKind::Name) continue;
+      names.push_back(s->targets[0]->name);
+      const Expr& v = *s->value;
+      lang::IValue iv;
+      if (v.kind == ExprKind::IntLit) iv = lang::IValue(v.int_value);
+      else if (v.kind == ExprKind::FloatLit) iv = lang::IValue(v.float_value);
+      else if (v.kind == ExprKind::StrLit) iv = lang::IValue(v.name);
+      else if (v.kind == ExprKind::UnaryOp && v.a->kind == ExprKind::IntLit) iv = lang::IValue(-v.a->int_value);
+      else errorAt(v.range, "enum values must be int, float or str literals");
+      if (!value_type) value_type = lang::typeOf(iv);
+      info.enum_values.push_back(iv);
+    }
+    info.type = std::make_shared<lang::EnumType>(qual, value_type ? value_type : lang::intType(), names);
+  } else {
+    info.type = lang::ClassType::create(qual, info.kind == ClassInfo::Module);
+  }
+  classes_[def.name] = std::move(info);
+}
+
+const Stmt* ModuleCompiler::findDef(const std::string& name) const {
+  auto it = defs_.find(name);
+  return it == defs_.end() ? nullptr : it->second;
+}
+
+ClassInfo* ModuleCompiler::findClass(const std::string& name) {
+  auto it = classes_.find(name);
+  if (it == classes_.end()) return nullptr;
+  ClassInfo& c = it->second;
+  // Named tuple field types need every class declared first, so resolve them on first use.
+  if (c.kind == ClassInfo::NamedTuple && !c.type->contained().empty() && !c.type->contained()[0]) {
+    std::vector<TypePtr> types;
+    for (const StmtPtr& s : c.def->body)
+      if (s->kind == StmtKind::AnnAssign && s->targets[0]->kind == ExprKind::Name) types.push_back(resolveType(*s->annotation));
+    c.type = lang::namedTupleType(c.type->name(), c.type->fieldNames(), types);
+  }
+  return &c;
+}
+
+ClassInfo* ModuleCompiler::classOfType(const TypePtr& t) {
+  if (!t) return nullptr;
+  for (auto& [name, info] : classes_)
+    if (info.type->name() == t->name() && !t->name().empty()) return findClass(name);
+  return nullptr;
+}
+
+std::string ModuleCompiler::aliasOf(const std::string& name) const {
+  auto it = aliases_.find(name);
+  return it == aliases_.end() ? "" : it->second;
+}
+
+const Expr* ModuleCompiler::globalConstant(const std::string& name) const {
+  auto it = globals_.find(name);
+  return it == globals_.end() ? nullptr : it->second;
+}
+
+lang::Function* ModuleCompiler::function(const std::string& name) {
+  if (auto it = compiled_.find(name); it != compiled_.end()) return it->second;
+  const Stmt* def = findDef(name);
+  if (!def) return nullptr;
+  return compileDef(*def, name, nullptr, nullptr);
+}
+
+lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& qualname, ClassTypePtr self_class,
+                                           ClassInfo* cls) {
+  if (auto it = compiled_.find(qualname); it != compiled_.end()) return it->second;
+  for (const ExprPtr& d : def.decorators) {
+    std::string n = baseName(d->kind == ExprKind::Call ? *d->a : *d);
+    if (n.find("unused") != std::string::npos || n.find("ignore") != std::string::npos) {
+      // Not compiled; calling it raises at run time, as in TorchScript.
+    }
+  }
+  lang::FunctionSchema schema;
+  schema.name = def.name;
+  auto fn = std::make_unique<lang::Function>(qualname, std::make_shared<Graph>(), schema);
+  fn->setRange(def.range);
+  lang::Function* raw = cu_.addFunction(std::move(fn));
+  if (self_class) raw->setOwner(self_class);
+  compiled_[qualname] = raw;
+  if (in_progress_.count(&def)) return raw;
+  in_progress_.insert(&def);
+  // Signature first, so calls (recursive ones included) can be checked.
+  auto& args = raw->schema().arguments;
+  for (size_t i = 0; i < def.params.size(); ++i) {
+    const Param& p = def.params[i];
+    if (p.is_vararg || p.is_kwarg) errorAt(p.range, "*args and **kwargs are not supported in TorchScript");
+    if (p.name == "*") continue;
+    lang::Argument a;
+    a.name = p.name;
+    if (i == 0 && self_class && !p.annotation) a.type = self_class;
+    else a.type = p.annotation ? resolveType(*p.annotation) : lang::tensorType();
+    a.kwarg_only = p.kwarg_only;
+    args.push_back(std::move(a));
+  }
+  TypePtr declared = def.returns ? resolveType(*def.returns) : nullptr;
+  if (def.name == "__init__") declared = lang::noneType();
+  if (declared) raw->schema().returns = {lang::Argument{"", declared}};
+  try {
+    FunctionEmitter emitter(*this, *raw, def, self_class);
+    TypePtr ret = emitter.emit(declared);
+    raw->schema().returns = {lang::Argument{"", ret}};
+  } catch (...) {
+    in_progress_.erase(&def);
+    compiled_.erase(qualname);
+    throw;
+  }
+  in_progress_.erase(&def);
+  (void)cls;
+  return raw;
+}
+
+lang::Function* ModuleCompiler::method(ClassInfo& cls, const std::string& name) {
+  auto it = cls.methods.find(name);
+  if (it == cls.methods.end()) return nullptr;
+  auto class_type = std::const_pointer_cast<lang::ClassType>(std::static_pointer_cast<const lang::ClassType>(cls.type));
+  if (name != "__init__" && !cls.methods_compiled) compileClass(cls);
+  std::string qual = cls.type->name() + "." + name;
+  if (auto f = cu_.findFunction(qual)) return f;
+  lang::Function* f = compileDef(*it->second, qual, class_type, &cls);
+  class_type->addMethod(f);
+  return f;
+}
+
+void ModuleCompiler::compileClass(ClassInfo& cls) {
+  if (cls.methods_compiled || cls.kind == ClassInfo::NamedTuple || cls.kind == ClassInfo::Enum) return;
+  cls.methods_compiled = true;
+  cu_.addType(cls.type);
+  auto class_type = std::const_pointer_cast<lang::ClassType>(std::static_pointer_cast<const lang::ClassType>(cls.type));
+  // Class-level annotations declare attributes; __init__ defines the rest.
+  for (const StmtPtr& s : cls.def->body)
+    if (s->kind == StmtKind::AnnAssign && s->targets[0]->kind == ExprKind::Name)
+      class_type->addAttribute(s->targets[0]->name, resolveType(*s->annotation));
+  if (cls.methods.count("__init__")) method(cls, "__init__");
+  for (auto& [name, def] : cls.methods) {
+    bool skip = false;
+    for (const ExprPtr& d : def->decorators) {
+      std::string n = baseName(d->kind == ExprKind::Call ? *d->a : *d);
+      skip |= n.find("unused") != std::string::npos || n.find("ignore") != std::string::npos;
+    }
+    if (!skip) method(cls, name);
+  }
+}
+
+void ModuleCompiler::compileAll() {
+  for (auto& [name, def] : defs_) function(name);
+  for (auto& [name, info] : classes_) compileClass(*findClass(name));
+}
+
+std::unique_ptr<CompiledModule> compileSource(std::shared_ptr<const lang::Source> source, const CompileOptions& options) {
+  return std::make_unique<ModuleCompiler>(parseModule(std::move(source)), options);
+}
+
+}  // namespace wick::frontend

@@ -1,0 +1,213 @@
+#pragma once
+// Internal to the frontend: the module-level compiler and the per-function
+// emitter that lowers statements and expressions to the graph IR.
+//
+// Note [Exits]: early `return`, `break` and `continue` are lowered into the
+// structured prim::If / prim::Loop blocks as TorchScript does. A statement
+// reports how it exits (never, maybe, always). When one branch of an `if`
+// always exits, the statements that follow the `if` are emitted inside the
+// other branch. Exits from inside loops set flag variables ($ret, $brk, $cnt)
+// that the loop condition and the code after the loop test. The return value
+// travels in the variable $retv, filled with prim::Uninitialized on paths that
+// do not return.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "frontend/compiler.h"
+#include "lang/function.h"
+#include "lang/ir.h"
+
+namespace wick::frontend {
+
+using lang::Block;
+using lang::ClassTypePtr;
+using lang::Graph;
+using lang::Node;
+using lang::SourceRange;
+using lang::TypePtr;
+using lang::Value;
+
+[[noreturn]] void errorAt(const SourceRange& r, const std::string& msg);
+
+enum class Exit { Never, Maybe, Always };
+
+struct ClassInfo {
+  const Stmt* def = nullptr;
+  TypePtr type;                 // ClassType, EnumType or named tuple type
+  enum Kind { Plain, NamedTuple, Enum, Module } kind = Plain;
+  bool methods_compiled = false;
+  std::map<std::string, const Stmt*> methods;
+  std::vector<const Expr*> field_defaults;  // NamedTuple defaults, by field (null when none)
+  std::vector<lang::IValue> enum_values;    // Enum member values, by member
+};
+
+class ModuleCompiler;
+
+// Emits one function body into a graph.
+class FunctionEmitter {
+ public:
+  FunctionEmitter(ModuleCompiler& module, lang::Function& fn, const Stmt& def, ClassTypePtr self_class);
+  // Emits the body; returns the return type it inferred (or checked).
+  TypePtr emit(TypePtr declared_return);
+
+  // ---- statements (emit_stmt.cpp) ----
+  Exit emitStatements(const StmtList& stmts, size_t from = 0);
+  Exit emitStatement(const StmtList& stmts, size_t index);
+  Exit emitIf(const Stmt& s, const StmtList& rest, size_t rest_from);
+  Exit guardRest(const StmtList& stmts, size_t from, const SourceRange& range);
+  Exit emitWhile(const Stmt& s);
+  Exit emitFor(const Stmt& s);
+  Exit emitReturn(const Stmt& s);
+  void emitAssign(const Stmt& s);
+  void emitAugAssign(const Stmt& s);
+  void emitAssignTo(const Expr& target, Value* value, const SourceRange& range, TypePtr annotation = nullptr);
+  void emitRaise(const SourceRange& range, Value* message, const std::string& kind);
+  void emitDel(const Expr& target);
+
+  // ---- expressions (emit_expr.cpp) ----
+  Value* emitExpr(const Expr& e, TypePtr hint = nullptr);
+  Value* emitBinOp(const Expr& e);
+  Value* emitCompare(const Expr& e);
+  Value* emitBoolOp(const Expr& e);
+  Value* emitIfExp(const Expr& e, TypePtr hint);
+  Value* emitSubscript(const Expr& e);
+  Value* emitSlice(Value* obj, const Expr& slice, const SourceRange& range);
+  Value* emitAttribute(const Expr& e);
+  Value* emitListLit(const Expr& e, TypePtr hint);
+  Value* emitDictLit(const Expr& e, TypePtr hint);
+  Value* emitTupleLit(const Expr& e, TypePtr hint);
+  Value* emitFString(const Expr& e);
+  Value* emitListComp(const Expr& e, TypePtr hint);
+  Value* emitDictComp(const Expr& e, TypePtr hint);
+  Value* emitName(const Expr& e);
+  Value* constant(const lang::IValue& v, const SourceRange& r = {}, TypePtr type = nullptr);
+  Value* toBool(Value* v, const SourceRange& r);
+  Value* tupleIndex(Value* tuple, size_t i, const SourceRange& r);
+  std::vector<Value*> unpack(Value* v, size_t n, const SourceRange& r);
+
+  // ---- calls (emit_call.cpp) ----
+  Value* emitCall(const Expr& e, TypePtr hint);
+  // Calls op `name` ("aten::add") with already-emitted arguments; errors list the schemas tried.
+  Value* callOp(const std::string& name, std::vector<Value*> args, const SourceRange& r,
+                std::vector<std::pair<std::string, Value*>> kwargs = {}, const std::string& display = "");
+  std::optional<Value*> tryCallOp(const std::string& name, const std::vector<Value*>& args,
+                                  const std::vector<std::pair<std::string, Value*>>& kwargs, const SourceRange& r,
+                                  std::string* why = nullptr);
+  Value* callFunction(lang::Function* fn, Value* self, std::vector<Value*> args,
+                      std::vector<std::pair<std::string, Value*>> kwargs, const SourceRange& r);
+  Value* emitBuiltinCall(const std::string& name, const Expr& call, TypePtr hint);
+  Value* emitQualifiedCall(const std::string& qualname, const Expr& call, TypePtr hint);
+  Value* emitMethodCall(Value* self, const std::string& name, const Expr& call, TypePtr hint);
+  Value* emitIsInstance(const Expr& call);
+  Value* emitPrint(const Expr& call);
+  Value* constructClass(ClassInfo& cls, const Expr& call);
+  std::vector<Value*> emitArgs(const Expr& call, const std::vector<TypePtr>& hints = {});
+  std::vector<std::pair<std::string, Value*>> emitKwargs(const Expr& call);
+  // Resolves a dotted expression (math.sqrt, torch.nn.functional.relu, F.relu) to a
+  // qualified module path, or "" when it is not a module reference.
+  std::string qualifiedName(const Expr& e);
+
+  // ---- iteration (emit_iter.cpp) ----
+  // What a `for` loop walks: a count and the element at index i, or, for
+  // tuples (heterogeneous), the elements themselves, unrolled.
+  struct Iterable {
+    Value* count = nullptr;
+    std::function<Value*(Value* index)> element;
+    std::vector<Value*> unrolled;
+    bool is_unrolled = false;
+  };
+  Iterable iterableOf(const Expr& e);
+  Iterable iterableOfValue(Value* v, const SourceRange& r);
+  // list(x) and the like: the elements of an iterable in a new list.
+  Value* materializeList(const Expr& e, TypePtr hint);
+
+  // ---- control flow helpers ----
+  struct Var {
+    Value* value;
+    TypePtr declared;
+    bool refinement = false;
+  };
+  struct Scope {
+    std::unordered_map<std::string, Var> vars;
+    std::set<std::string> assigned;  // names assigned in this scope (not refinements)
+    Scope* parent = nullptr;
+  };
+  Var* lookup(const std::string& name);
+  void define(const std::string& name, Value* v, TypePtr declared, const SourceRange& r);
+  void refine(const std::string& name, TypePtr type, const SourceRange& r);
+  using Refinements = std::map<std::string, TypePtr>;
+  struct CondRefinements {
+    Refinements when_true, when_false;
+  };
+  CondRefinements refinementsOf(const Expr& cond);
+  void applyRefinements(const Refinements& r, const SourceRange& range);
+  // Emits `cond ? then_fn : else_fn` as a prim::If, merging the variables
+  // both sides assign. Each side reports its Exit.
+  Exit emitIfBlocks(Value* cond, const SourceRange& range, const std::function<Exit()>& then_fn,
+                    const std::function<Exit()>& else_fn);
+  Exit emitLoop(Value* max_trip, Value* start_cond, const SourceRange& range, const std::set<std::string>& assigned,
+                const std::function<Exit(Value* iter)>& body, const std::function<Value*()>& recheck_cond);
+
+  Graph& graph() { return *graph_; }
+  ModuleCompiler& module() { return module_; }
+  const TypePtr& returnType() const { return return_type_; }
+
+ private:
+  ModuleCompiler& module_;
+  lang::Function& fn_;
+  const Stmt& def_;
+  ClassTypePtr self_class_;
+  std::shared_ptr<Graph> graph_;
+  std::vector<std::unique_ptr<Scope>> scopes_;
+  Scope* scope_ = nullptr;
+  TypePtr return_type_;      // declared, or inferred so far
+  bool return_declared_ = false;
+  int loop_depth_ = 0;
+  bool uses_ret_flag_ = false;  // a return inside a loop
+  std::vector<bool> loop_has_break_;
+
+  friend struct ScopeGuard;
+};
+
+// Compiles a whole file lazily: functions and classes on first use.
+class ModuleCompiler : public CompiledModule {
+ public:
+  ModuleCompiler(std::unique_ptr<Module> module, CompileOptions options);
+  lang::CompilationUnit& unit() override { return cu_; }
+  lang::Function* function(const std::string& name) override;
+  void compileAll() override;
+
+  const Stmt* findDef(const std::string& name) const;
+  ClassInfo* findClass(const std::string& name);
+  ClassInfo* classOfType(const TypePtr& t);
+  // An imported alias ("F" -> "torch.nn.functional", "List" -> "typing.List"), or "".
+  std::string aliasOf(const std::string& name) const;
+  const Expr* globalConstant(const std::string& name) const;
+  lang::Function* method(ClassInfo& cls, const std::string& name);
+  void compileClass(ClassInfo& cls);
+  TypePtr resolveType(const Expr& annotation);  // type_annotation.cpp
+  const CompileOptions& options() const { return options_; }
+  std::shared_ptr<const lang::Source> source() const { return module_->source; }
+
+ private:
+  lang::Function* compileDef(const Stmt& def, const std::string& qualname, ClassTypePtr self_class, ClassInfo* cls);
+  void declareClass(const Stmt& def);
+
+  std::unique_ptr<Module> module_;
+  CompileOptions options_;
+  lang::CompilationUnit cu_;
+  std::map<std::string, const Stmt*> defs_;
+  std::map<std::string, ClassInfo> classes_;
+  std::map<std::string, std::string> aliases_;
+  std::map<std::string, const Expr*> globals_;
+  std::map<std::string, lang::Function*> compiled_;
+  std::set<const Stmt*> in_progress_;
+};
+
+}  // namespace wick::frontend

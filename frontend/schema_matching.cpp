@@ -1,0 +1,206 @@
+// Overload resolution against the operator registry: positional and keyword
+// arguments, defaults, type variables (t, K, V, tVal), Optional and Number
+// parameters, and the one implicit conversion TorchScript allows (int to float),
+// tried only when no overload matches exactly.
+#include <map>
+
+#include "frontend/emitter.h"
+
+namespace wick::frontend {
+
+using lang::IValue;
+using lang::TypeKind;
+
+namespace {
+
+using TypeEnv = std::map<std::string, TypePtr>;
+
+struct Match {
+  const lang::Operator* op = nullptr;
+  std::vector<Value*> inputs;   // schema order, then varargs
+  std::vector<bool> to_float;   // per input: convert int to float
+  std::vector<IValue> defaults; // per input: default used when inputs[i] is null
+  TypeEnv env;
+  int generic = 0;              // arguments matched through type variables
+};
+
+bool matchType(const TypePtr& formal, const TypePtr& actual, TypeEnv& env, bool convert, bool& converted, int& generic) {
+  switch (formal->kind()) {
+    case TypeKind::Var: {
+      ++generic;
+      auto it = env.find(formal->name());
+      if (it == env.end()) {
+        env[formal->name()] = actual;
+        return true;
+      }
+      if (lang::isSubtypeOf(actual, it->second)) return true;
+      if (lang::isSubtypeOf(it->second, actual)) {
+        it->second = actual;
+        return true;
+      }
+      return false;
+    }
+    case TypeKind::List:
+      if (actual->kind() != TypeKind::List) return false;
+      if (formal->elem()->kind() == TypeKind::Var) return matchType(formal->elem(), actual->elem(), env, false, converted, generic);
+      return *formal->elem() == *actual->elem() ||
+             (formal->elem()->kind() == TypeKind::Optional && *formal->elem()->elem() == *actual->elem());
+    case TypeKind::Optional:
+      if (actual->kind() == TypeKind::None) return true;
+      if (actual->kind() == TypeKind::Optional) return matchType(formal->elem(), actual->elem(), env, false, converted, generic);
+      return matchType(formal->elem(), actual, env, convert, converted, generic);
+    case TypeKind::Dict:
+      return actual->kind() == TypeKind::Dict && matchType(formal->key(), actual->key(), env, false, converted, generic) &&
+             matchType(formal->value(), actual->value(), env, false, converted, generic);
+    case TypeKind::Tuple: {
+      if (actual->kind() != TypeKind::Tuple || actual->contained().size() != formal->contained().size()) return false;
+      for (size_t i = 0; i < formal->contained().size(); ++i)
+        if (!matchType(formal->contained()[i], actual->contained()[i], env, false, converted, generic)) return false;
+      return true;
+    }
+    case TypeKind::Number:
+      return actual->kind() == TypeKind::Int || actual->kind() == TypeKind::Float || actual->kind() == TypeKind::Bool;
+    case TypeKind::Float:
+      if (actual->kind() == TypeKind::Int && convert) {
+        converted = true;
+        return true;
+      }
+      return actual->kind() == TypeKind::Float;
+    default: return lang::isSubtypeOf(actual, formal);
+  }
+}
+
+TypePtr substitute(const TypePtr& t, const TypeEnv& env) {
+  switch (t->kind()) {
+    case TypeKind::Var: {
+      auto it = env.find(t->name());
+      return it == env.end() ? lang::noneType() : it->second;
+    }
+    case TypeKind::List: return lang::listType(substitute(t->elem(), env));
+    case TypeKind::Optional: return lang::optionalType(substitute(t->elem(), env));
+    case TypeKind::Dict: return lang::dictType(substitute(t->key(), env), substitute(t->value(), env));
+    case TypeKind::Tuple: {
+      if (!t->name().empty()) return t;
+      std::vector<TypePtr> elems;
+      for (const auto& c : t->contained()) elems.push_back(substitute(c, env));
+      return lang::tupleType(elems);
+    }
+    case TypeKind::Number: return lang::numberType();
+    default: return t;
+  }
+}
+
+std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*>& args,
+                              const std::vector<std::pair<std::string, Value*>>& kwargs, bool convert, std::string& why) {
+  const auto& formals = op->schema.arguments;
+  Match m;
+  m.op = op;
+  m.inputs.assign(formals.size(), nullptr);
+  m.to_float.assign(formals.size(), false);
+  m.defaults.resize(formals.size());
+  size_t positional = 0;
+  for (const auto& f : formals)
+    if (!f.kwarg_only) ++positional;
+  if (args.size() > positional && !op->schema.is_vararg) {
+    why = "expected at most " + std::to_string(positional) + " positional arguments, got " + std::to_string(args.size());
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < args.size() && i < positional; ++i) m.inputs[i] = args[i];
+  for (const auto& [name, v] : kwargs) {
+    size_t k = 0;
+    while (k < formals.size() && formals[k].name != name) ++k;
+    if (k == formals.size()) {
+      why = "unknown keyword argument '" + name + "'";
+      return std::nullopt;
+    }
+    if (m.inputs[k]) {
+      why = "argument '" + name + "' given twice";
+      return std::nullopt;
+    }
+    m.inputs[k] = v;
+  }
+  for (size_t i = 0; i < formals.size(); ++i) {
+    const auto& f = formals[i];
+    if (!m.inputs[i]) {
+      if (!f.default_value) {
+        why = "missing argument '" + f.name + "'";
+        return std::nullopt;
+      }
+      m.defaults[i] = *f.default_value;
+      continue;
+    }
+    bool converted = false;
+    TypePtr actual = m.inputs[i]->type();
+    bool ok = matchType(f.type, actual, m.env, convert, converted, m.generic);
+    if (!ok && f.list_size && f.type->kind() == TypeKind::List && actual->kind() == TypeKind::Int) ok = true;
+    if (!ok) {
+      why = "argument '" + f.name + "' expected " + f.type->str() + " but found " + actual->str();
+      return std::nullopt;
+    }
+    m.to_float[i] = converted;
+  }
+  for (size_t i = positional; i < args.size(); ++i) m.inputs.push_back(args[i]);
+  return m;
+}
+
+}  // namespace
+
+std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const std::vector<Value*>& args,
+                                                 const std::vector<std::pair<std::string, Value*>>& kwargs,
+                                                 const SourceRange& r, std::string* why_out) {
+  const auto& ops = lang::OperatorRegistry::global().lookup(name);
+  std::optional<Match> best;
+  std::string why;
+  for (bool convert : {false, true}) {
+    for (const lang::Operator* op : ops) {
+      std::string reason;
+      auto m = tryMatch(op, args, kwargs, convert, reason);
+      if (!m) {
+        if (why_out) *why_out += "\n  " + op->schema.str() + ": " + reason;
+        continue;
+      }
+      // Concrete overloads beat generic ones (add.int before add.t).
+      if (!best || m->generic < best->generic) best = std::move(m);
+    }
+    if (best) break;
+  }
+  if (!best) return std::nullopt;
+  std::vector<Value*> inputs;
+  const auto& formals = best->op->schema.arguments;
+  for (size_t i = 0; i < best->inputs.size(); ++i) {
+    Value* v = best->inputs[i];
+    if (!v) {
+      v = constant(best->defaults[i], r, i < formals.size() ? substitute(formals[i].type, best->env) : nullptr);
+    } else if (i < formals.size() && best->to_float[i]) {
+      v = callOp("aten::Float", {v}, r);
+    } else if (i < formals.size() && formals[i].list_size && v->type()->kind() == TypeKind::Int) {
+      std::vector<Value*> rep(static_cast<size_t>(*formals[i].list_size), v);
+      Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, rep));
+      l->output()->setType(lang::listType(lang::intType()));
+      v = l->output();
+    }
+    inputs.push_back(v);
+  }
+  std::vector<TypePtr> outs;
+  for (const auto& ret : best->op->schema.returns) outs.push_back(substitute(ret.type, best->env));
+  Node* n = graph_->insertOp(best->op, inputs, outs, r);
+  if (outs.empty()) return constant(IValue(), r);
+  if (outs.size() == 1) return n->output();
+  Node* t = graph_->insertNode(graph_->create(lang::prim::TupleConstruct, n->outputs()));
+  t->output()->setType(lang::tupleType(outs));
+  return t->output();
+}
+
+Value* FunctionEmitter::callOp(const std::string& name, std::vector<Value*> args, const SourceRange& r,
+                               std::vector<std::pair<std::string, Value*>> kwargs, const std::string& display) {
+  std::string why;
+  if (auto v = tryCallOp(name, args, kwargs, r, &why)) return *v;
+  std::string shown = display.empty() ? name.substr(name.find("::") + 2) : display;
+  if (lang::OperatorRegistry::global().lookup(name).empty()) errorAt(r, "unknown builtin function or method '" + shown + "'");
+  std::string types;
+  for (size_t i = 0; i < args.size(); ++i) types += (i ? ", " : "") + args[i]->type()->str();
+  for (const auto& [k, v] : kwargs) types += (types.empty() ? "" : ", ") + k + "=" + v->type()->str();
+  errorAt(r, "no overload of '" + shown + "' accepts arguments (" + types + "); tried:" + why);
+}
+
+}  // namespace wick::frontend

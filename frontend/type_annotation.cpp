@@ -1,0 +1,74 @@
+// Annotation expressions to types: int, List[int], Optional[Tensor],
+// Dict[str, Tuple[int, float]], "ForwardRef" strings, class names.
+#include "frontend/emitter.h"
+
+namespace wick::frontend {
+
+namespace {
+std::string dotted(const Expr& e) {
+  if (e.kind == ExprKind::Name) return e.name;
+  if (e.kind == ExprKind::Attribute) {
+    std::string b = dotted(*e.a);
+    return b.empty() ? "" : b + "." + e.name;
+  }
+  return "";
+}
+}  // namespace
+
+TypePtr ModuleCompiler::resolveType(const Expr& e) {
+  using namespace lang;
+  if (e.kind == ExprKind::NoneLit) return noneType();
+  if (e.kind == ExprKind::StrLit) {
+    auto src = std::make_shared<const Source>(source()->path(), e.name);
+    return resolveType(*parseExpression(src));
+  }
+  if (e.kind == ExprKind::Subscript) {
+    std::string head = dotted(*e.a);
+    std::string full = aliasOf(head.substr(0, head.find('.')));
+    std::string name = head.substr(head.rfind('.') + 1);
+    if (!full.empty() && head.find('.') == std::string::npos) name = full.substr(full.rfind('.') + 1);
+    std::vector<TypePtr> args;
+    const std::vector<ExprPtr>* elts = &e.elts;
+    if (elts->size() == 1 && (*elts)[0]->kind == ExprKind::TupleLit) elts = &(*elts)[0]->elts;
+    for (const ExprPtr& a : *elts) args.push_back(resolveType(*a));
+    auto arity = [&](size_t n) {
+      if (args.size() != n)
+        errorAt(e.range, name + "[...] takes " + std::to_string(n) + " type argument" + (n == 1 ? "" : "s") + ", got " +
+                             std::to_string(args.size()));
+    };
+    if (name == "List") return arity(1), listType(args[0]);
+    if (name == "Optional") return arity(1), optionalType(args[0]);
+    if (name == "Dict") {
+      arity(2);
+      TypeKind k = args[0]->kind();
+      if (k != TypeKind::Str && k != TypeKind::Int && k != TypeKind::Float && k != TypeKind::Bool && k != TypeKind::Tensor)
+        errorAt(e.range, "dict keys must be str, int, float, bool or Tensor, not " + args[0]->str());
+      return dictType(args[0], args[1]);
+    }
+    if (name == "Tuple") {
+      if (e.elts.size() == 1 && e.elts[0]->kind == ExprKind::TupleLit && e.elts[0]->elts.empty()) return tupleType({});
+      return tupleType(args);
+    }
+    if (name == "Union") return unionType(args);
+    if (name == "Final") return arity(1), args[0];
+    errorAt(e.a->range, "unknown type constructor '" + head + "'");
+  }
+  std::string name = dotted(e);
+  if (name.empty()) errorAt(e.range, "expected a type annotation");
+  std::string resolved = aliasOf(name.substr(0, name.find('.')));
+  if (!resolved.empty()) name = resolved + name.substr(std::min(name.size(), name.find('.')));
+  static const std::map<std::string, TypePtr (*)()> builtins = {
+      {"int", intType}, {"float", floatType}, {"bool", boolType}, {"str", strType}, {"Tensor", tensorType},
+      {"torch.Tensor", tensorType}, {"None", noneType}, {"NoneType", noneType}, {"Any", anyType},
+      {"typing.Any", anyType}, {"torch.device", deviceType}, {"device", deviceType}, {"complex", complexType},
+      {"number", numberType}};
+  if (auto it = builtins.find(name); it != builtins.end()) return it->second();
+  if (name == "List" || name == "typing.List" || name == "list") return listType(tensorType());
+  if (name == "Dict" || name == "typing.Dict" || name == "dict") return dictType(strType(), tensorType());
+  if (ClassInfo* c = findClass(name)) return c->type;
+  if (name.rfind("torch.", 0) == 0 && findClass(name.substr(name.rfind('.') + 1)))
+    return findClass(name.substr(name.rfind('.') + 1))->type;
+  errorAt(e.range, "unknown type '" + name + "'");
+}
+
+}  // namespace wick::frontend
