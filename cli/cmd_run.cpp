@@ -1,0 +1,42 @@
+// `wick run FILE.py [--call NAME] [--args-json A.json] [--json]`
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/program.h"
+#include "cli/value_json.h"
+
+namespace wick::cli {
+
+void addRunCommand(CLI::App& app, int& status) {
+  auto* cmd = app.add_subcommand("run", "Run a TorchScript file (calls main() unless --call is given)");
+  auto path = std::make_shared<std::string>();
+  auto call = std::make_shared<std::string>("main");
+  auto args = std::make_shared<std::string>();
+  auto method = std::make_shared<std::string>("forward");
+  auto json = std::make_shared<bool>(false);
+  cmd->add_option("file", *path, "TorchScript source (.py) or archive (.pt)")->required();
+  cmd->add_option("--call", *call, "function to call");
+  cmd->add_option("--method", *method, "method of an archive's module to call");
+  cmd->add_option("--args-json", *args, "JSON array of arguments (../shared/spec/values.md)");
+  cmd->add_flag("--json", *json, "print the result as one line of JSON");
+  cmd->callback([=, &status] {
+    auto fail = [&](const char* kind) {
+      if (*json) std::cout << "{\"error\": \"" << kind << "\"}" << std::endl;
+      status = 1;
+    };
+    if (path->size() > 3 && path->substr(path->size() - 3) == ".pt") {
+      std::cerr << *path << ": error: loading .pt archives is not supported yet\n";
+      return fail("runtime");
+    }
+    Failure failure = Failure::None;
+    auto program = loadProgram(*path, *call, *args, failure);
+    if (!program) return fail(failure == Failure::Compile ? "compile" : "runtime");
+    auto result = callProgram(*program);
+    std::fflush(stdout);
+    if (!result) return fail("runtime");
+    if (*json) std::cout << toJson(*result) << std::endl;
+    status = 0;
+  });
+}
+
+}  // namespace wick::cli

@@ -1,0 +1,326 @@
+#include "cli/value_json.h"
+
+#include <charconv>
+#include <cstring>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+#include <variant>
+
+namespace wick::cli {
+
+using lang::IValue;
+using lang::TypeKind;
+using lang::TypePtr;
+
+namespace {
+
+void escape(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void write(std::string& out, const IValue& v) {
+  switch (v.tag()) {
+    case lang::Tag::None: out += "null"; return;
+    case lang::Tag::Bool: out += v.toBool() ? "true" : "false"; return;
+    case lang::Tag::Int: out += std::to_string(v.toInt()); return;
+    case lang::Tag::Float: {
+      double d = v.toDouble();
+      if (std::isnan(d)) out += "NaN";
+      else if (std::isinf(d)) out += d > 0 ? "Infinity" : "-Infinity";
+      else {
+        char buf[64];
+        auto r = std::to_chars(buf, buf + sizeof buf, d);
+        std::string s(buf, r.ptr);
+        if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+        out += s;
+      }
+      return;
+    }
+    case lang::Tag::Str: escape(out, v.toStrView()); return;
+    case lang::Tag::List: {
+      out += '[';
+      const auto& items = v.toList()->items;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ", ";
+        write(out, items[i]);
+      }
+      out += ']';
+      return;
+    }
+    case lang::Tag::Tuple: {
+      out += "{\"tuple\": [";
+      const auto& items = v.toTuple()->items;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ", ";
+        write(out, items[i]);
+      }
+      out += "]}";
+      return;
+    }
+    case lang::Tag::Dict: {
+      out += "{\"dict\": [";
+      bool first = true;
+      v.toDict()->forEach([&](const IValue& k, const IValue& x) {
+        if (!first) out += ", ";
+        first = false;
+        out += '[';
+        write(out, k);
+        out += ", ";
+        write(out, x);
+        out += ']';
+      });
+      out += "]}";
+      return;
+    }
+    case lang::Tag::Device: out += "{\"device\": "; escape(out, lang::toStr(v)); out += "}"; return;
+    case lang::Tag::Enum:
+    case lang::Tag::Object: out += "{\"object\": "; escape(out, lang::typeOf(v)->str()); out += "}"; return;
+    default: out += "{\"object\": "; escape(out, lang::typeOf(v)->str()); out += "}"; return;
+  }
+}
+
+// A minimal JSON reader: enough for argument files (with NaN/Infinity).
+struct Json {
+  enum Kind { Null, Bool, Int, Float, Str, Arr, Obj } kind = Null;
+  bool b = false;
+  int64_t i = 0;
+  double d = 0;
+  std::string s;
+  std::vector<Json> arr;
+  std::vector<std::pair<std::string, Json>> obj;
+};
+
+class Reader {
+ public:
+  Reader(const std::string& text, const std::string& path) : t_(text), path_(path) {}
+  Json parseAll() {
+    Json j = value();
+    ws();
+    if (p_ != t_.size()) fail("unexpected text after the JSON value");
+    return j;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& m) {
+    size_t line = 1, col = 1;
+    for (size_t k = 0; k < p_ && k < t_.size(); ++k) {
+      if (t_[k] == '\n') ++line, col = 1;
+      else ++col;
+    }
+    throw std::runtime_error(path_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": error: " + m);
+  }
+  void ws() {
+    while (p_ < t_.size() && std::isspace(static_cast<unsigned char>(t_[p_]))) ++p_;
+  }
+  bool word(const char* w) {
+    size_t n = std::char_traits<char>::length(w);
+    if (t_.compare(p_, n, w) == 0) {
+      p_ += n;
+      return true;
+    }
+    return false;
+  }
+  Json value() {
+    ws();
+    if (p_ >= t_.size()) fail("unexpected end of JSON");
+    Json j;
+    char c = t_[p_];
+    if (c == '[') {
+      ++p_;
+      j.kind = Json::Arr;
+      ws();
+      if (p_ < t_.size() && t_[p_] == ']') return ++p_, j;
+      for (;;) {
+        j.arr.push_back(value());
+        ws();
+        if (p_ < t_.size() && t_[p_] == ',') { ++p_; continue; }
+        if (p_ < t_.size() && t_[p_] == ']') return ++p_, j;
+        fail("expected ',' or ']'");
+      }
+    }
+    if (c == '{') {
+      ++p_;
+      j.kind = Json::Obj;
+      ws();
+      if (p_ < t_.size() && t_[p_] == '}') return ++p_, j;
+      for (;;) {
+        ws();
+        Json k = value();
+        if (k.kind != Json::Str) fail("object keys must be strings");
+        ws();
+        if (p_ >= t_.size() || t_[p_] != ':') fail("expected ':'");
+        ++p_;
+        j.obj.emplace_back(k.s, value());
+        ws();
+        if (p_ < t_.size() && t_[p_] == ',') { ++p_; continue; }
+        if (p_ < t_.size() && t_[p_] == '}') return ++p_, j;
+        fail("expected ',' or '}'");
+      }
+    }
+    if (c == '"') return string();
+    if (word("null")) return j;
+    if (word("true")) { j.kind = Json::Bool; j.b = true; return j; }
+    if (word("false")) { j.kind = Json::Bool; return j; }
+    if (word("NaN")) { j.kind = Json::Float; j.d = NAN; return j; }
+    if (word("Infinity")) { j.kind = Json::Float; j.d = INFINITY; return j; }
+    if (word("-Infinity")) { j.kind = Json::Float; j.d = -INFINITY; return j; }
+    size_t b = p_;
+    while (p_ < t_.size() && (std::isdigit(static_cast<unsigned char>(t_[p_])) || std::strchr("+-.eE", t_[p_]))) ++p_;
+    std::string num = t_.substr(b, p_ - b);
+    if (num.empty()) fail("unexpected character '" + std::string(1, c) + "'");
+    if (num.find_first_of(".eE") == std::string::npos) {
+      j.kind = Json::Int;
+      auto r = std::from_chars(num.data(), num.data() + num.size(), j.i);
+      if (r.ec != std::errc()) fail("bad integer '" + num + "'");
+    } else {
+      j.kind = Json::Float;
+      j.d = std::strtod(num.c_str(), nullptr);
+    }
+    return j;
+  }
+  Json string() {
+    Json j;
+    j.kind = Json::Str;
+    ++p_;
+    while (p_ < t_.size() && t_[p_] != '"') {
+      char c = t_[p_++];
+      if (c != '\\') { j.s += c; continue; }
+      if (p_ >= t_.size()) break;
+      char e = t_[p_++];
+      switch (e) {
+        case 'n': j.s += '\n'; break;
+        case 't': j.s += '\t'; break;
+        case 'r': j.s += '\r'; break;
+        case 'b': j.s += '\b'; break;
+        case 'f': j.s += '\f'; break;
+        case 'u': {
+          uint32_t cp = static_cast<uint32_t>(std::stoul(t_.substr(p_, 4), nullptr, 16));
+          p_ += 4;
+          if (cp >= 0xD800 && cp < 0xDC00 && t_.compare(p_, 2, "\\u") == 0) {
+            uint32_t lo = static_cast<uint32_t>(std::stoul(t_.substr(p_ + 2, 4), nullptr, 16));
+            p_ += 6;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          }
+          if (cp < 0x80) j.s += static_cast<char>(cp);
+          else if (cp < 0x800) { j.s += static_cast<char>(0xC0 | (cp >> 6)); j.s += static_cast<char>(0x80 | (cp & 0x3F)); }
+          else if (cp < 0x10000) { j.s += static_cast<char>(0xE0 | (cp >> 12)); j.s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); j.s += static_cast<char>(0x80 | (cp & 0x3F)); }
+          else { j.s += static_cast<char>(0xF0 | (cp >> 18)); j.s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F)); j.s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); j.s += static_cast<char>(0x80 | (cp & 0x3F)); }
+          break;
+        }
+        default: j.s += e;
+      }
+    }
+    if (p_ >= t_.size()) fail("unterminated string");
+    ++p_;
+    return j;
+  }
+  const std::string& t_;
+  const std::string& path_;
+  size_t p_ = 0;
+};
+
+const Json* member(const Json& j, const char* key) {
+  if (j.kind != Json::Obj || j.obj.size() != 1 || j.obj[0].first != key) return nullptr;
+  return &j.obj[0].second;
+}
+
+IValue convert(const Json& j, const TypePtr& t, const std::string& where) {
+  auto bad = [&]() -> IValue {
+    throw std::runtime_error(where + ": expected a value of type " + t->str());
+  };
+  switch (t->kind()) {
+    case TypeKind::Int: return j.kind == Json::Int ? IValue(j.i) : bad();
+    case TypeKind::Float:
+      if (j.kind == Json::Int) return IValue(static_cast<double>(j.i));
+      return j.kind == Json::Float ? IValue(j.d) : bad();
+    case TypeKind::Bool: return j.kind == Json::Bool ? IValue(j.b) : bad();
+    case TypeKind::Str: return j.kind == Json::Str ? IValue(j.s) : bad();
+    case TypeKind::None: return j.kind == Json::Null ? IValue() : bad();
+    case TypeKind::Optional: return j.kind == Json::Null ? IValue() : convert(j, t->elem(), where);
+    case TypeKind::Number:
+      if (j.kind == Json::Int) return IValue(j.i);
+      return j.kind == Json::Float ? IValue(j.d) : bad();
+    case TypeKind::List: {
+      if (j.kind != Json::Arr) return bad();
+      std::vector<IValue> items;
+      for (size_t i = 0; i < j.arr.size(); ++i) items.push_back(convert(j.arr[i], t->elem(), where + "[" + std::to_string(i) + "]"));
+      return IValue(lang::Ref<lang::ListObj>::make(t->elem(), std::move(items)));
+    }
+    case TypeKind::Tuple: {
+      const Json* items = member(j, "tuple");
+      if (!items || items->kind != Json::Arr || items->arr.size() != t->contained().size()) return bad();
+      std::vector<IValue> out;
+      for (size_t i = 0; i < items->arr.size(); ++i) out.push_back(convert(items->arr[i], t->contained()[i], where));
+      return IValue(lang::Ref<lang::TupleObj>::make(std::move(out), t->name().empty() ? nullptr : t));
+    }
+    case TypeKind::Dict: {
+      const Json* pairs = member(j, "dict");
+      if (!pairs || pairs->kind != Json::Arr) return bad();
+      auto d = lang::Ref<lang::DictObj>::make(t->key(), t->value());
+      for (const Json& p : pairs->arr) {
+        if (p.kind != Json::Arr || p.arr.size() != 2) return bad();
+        d->set(convert(p.arr[0], t->key(), where), convert(p.arr[1], t->value(), where));
+      }
+      return IValue(d);
+    }
+    case TypeKind::Union:
+      for (const TypePtr& alt : t->contained()) {
+        try {
+          return convert(j, alt, where);
+        } catch (const std::runtime_error&) {
+        }
+      }
+      return bad();
+    case TypeKind::Any:
+      switch (j.kind) {
+        case Json::Null: return IValue();
+        case Json::Bool: return IValue(j.b);
+        case Json::Int: return IValue(j.i);
+        case Json::Float: return IValue(j.d);
+        case Json::Str: return IValue(j.s);
+        default: return bad();
+      }
+    default:
+      throw std::runtime_error(where + ": arguments of type " + t->str() + " are not supported yet");
+  }
+}
+
+}  // namespace
+
+std::string toJson(const IValue& v) {
+  std::string out;
+  write(out, v);
+  return out;
+}
+
+std::vector<IValue> argsFromJson(const std::string& text, const std::vector<TypePtr>& types, const std::string& path) {
+  Json j = Reader(text, path).parseAll();
+  if (j.kind != Json::Arr) throw std::runtime_error(path + ": error: expected a JSON array of arguments");
+  if (j.arr.size() > types.size())
+    throw std::runtime_error(path + ": error: " + std::to_string(j.arr.size()) + " arguments given, the function takes " +
+                             std::to_string(types.size()));
+  std::vector<IValue> out;
+  for (size_t i = 0; i < j.arr.size(); ++i) out.push_back(convert(j.arr[i], types[i], path + ": argument " + std::to_string(i + 1)));
+  return out;
+}
+
+}  // namespace wick::cli

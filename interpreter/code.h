@@ -1,0 +1,48 @@
+#pragma once
+// A function lowered to register bytecode (Note [Lazy lowering]: built once
+// per lang::Function, on first call, then shared by every thread).
+//
+// Instructions are fixed-width records; variable operand lists (op inputs and
+// outputs, call arguments) live in `operands`. Registers are numbered per
+// frame: the function's parameters first, then one per SSA value.
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "interpreter/opcodes.h"
+#include "lang/function.h"
+#include "lang/ivalue.h"
+#include "lang/source.h"
+
+namespace wick::interp {
+
+struct Instr {
+  Opcode op;
+  uint32_t a = 0, b = 0, c = 0;
+  const void* p = nullptr;
+};
+
+struct Code {
+  std::string name;
+  std::vector<Instr> instrs;
+  std::vector<uint32_t> operands;
+  std::vector<lang::IValue> constants;
+  std::vector<lang::SourceRange> ranges;  // per instruction, for tracebacks
+  std::deque<lang::TypePtr> types;        // keeps types referenced by `p` alive (stable addresses)
+  std::vector<std::vector<lang::TypePtr>> type_lists;
+  std::vector<std::string> strings;
+  uint32_t num_registers = 0;
+  uint32_t num_params = 0;
+
+  // "  12 ADD_I      r3 r1 r2    # file.py:4:9" per instruction.
+  std::string disassemble() const;
+};
+
+// Lowers a function's graph (after the optimization pipeline) to bytecode.
+std::shared_ptr<Code> lower(const lang::Function& fn);
+
+// The lowered code of `fn`, built on first use (thread-safe).
+const Code& codeFor(lang::Function& fn);
+
+}  // namespace wick::interp

@@ -1,0 +1,269 @@
+// Graph IR to register bytecode: one register per SSA value, prim::If and
+// prim::Loop blocks to jumps, block parameters and loop-carried values to
+// register moves, hot scalar ops to specialized opcodes, every other op to
+// OP with its kernel resolved here (never looked up while running).
+#include <cinttypes>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include "interpreter/code.h"
+#include "lang/error.h"
+
+namespace wick::interp {
+
+using lang::Block;
+using lang::IValue;
+using lang::Node;
+using lang::Value;
+namespace prim = lang::prim;
+namespace attr = lang::attr;
+
+const char* opcodeName(Opcode op) {
+  static const char* names[] = {
+#define WICK_OPCODE_NAME(name, meaning) #name,
+      WICK_OPCODES(WICK_OPCODE_NAME)
+#undef WICK_OPCODE_NAME
+  };
+  return names[static_cast<int>(op)];
+}
+
+namespace {
+
+class Lowering {
+ public:
+  explicit Lowering(Code& code) : code_(code) {}
+
+  void lowerFunction(const lang::Function& fn) {
+    const lang::Graph& g = fn.graph();
+    code_.name = fn.qualname();
+    for (Value* v : g.inputs()) reg(v);
+    code_.num_params = static_cast<uint32_t>(g.inputs().size());
+    lowerBlock(g.block());
+    WICK_ASSERT(g.outputs().size() == 1, "functions return one value");
+    emit(Opcode::RET, reg(g.outputs()[0]), 0, 0, nullptr, fn.range());
+  }
+
+ private:
+  uint32_t reg(const Value* v) {
+    auto it = regs_.find(v);
+    if (it != regs_.end()) return it->second;
+    uint32_t r = code_.num_registers++;
+    regs_[v] = r;
+    return r;
+  }
+  uint32_t temp() { return code_.num_registers++; }
+
+  size_t emit(Opcode op, uint32_t a, uint32_t b, uint32_t c, const void* p, const lang::SourceRange& range) {
+    code_.instrs.push_back({op, a, b, c, p});
+    code_.ranges.push_back(range);
+    return code_.instrs.size() - 1;
+  }
+
+  // Appends registers to the operand pool; returns the offset of the run.
+  uint32_t operands(const std::vector<Value*>& vs) {
+    uint32_t off = static_cast<uint32_t>(code_.operands.size());
+    for (Value* v : vs) code_.operands.push_back(reg(v));
+    return off;
+  }
+
+  void move(uint32_t dst, uint32_t src, const lang::SourceRange& r) {
+    if (dst != src) emit(Opcode::MOVE, dst, src, 0, nullptr, r);
+  }
+
+  // Moves srcs into dsts as if simultaneously (loop-carried values may swap).
+  void parallelMove(const std::vector<uint32_t>& dsts, const std::vector<uint32_t>& srcs, const lang::SourceRange& r) {
+    bool conflict = false;
+    for (size_t i = 0; i < dsts.size(); ++i)
+      for (size_t j = 0; j < srcs.size(); ++j)
+        if (i != j && dsts[i] == srcs[j] && dsts[j] != srcs[j]) conflict = true;
+    if (!conflict) {
+      for (size_t i = 0; i < dsts.size(); ++i) move(dsts[i], srcs[i], r);
+      return;
+    }
+    std::vector<uint32_t> tmps;
+    for (uint32_t s : srcs) {
+      tmps.push_back(temp());
+      move(tmps.back(), s, r);
+    }
+    for (size_t i = 0; i < dsts.size(); ++i) move(dsts[i], tmps[i], r);
+  }
+
+  void lowerBlock(const Block* b) {
+    for (const Node* n : *b) lowerNode(n);
+  }
+
+  uint32_t constantIndex(const IValue& v) {
+    code_.constants.push_back(v);
+    return static_cast<uint32_t>(code_.constants.size() - 1);
+  }
+
+  static int64_t constantInt(const Value* v) {
+    const Node* n = v->node();
+    WICK_ASSERT(n->kind() == prim::Constant, "expected a constant index");
+    return n->ival(attr::value).toInt();
+  }
+
+  const lang::TypePtr* keepType(const lang::TypePtr& t) {
+    code_.types.push_back(t);
+    return &code_.types.back();
+  }
+
+  void lowerIf(const Node* n) {
+    const auto& r = n->sourceRange();
+    size_t jf = emit(Opcode::JUMP_IF_FALSE, reg(n->input()), 0, 0, nullptr, r);
+    std::vector<uint32_t> outs;
+    for (Value* o : n->outputs()) outs.push_back(reg(o));
+    auto branch = [&](const Block* blk) {
+      lowerBlock(blk);
+      std::vector<uint32_t> srcs;
+      for (Value* v : blk->outputs()) srcs.push_back(reg(v));
+      parallelMove(outs, srcs, r);
+    };
+    branch(n->block(0));
+    size_t jend = emit(Opcode::JUMP, 0, 0, 0, nullptr, r);
+    code_.instrs[jf].b = static_cast<uint32_t>(code_.instrs.size());
+    branch(n->block(1));
+    code_.instrs[jend].a = static_cast<uint32_t>(code_.instrs.size());
+  }
+
+  void lowerLoop(const Node* n) {
+    const auto& r = n->sourceRange();
+    const Block* body = n->block(0);
+    std::vector<uint32_t> params, init;
+    for (size_t i = 1; i < body->inputs().size(); ++i) params.push_back(reg(body->inputs()[i]));
+    for (size_t i = 2; i < n->inputs().size(); ++i) init.push_back(reg(n->inputs()[i]));
+    parallelMove(params, init, r);
+    uint32_t iter = reg(body->inputs()[0]);
+    emit(Opcode::LOADK, iter, constantIndex(IValue(int64_t(0))), 0, nullptr, r);
+    uint32_t cond = temp();
+    move(cond, reg(n->input(1)), r);
+    uint32_t max = reg(n->input(0));
+    size_t top = emit(Opcode::LOOP_TEST, cond, iter, max, nullptr, r);
+    lowerBlock(body);
+    std::vector<uint32_t> dsts = {cond}, srcs = {reg(body->outputs()[0])};
+    dsts.insert(dsts.end(), params.begin(), params.end());
+    for (size_t i = 1; i < body->outputs().size(); ++i) srcs.push_back(reg(body->outputs()[i]));
+    parallelMove(dsts, srcs, r);
+    emit(Opcode::INC, iter, 0, 0, nullptr, r);
+    emit(Opcode::JUMP, static_cast<uint32_t>(top), 0, 0, nullptr, r);
+    // LOOP_TEST's exit target lives in the operand pool (its a/b/c are taken).
+    code_.operands.push_back(static_cast<uint32_t>(code_.instrs.size()));
+    code_.instrs[top].p = reinterpret_cast<const void*>(static_cast<uintptr_t>(code_.operands.size() - 1));
+    for (size_t i = 0; i < n->outputs().size(); ++i) move(reg(n->output(i)), params[i], r);
+  }
+
+  bool lowerScalarOp(const Node* n) {
+    static const std::unordered_map<std::string, Opcode> fast = {
+        {"aten::add.int", Opcode::ADD_I},       {"aten::sub.int", Opcode::SUB_I},     {"aten::mul.int", Opcode::MUL_I},
+        {"aten::floordiv.int", Opcode::FLOORDIV_I}, {"aten::remainder.int", Opcode::MOD_I},
+        {"aten::lt.int", Opcode::LT_I},         {"aten::le.int", Opcode::LE_I},       {"aten::gt.int", Opcode::GT_I},
+        {"aten::ge.int", Opcode::GE_I},         {"aten::eq.int", Opcode::EQ_I},       {"aten::ne.int", Opcode::NE_I},
+        {"aten::add.float", Opcode::ADD_F},     {"aten::sub.float", Opcode::SUB_F},   {"aten::mul.float", Opcode::MUL_F},
+        {"aten::div.float", Opcode::DIV_F},     {"aten::lt.float", Opcode::LT_F},     {"aten::gt.float", Opcode::GT_F}};
+    auto it = fast.find(n->op()->schema.qualifiedName());
+    if (it == fast.end()) {
+      if (n->op()->schema.qualifiedName() == "aten::__not__") {
+        emit(Opcode::NOT, reg(n->output()), reg(n->input(0)), 0, nullptr, n->sourceRange());
+        return true;
+      }
+      return false;
+    }
+    emit(it->second, reg(n->output()), reg(n->input(0)), reg(n->input(1)), nullptr, n->sourceRange());
+    return true;
+  }
+
+  void lowerNode(const Node* n) {
+    const auto& r = n->sourceRange();
+    lang::Symbol k = n->kind();
+    if (n->op()) {
+      if (lowerScalarOp(n)) return;
+      std::vector<Value*> vs(n->inputs().begin(), n->inputs().end());
+      vs.insert(vs.end(), n->outputs().begin(), n->outputs().end());
+      emit(Opcode::OP, static_cast<uint32_t>(n->outputs().size()), operands(vs), static_cast<uint32_t>(n->inputs().size()),
+           n->op(), r);
+      return;
+    }
+    if (k == prim::Constant) {
+      IValue v = n->hasAttribute(attr::value) ? n->ival(attr::value) : IValue();
+      emit(Opcode::LOADK, reg(n->output()), constantIndex(v), 0, nullptr, r);
+    } else if (k == prim::Uninitialized) {
+      emit(Opcode::LOADK, reg(n->output()), constantIndex(IValue::uninitialized()), 0, nullptr, r);
+    } else if (k == prim::If) {
+      lowerIf(n);
+    } else if (k == prim::Loop) {
+      lowerLoop(n);
+    } else if (k == prim::unchecked_cast) {
+      move(reg(n->output()), reg(n->input()), r);
+    } else if (k == prim::ListConstruct) {
+      emit(Opcode::LIST, reg(n->output()), operands(n->inputs()), static_cast<uint32_t>(n->inputs().size()),
+           keepType(n->output()->type()->elem()), r);
+    } else if (k == prim::DictConstruct) {
+      emit(Opcode::DICT, reg(n->output()), operands(n->inputs()), static_cast<uint32_t>(n->inputs().size()),
+           keepType(n->output()->type()), r);
+    } else if (k == prim::TupleConstruct || k == prim::NamedTupleConstruct) {
+      const auto& t = n->output()->type();
+      emit(Opcode::TUPLE, reg(n->output()), operands(n->inputs()), static_cast<uint32_t>(n->inputs().size()),
+           t->name().empty() ? nullptr : keepType(t), r);
+    } else if (k == prim::TupleUnpack || k == prim::ListUnpack) {
+      emit(Opcode::UNPACK, reg(n->input()), operands(n->outputs()), static_cast<uint32_t>(n->outputs().size()), nullptr, r);
+    } else if (k == prim::TupleIndex) {
+      emit(Opcode::TUPLE_INDEX, reg(n->output()), reg(n->input(0)), static_cast<uint32_t>(constantInt(n->input(1))), nullptr, r);
+    } else if (k == prim::GetAttr || k == prim::SetAttr) {
+      auto& cls = static_cast<const lang::ClassType&>(*n->input(0)->type());
+      auto slot = cls.findAttribute(n->s(attr::name));
+      WICK_ASSERT(slot.has_value(), "unknown attribute " + n->s(attr::name));
+      if (k == prim::GetAttr) emit(Opcode::GETATTR, reg(n->output()), reg(n->input(0)), static_cast<uint32_t>(*slot), nullptr, r);
+      else emit(Opcode::SETATTR, reg(n->input(0)), reg(n->input(1)), static_cast<uint32_t>(*slot), nullptr, r);
+    } else if (k == prim::CreateObject) {
+      emit(Opcode::NEWOBJ, reg(n->output()), 0, 0, keepType(n->output()->type()), r);
+    } else if (k == prim::CallFunction || k == prim::CallMethod) {
+      std::vector<Value*> vs(n->inputs().begin(), n->inputs().end());
+      vs.push_back(n->output());
+      emit(Opcode::CALL, 0, operands(vs), static_cast<uint32_t>(n->inputs().size()), n->callee(), r);
+    } else if (k == prim::RaiseException) {
+      code_.strings.push_back(n->hasAttribute(attr::name) ? n->s(attr::name) : "Exception");
+      emit(Opcode::RAISE, reg(n->input(0)), 0, 0, reinterpret_cast<const void*>(code_.strings.size() - 1), r);
+    } else if (k == prim::Print) {
+      emit(Opcode::PRINT, 0, operands(n->inputs()), static_cast<uint32_t>(n->inputs().size()), nullptr, r);
+    } else if (k == prim::isinstance) {
+      code_.type_lists.push_back(n->tys(attr::types));
+      emit(Opcode::ISINSTANCE, reg(n->output()), reg(n->input()), static_cast<uint32_t>(code_.type_lists.size() - 1), nullptr, r);
+    } else if (k == prim::EnumName || k == prim::EnumValue) {
+      emit(k == prim::EnumName ? Opcode::ENUM_NAME : Opcode::ENUM_VALUE, reg(n->output()), reg(n->input()), 0, nullptr, r);
+    } else {
+      WICK_ASSERT(false, "no lowering for node kind " + k.str());
+    }
+  }
+
+  Code& code_;
+  std::unordered_map<const Value*, uint32_t> regs_;
+};
+
+}  // namespace
+
+std::shared_ptr<Code> lower(const lang::Function& fn) {
+  auto code = std::make_shared<Code>();
+  Lowering(*code).lowerFunction(fn);
+  return code;
+}
+
+const Code& codeFor(lang::Function& fn) {
+  std::call_once(fn.code_once, [&] { fn.code = lower(fn); });
+  return *static_cast<const Code*>(fn.code.get());
+}
+
+std::string Code::disassemble() const {
+  std::ostringstream os;
+  for (size_t i = 0; i < instrs.size(); ++i) {
+    const Instr& in = instrs[i];
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%4zu %-13s %4u %4u %4u", i, opcodeName(in.op), in.a, in.b, in.c);
+    os << buf;
+    if (ranges[i].valid()) os << "    # " << ranges[i].str();
+    os << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace wick::interp
