@@ -50,6 +50,10 @@ Value* FunctionEmitter::emitBuiltinCall(const std::string& name, const Expr& e, 
       n->output()->setType(t ? t : lang::dictType(lang::strType(), lang::tensorType()));
       return n->output();
     }
+    if (e.elts[0]->kind == ExprKind::Name || e.elts[0]->kind == ExprKind::Attribute) {
+      Value* v = emitExpr(*e.elts[0]);
+      if (v->type()->kind() == TypeKind::Dict) return callOp("aten::copy", {v}, r);
+    }
     Value* pairs = materializeList(*e.elts[0], nullptr);
     TypePtr pt = pairs->type()->elem();
     if (pt->kind() == TypeKind::Dict) return callOp("aten::copy", {pairs}, r);
@@ -87,6 +91,11 @@ Value* FunctionEmitter::emitBuiltinCall(const std::string& name, const Expr& e, 
     Value* v = emitExpr(*e.elts[0]);
     if (v->type()->kind() != TypeKind::List) v = materializeList(*e.elts[0], nullptr);
     return callOp("aten::sum", {v}, r);
+  }
+  if (name == "len" && e.elts.size() == 1) {
+    Value* v = emitExpr(*e.elts[0]);
+    if (v->type()->kind() == TypeKind::Tuple) return constant(IValue(static_cast<int64_t>(v->type()->contained().size())), r);
+    return callOp("aten::len", {v}, r, {}, name);
   }
   if (name == "len" || name == "abs" || name == "min" || name == "max" || name == "sorted" || name == "divmod" ||
       name == "ord" || name == "chr" || name == "round" || name == "all" || name == "any" || name == "bin" ||

@@ -139,6 +139,14 @@ Value* FunctionEmitter::emitCall(const Expr& e, TypePtr hint) {
   if (callee.kind == ExprKind::Attribute) {
     std::string q = qualifiedName(callee);
     if (!q.empty()) return emitQualifiedCall(q, e, hint);
+    if (callee.a->kind == ExprKind::Name && !lookup(callee.a->name)) {
+      if (ClassInfo* c = module_.findClass(callee.a->name); c && c->static_methods.count(callee.name)) {
+        lang::Function* fn = module_.method(*c, callee.name);
+        std::vector<TypePtr> hints;
+        for (const auto& a : fn->schema().arguments) hints.push_back(a.type);
+        return callFunction(fn, nullptr, emitArgs(e, hints), emitKwargs(e), e.range);
+      }
+    }
     Value* self = emitExpr(*callee.a);
     return emitMethodCall(self, callee.name, e, hint);
   }

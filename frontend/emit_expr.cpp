@@ -93,7 +93,12 @@ Value* FunctionEmitter::emitExpr(const Expr& e, TypePtr hint) {
 
 Value* FunctionEmitter::emitName(const Expr& e) {
   if (Var* v = lookup(e.name)) {
-    if (!v->value) errorAt(e.range, "'" + e.name + "' is not defined on every path to this use (or was deleted)");
+    if (!v->value) {
+      if (v->undefined_at.valid())
+        throw lang::CompileError(v->undefined_at, "'" + e.name + "' is not defined in the false branch or the true branch of this if",
+                                 {{e.range, "used here"}});
+      errorAt(e.range, "'" + e.name + "' is not defined here (it was deleted)");
+    }
     return v->value;
   }
   if (const Expr* g = module_.globalConstant(e.name)) return emitExpr(*g);
@@ -107,6 +112,8 @@ Value* FunctionEmitter::emitFString(const Expr& e) {
   std::string fmt;
   std::vector<Value*> args;
   for (size_t i = 0; i < e.elts.size(); ++i) {
+    if (e.format_specs[i].find(':') != std::string::npos)
+      errorAt(e.elts[i]->range, "format specifications in f-strings are not supported in TorchScript; use str.format");
     if (e.format_specs[i].empty()) {
       for (char c : e.elts[i]->name) {
         fmt += c;
@@ -383,7 +390,11 @@ Value* FunctionEmitter::emitAttribute(const Expr& e) {
         if (ClassInfo* ci = module_.classOfType(t); ci && !ci->methods_compiled) module_.compileClass(*ci);
         slot = cls.findAttribute(e.name);
       }
-      if (!slot) errorAt(e.range, "'" + cls.str() + "' object has no attribute or method '" + e.name + "'");
+      if (!slot) {
+        ClassInfo* ci = module_.classOfType(t);
+        if (ci && ci->properties.count(e.name)) return callFunction(module_.method(*ci, e.name), obj, {}, {}, e.range);
+        errorAt(e.range, "'" + cls.str() + "' object has no attribute or method '" + e.name + "'");
+      }
       Node* n = graph_->insertNode(graph_->create(prim::GetAttr, {obj}));
       n->s_(attr::name, e.name)->setSourceRange(e.range);
       n->output()->setType(cls.attributes()[*slot].type);

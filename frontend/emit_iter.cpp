@@ -123,6 +123,17 @@ FunctionEmitter::Iterable FunctionEmitter::iterableOf(const Expr& e) {
       return it;
     }
   }
+  if (e.kind == ExprKind::Name && !lookup(e.name)) {
+    // Iterating an Enum class walks its members, unrolled.
+    if (ClassInfo* c = module_.findClass(e.name); c && c->kind == ClassInfo::Enum) {
+      Iterable it;
+      it.is_unrolled = true;
+      auto& et = static_cast<const lang::EnumType&>(*c->type);
+      for (size_t i = 0; i < et.memberNames().size(); ++i)
+        it.unrolled.push_back(constant(IValue(lang::Ref<lang::EnumValue>::make(c->type, et.memberNames()[i], c->enum_values[i])), e.range, c->type));
+      return it;
+    }
+  }
   return iterableOfValue(emitExpr(e), e.range);
 }
 
@@ -156,6 +167,8 @@ Value* FunctionEmitter::emitListComp(const Expr& e, TypePtr hint) {
   TypePtr elem = hint && hint->kind() == TypeKind::List ? hint->elem() : nullptr;
   Node* list = graph_->insertNode(graph_->create(prim::ListConstruct));
   list->output()->setType(lang::listType(elem ? elem : lang::anyType()));
+  for (const Comprehension& c : e.comps)
+    if (c.cond) errorAt(c.cond->range, "comprehension conditions ('if' in a list comprehension) are not supported in TorchScript");
   std::function<void(size_t)> level = [&](size_t k) {
     const Comprehension& c = e.comps[k];
     Iterable it = iterableOf(*c.iter);

@@ -52,8 +52,15 @@ void ModuleCompiler::declareClass(const Stmt& def) {
     else if (base == "enum.Enum" || base == "Enum") info.kind = ClassInfo::Enum;
     else if (base.find("Module") != std::string::npos) info.kind = ClassInfo::Module;
   }
-  for (const StmtPtr& s : def.body)
-    if (s->kind == StmtKind::Def) info.methods[s->name] = s.get();
+  for (const StmtPtr& s : def.body) {
+    if (s->kind != StmtKind::Def) continue;
+    info.methods[s->name] = s.get();
+    for (const ExprPtr& d : s->decorators) {
+      std::string n = baseName(*d);
+      if (n == "property") info.properties.insert(s->name);
+      if (n == "staticmethod") info.static_methods.insert(s->name);
+    }
+  }
   if (info.kind == ClassInfo::NamedTuple) {
     std::vector<std::string> names;
     std::vector<TypePtr> types;
@@ -185,8 +192,9 @@ lang::Function* ModuleCompiler::method(ClassInfo& cls, const std::string& name) 
   if (name != "__init__" && !cls.methods_compiled) compileClass(cls);
   std::string qual = cls.type->name() + "." + name;
   if (auto f = cu_.findFunction(qual)) return f;
-  lang::Function* f = compileDef(*it->second, qual, class_type, &cls);
-  class_type->addMethod(f);
+  bool is_static = cls.static_methods.count(name) > 0;
+  lang::Function* f = compileDef(*it->second, qual, is_static ? nullptr : class_type, &cls);
+  if (!is_static) class_type->addMethod(f);
   return f;
 }
 

@@ -78,6 +78,42 @@ bool hasNestedReturn(const StmtList& body, bool top) {
   return false;
 }
 
+// The value of a constant default-argument expression, or nullopt.
+std::optional<IValue> constantOf(const Expr& d, const TypePtr& type) {
+  switch (d.kind) {
+    case ExprKind::IntLit: return IValue(d.int_value);
+    case ExprKind::FloatLit: return IValue(d.float_value);
+    case ExprKind::StrLit: return IValue(d.name);
+    case ExprKind::BoolLit: return IValue(d.bool_value);
+    case ExprKind::NoneLit: return IValue();
+    case ExprKind::UnaryOp:
+      if (d.unary_op == UnaryOpKind::Neg && d.a->kind == ExprKind::IntLit) return IValue(-d.a->int_value);
+      if (d.unary_op == UnaryOpKind::Neg && d.a->kind == ExprKind::FloatLit) return IValue(-d.a->float_value);
+      return std::nullopt;
+    case ExprKind::TupleLit: {
+      std::vector<IValue> items;
+      for (size_t i = 0; i < d.elts.size(); ++i) {
+        TypePtr t = type && type->kind() == lang::TypeKind::Tuple && i < type->contained().size() ? type->contained()[i] : nullptr;
+        auto v = constantOf(*d.elts[i], t);
+        if (!v) return std::nullopt;
+        items.push_back(*v);
+      }
+      return IValue(lang::Ref<lang::TupleObj>::make(std::move(items)));
+    }
+    case ExprKind::ListLit: {
+      TypePtr elem = type && type->kind() == lang::TypeKind::List ? type->elem() : lang::anyType();
+      std::vector<IValue> items;
+      for (const ExprPtr& x : d.elts) {
+        auto v = constantOf(*x, elem);
+        if (!v) return std::nullopt;
+        items.push_back(*v);
+      }
+      return IValue(lang::Ref<lang::ListObj>::make(elem, std::move(items)));
+    }
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
 
 struct ScopeGuard {
@@ -115,15 +151,8 @@ TypePtr FunctionEmitter::emit(TypePtr declared_return) {
       if (p.default_value) {
         const Expr& d = *p.default_value;
         lang::Argument& arg = fn_.schema().arguments[k];
-        if (d.kind == ExprKind::IntLit) arg.default_value = IValue(d.int_value);
-        else if (d.kind == ExprKind::FloatLit) arg.default_value = IValue(d.float_value);
-        else if (d.kind == ExprKind::StrLit) arg.default_value = IValue(d.name);
-        else if (d.kind == ExprKind::BoolLit) arg.default_value = IValue(d.bool_value);
-        else if (d.kind == ExprKind::NoneLit) arg.default_value = IValue();
-        else if (d.kind == ExprKind::UnaryOp && d.a->kind == ExprKind::IntLit) arg.default_value = IValue(-d.a->int_value);
-        else if (d.kind == ExprKind::UnaryOp && d.a->kind == ExprKind::FloatLit) arg.default_value = IValue(-d.a->float_value);
-        else if (d.kind == ExprKind::ListLit && d.elts.empty()) arg.default_value = IValue(lang::Ref<lang::ListObj>::make(arg.type->kind() == lang::TypeKind::List ? arg.type->elem() : lang::anyType()));
-        else errorAt(d.range, "default values must be constants");
+        arg.default_value = constantOf(d, arg.type);
+        if (!arg.default_value) errorAt(d.range, "default values must be constants");
         if (arg.default_value->isInt() && arg.type->kind() == lang::TypeKind::Float)
           arg.default_value = IValue(static_cast<double>(arg.default_value->toInt()));
       }
@@ -135,7 +164,20 @@ TypePtr FunctionEmitter::emit(TypePtr declared_return) {
       u->output()->setType(probing ? lang::anyType() : return_type_);
       scope_->vars["$retv"] = {u->output(), probing ? lang::anyType() : return_type_};
     }
-    Exit e = emitStatements(def_.body);
+    bool unused = false;
+    for (const ExprPtr& d : def_.decorators) {
+      const Expr& callee = d->kind == ExprKind::Call ? *d->a : *d;
+      unused |= callee.kind == ExprKind::Attribute && (callee.name == "unused" || callee.name == "ignore");
+    }
+    // @torch.jit.unused / @torch.jit.ignore: not compiled; calling it raises, as in TorchScript.
+    Exit e = unused ? (emitRaise(def_.range, constant(IValue("function '" + def_.name + "' was marked @torch.jit.unused and cannot be called")), "RuntimeError"), Exit::Always)
+                    : emitStatements(def_.body);
+    if (unused && !return_type_) return_type_ = lang::noneType();
+    if (unused) {
+      Node* u = graph_->insertNode(graph_->create(prim::Uninitialized));
+      u->output()->setType(return_type_);
+      scope_->vars["$retv"] = {u->output(), return_type_};
+    }
     if (e != Exit::Always) {
       Stmt implicit(StmtKind::Return, SourceRange(def_.range.source, def_.range.end, def_.range.end));
       emitReturn(implicit);
@@ -173,13 +215,9 @@ void FunctionEmitter::define(const std::string& name, Value* v, TypePtr declared
     errorAt(r, "variable '" + name + "' is annotated with type " + declared->str() + " but is assigned a value of type " +
                    v->type()->str());
   }
+  // The value keeps its own (possibly narrower) type: `x = None` then `x = 9`
+  // makes `x + 1` valid, as in TorchScript. Merges use the declared type.
   if (!declared) declared = v->type();
-  if (!isFlag(name) && *v->type() != *declared) {
-    // The variable has its declared type (an Optional stays Optional until refined).
-    Node* c = graph_->insertNode(graph_->create(prim::unchecked_cast, {v}));
-    c->output()->setType(declared);
-    v = c->output();
-  }
   if (!isFlag(name) && v->node()->kind() != prim::Param && !v->hasDebugName()) v->setDebugName(name);
   scope_->vars[name] = {v, declared, false};
   scope_->assigned.insert(name);
@@ -299,7 +337,7 @@ Exit FunctionEmitter::emitIfBlocks(Value* cond, const SourceRange& range, const 
       int have = vals[0] ? 0 : 1;
       if (exits[1 - have] != Exit::Always && !isFlag(name)) {
         // Defined on one path only: an error only if used later (TorchScript's rule).
-        scope_->vars[name] = {nullptr, nullptr};
+        scope_->vars[name] = {nullptr, nullptr, false, range};
         continue;
       }
       type = vals[have]->type();
@@ -331,7 +369,7 @@ Exit FunctionEmitter::emitStatements(const StmtList& stmts, size_t from) {
     if (s.kind == StmtKind::If) return emitIf(s, stmts, i + 1);
     Exit e = emitStatement(stmts, i);
     if (e == Exit::Always) return Exit::Always;
-    if (e == Exit::Maybe && i + 1 < stmts.size()) return guardRest(stmts, i + 1, s.range);
+    if (e == Exit::Maybe) return i + 1 < stmts.size() ? guardRest(stmts, i + 1, s.range) : Exit::Maybe;
   }
   return Exit::Never;
 }

@@ -42,6 +42,8 @@ struct ClassInfo {
   TypePtr type;                 // ClassType, EnumType or named tuple type
   enum Kind { Plain, NamedTuple, Enum, Module } kind = Plain;
   bool methods_compiled = false;
+  std::set<std::string> properties;     // @property methods, read as attributes
+  std::set<std::string> static_methods; // @staticmethod methods, called on the class
   std::map<std::string, const Stmt*> methods;
   std::vector<const Expr*> field_defaults;  // NamedTuple defaults, by field (null when none)
   std::vector<lang::IValue> enum_values;    // Enum member values, by member
@@ -129,9 +131,10 @@ class FunctionEmitter {
 
   // ---- control flow helpers ----
   struct Var {
-    Value* value;
+    Value* value;             // null: not defined on every path (see `undefined_at`)
     TypePtr declared;
     bool refinement = false;
+    SourceRange undefined_at;  // the `if` that defined it on one branch only
   };
   struct Scope {
     std::unordered_map<std::string, Var> vars;

@@ -9,6 +9,7 @@
 // tokenizer does with `indstack`/`pendin`/`parenstack`.
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ class Lexer {
   const std::shared_ptr<const lang::Source>& source() const { return state_.source; }
   [[noreturn]] void fail(Loc loc, const std::string& message, std::vector<lang::Note> notes = {});
   lang::SourceRange range(Loc loc) const { return lang::SourceRange(state_.source, loc.begin, loc.end); }
+  // The innermost bracket still open, if any (for "'(' was never closed").
+  std::optional<std::pair<char, Loc>> openBracket() const {
+    if (brackets_.empty()) return std::nullopt;
+    return std::make_pair(brackets_.back().ch, brackets_.back().loc);
+  }
 
  private:
   parser::symbol_type raw();

@@ -59,7 +59,15 @@ bool matchType(const TypePtr& formal, const TypePtr& actual, TypeEnv& env, bool 
       return true;
     }
     case TypeKind::Number:
-      return actual->kind() == TypeKind::Int || actual->kind() == TypeKind::Float || actual->kind() == TypeKind::Bool;
+      // Scalar parameters are less specific than int/float ones.
+      ++generic;
+      return actual->kind() == TypeKind::Int || actual->kind() == TypeKind::Float || actual->kind() == TypeKind::Bool ||
+             actual->kind() == TypeKind::Number || lang::isSubtypeOf(actual, lang::numberType());
+    case TypeKind::Any:
+    case TypeKind::AnyTuple:
+    case TypeKind::AnyList:
+      ++generic;
+      return lang::isSubtypeOf(actual, formal);
     case TypeKind::Float:
       if (actual->kind() == TypeKind::Int && convert) {
         converted = true;

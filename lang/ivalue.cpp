@@ -127,30 +127,16 @@ std::vector<std::pair<IValue, IValue>> DictObj::items() const {
 
 namespace {
 
-// Python's repr of a float with TorchScript's twist: integral values print
-// with a trailing '.' ("2.", "-0."), as c10's printing does.
+// Floats print as TorchScript prints them (c10's IValue printer): 17
+// significant digits in %g style, and a trailing '.' on integral values
+// ("2.", "0.10000000000000001", "1e+20").
 std::string floatStr(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
   char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, d);
-  std::string s(buf, res.ptr);
-  // to_chars gives the shortest round-trip digits; match Python's layout:
-  // exponent form when exp < -4 or >= 16.
-  int exp10 = d == 0 ? 0 : static_cast<int>(std::floor(std::log10(std::fabs(d))));
-  if (exp10 < -4 || exp10 >= 16) {
-    auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-    s.assign(buf, r.ptr);
-    auto e = s.find('e');
-    std::string mant = s.substr(0, e);
-    int ev = std::stoi(s.substr(e + 1));
-    char eb[16];
-    std::snprintf(eb, sizeof eb, "e%c%02d", ev < 0 ? '-' : '+', std::abs(ev));
-    return mant + eb;
-  }
-  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
-  s.assign(buf, r.ptr);
-  if (s.find('.') == std::string::npos) s += ".";
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  std::string s(buf);
+  if (s.find_first_of(".e") == std::string::npos) s += ".";
   return s;
 }
 

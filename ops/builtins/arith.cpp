@@ -34,6 +34,45 @@ inline double asFloat(const IValue& v) { return v.toScalarDouble(); }
 
 double powFloat(double a, double b) { return std::pow(a, b); }
 
+// Scalar (int or float known only at run time, e.g. Union[int, float]):
+// the result is an int when both are ints, else a float.
+IValue scalarBinary(const IValue& a, const IValue& b, int64_t (*fi)(int64_t, int64_t), double (*ff)(double, double)) {
+  if (!a.isFloat() && !b.isFloat()) return IValue(fi(asInt(a), asInt(b)));
+  return IValue(ff(a.toScalarDouble(), b.toScalarDouble()));
+}
+#define WICK_SCALAR_OP(name, iexpr, fexpr)                                                          \
+  {"aten::" name ".Scalar_Scalar(Scalar a, Scalar b) -> Scalar", [](Stack& s) {                   \
+     IValue b = pop(s);                                                                           \
+     s.back() = scalarBinary(s.back(), b, [](int64_t a, int64_t b) -> int64_t { return iexpr; },  \
+                             [](double a, double b) -> double { return fexpr; });                 \
+   }}
+#define WICK_SCALAR_CMP(name, op)                                                                 \
+  {"aten::" name ".Scalar_Scalar(Scalar a, Scalar b) -> bool", [](Stack& s) {                     \
+     IValue b = pop(s);                                                                           \
+     s.back() = IValue(s.back().toScalarDouble() op b.toScalarDouble());                          \
+   }}
+
+static lang::RegisterOps scalar_ops({
+    WICK_SCALAR_OP("add", a + b, a + b),
+    WICK_SCALAR_OP("sub", a - b, a - b),
+    WICK_SCALAR_OP("mul", a * b, a * b),
+    WICK_SCALAR_OP("floordiv", floordivInt(a, b), floordivFloat(a, b)),
+    WICK_SCALAR_OP("remainder", modInt(a, b), modFloat(a, b)),
+    {"aten::div.Scalar_Scalar(Scalar a, Scalar b) -> float", [](Stack& s) {
+       double b = pop(s).toScalarDouble();
+       s.back() = IValue(s.back().toScalarDouble() / b);
+     }},
+    WICK_SCALAR_CMP("lt", <), WICK_SCALAR_CMP("le", <=), WICK_SCALAR_CMP("gt", >), WICK_SCALAR_CMP("ge", >=),
+    WICK_SCALAR_CMP("eq", ==), WICK_SCALAR_CMP("ne", !=),
+    {"aten::neg.Scalar(Scalar a) -> Scalar", [](Stack& s) {
+       s.back() = s.back().isFloat() ? IValue(-s.back().toDouble()) : IValue(-asInt(s.back()));
+     }},
+    {"aten::Float.Scalar(Scalar a) -> float", [](Stack& s) { s.back() = IValue(s.back().toScalarDouble()); }},
+    {"aten::Int.Scalar(Scalar a) -> int", [](Stack& s) {
+       s.back() = s.back().isFloat() ? IValue(static_cast<int64_t>(s.back().toDouble())) : IValue(asInt(s.back()));
+     }},
+});
+
 static lang::RegisterOps reg({
     WICK_NUMERIC("add", a + b, "int", a + b),
     WICK_NUMERIC("sub", a - b, "int", a - b),

@@ -112,7 +112,8 @@ void listCount(Stack& s) {
 void listContains(Stack& s) {
   IValue x = pop(s);
   auto& l = items(s.back());
-  s.back() = IValue(std::any_of(l.begin(), l.end(), [&](const IValue& v) { return lang::equals(v, x); }));
+  // Python's `in` checks identity before equality, so nan in [nan] is True.
+  s.back() = IValue(std::any_of(l.begin(), l.end(), [&](const IValue& v) { return v.is(x) || lang::equals(v, x); }));
 }
 
 void listInsert(Stack& s) {
@@ -236,10 +237,15 @@ static lang::RegisterOps reg({
      }},
     {"aten::eq.t(t a, t b) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(lang::equals(s.back(), b)); }},
     {"aten::ne.t(t a, t b) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(!lang::equals(s.back(), b)); }},
-    {"aten::lt.t(t a, t b) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(lessThan(s.back(), b)); }},
-    {"aten::gt.t(t a, t b) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(lessThan(b, s.back())); }},
-    {"aten::le.t(t a, t b) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(!lessThan(b, s.back())); }},
-    {"aten::ge.t(t a, t b) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(!lessThan(s.back(), b)); }},
+    {"aten::eq.tuple(AnyTupleType a, AnyTupleType b) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(lang::equals(s.back(), b)); }},
+    {"aten::ne.tuple(AnyTupleType a, AnyTupleType b) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(!lang::equals(s.back(), b)); }},
+    {"aten::__contains__.tuple(AnyTupleType t, Any item) -> bool", [](Stack& s) {
+       IValue x = pop(s);
+       const auto& items = s.back().toTuple()->items;
+       s.back() = IValue(std::any_of(items.begin(), items.end(), [&](const IValue& v) { return v.is(x) || lang::equals(v, x); }));
+     }},
+    {"aten::Bool.list(t[] l) -> bool", [](Stack& s) { s.back() = IValue(!items(s.back()).empty()); }},
+    {"aten::Bool.Dict(Dict(t, tVal) d) -> bool", [](Stack& s) { s.back() = IValue(s.back().toDict()->size() != 0); }},
     {"aten::min.list(t[] l) -> t", [](Stack& s) { listMinMax(s, false); }},
     {"aten::max.list(t[] l) -> t", [](Stack& s) { listMinMax(s, true); }},
     {"aten::sum.int(int[] self) -> int", [](Stack& s) {

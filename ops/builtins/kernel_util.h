@@ -43,14 +43,14 @@ inline int64_t modInt(int64_t a, int64_t b) {
   if (r != 0 && ((r < 0) != (b < 0))) r += b;
   return r;
 }
+// Float // and % by zero give inf/nan in TorchScript, as float / does.
 inline double modFloat(double a, double b) {
-  if (b == 0) lang::raise("ZeroDivisionError", "float modulo");
+  if (b == 0) return NAN;
   double r = std::fmod(a, b);
   if (r != 0 && ((r < 0) != (b < 0))) r += b;
   return r;
 }
 inline double floordivFloat(double a, double b) {
-  if (b == 0) lang::raise("ZeroDivisionError", "float divmod()");
   return std::floor(a / b);
 }
 

@@ -20,14 +20,9 @@ namespace {
   {"aten::" name ".float(float a) -> bool", [](Stack& s) { s.back() = IValue(static_cast<bool>(fn(s.back().toDouble()))); }}, \
   {"aten::" name ".int(int a) -> bool", [](Stack& s) { s.back() = IValue(static_cast<bool>(fn(static_cast<double>(s.back().toInt())))); }}
 
-double checkedLog(double x) {
-  if (x <= 0) lang::raise("ValueError", "math domain error");
-  return std::log(x);
-}
-double checkedSqrt(double x) {
-  if (x < 0) lang::raise("ValueError", "math domain error");
-  return std::sqrt(x);
-}
+// TorchScript's math functions return nan/-inf outside their domain instead of raising.
+double checkedLog(double x) { return std::log(x); }
+double checkedSqrt(double x) { return std::sqrt(x); }
 double degrees(double x) { return x * 180.0 / M_PI; }
 double radians(double x) { return x * M_PI / 180.0; }
 int64_t floorInt(double x) { return static_cast<int64_t>(std::floor(x)); }

@@ -156,7 +156,9 @@ void partition(Stack& s, bool reverse) {
   } else {
     parts = {IValue(str.substr(0, p)), IValue(sep), IValue(str.substr(p + sep.size()))};
   }
-  s.back() = IValue(Ref<lang::TupleObj>::make(std::move(parts)));
+  s.back() = std::move(parts[0]);
+  s.push_back(std::move(parts[1]));
+  s.push_back(std::move(parts[2]));
 }
 
 void splitlines(Stack& s) {
