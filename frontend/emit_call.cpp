@@ -199,25 +199,31 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
   return callOp("aten::" + name, args, call.range, emitKwargs(call), t->str() + "." + name);
 }
 
+std::vector<TypePtr> FunctionEmitter::isinstanceTargets(const Expr& te) {
+  // Bare `list`, `dict` and `tuple` match any list, dict or tuple.
+  auto one = [&](const Expr& x) -> TypePtr {
+    if (x.kind == ExprKind::Name && !lookup(x.name)) {
+      if (x.name == "list" || x.name == "List") return lang::anyListType();
+      if (x.name == "tuple" || x.name == "Tuple") return lang::anyTupleType();
+      if (x.name == "dict" || x.name == "Dict") return lang::anyDictType();
+    }
+    return module_.resolveType(x);
+  };
+  std::vector<TypePtr> out;
+  if (te.kind == ExprKind::TupleLit)
+    for (const ExprPtr& x : te.elts) out.push_back(one(*x));
+  else
+    out.push_back(one(te));
+  return out;
+}
+
 Value* FunctionEmitter::emitIsInstance(const Expr& call) {
   if (call.elts.size() != 2) errorAt(call.range, "isinstance() takes exactly two arguments");
   Value* v = emitExpr(*call.elts[0]);
-  std::vector<TypePtr> targets;
-  const Expr& te = *call.elts[1];
-  if (te.kind == ExprKind::TupleLit) {
-    for (const ExprPtr& x : te.elts) targets.push_back(module_.resolveType(*x));
-  } else {
-    targets.push_back(module_.resolveType(te));
-  }
+  std::vector<TypePtr> targets = isinstanceTargets(*call.elts[1]);
   auto matches = [&](const TypePtr& a) {
-    for (const TypePtr& x : targets) {
+    for (const TypePtr& x : targets)
       if (lang::isSubtypeOf(a, x)) return true;
-      // `list` and `dict` without parameters match any list or dict.
-      if (x->kind() == a->kind() && (a->kind() == TypeKind::List || a->kind() == TypeKind::Dict)) {
-        const Expr* raw = te.kind == ExprKind::TupleLit ? nullptr : &te;
-        if (raw && raw->kind == ExprKind::Name) return true;
-      }
-    }
     return false;
   };
   TypePtr t = v->type();

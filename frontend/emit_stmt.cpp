@@ -268,22 +268,13 @@ FunctionEmitter::CondRefinements FunctionEmitter::refinementsOf(const Expr& cond
   } else if (cond.kind == ExprKind::Call && cond.a->kind == ExprKind::Name && cond.a->name == "isinstance" &&
              cond.elts.size() == 2) {
     if (TypePtr t = varType(*cond.elts[0])) {
-      std::vector<TypePtr> targets;
-      const Expr& te = *cond.elts[1];
-      if (te.kind == ExprKind::TupleLit) {
-        for (const ExprPtr& x : te.elts) targets.push_back(module_.resolveType(*x));
-      } else {
-        targets.push_back(module_.resolveType(te));
-      }
+      std::vector<TypePtr> targets = isinstanceTargets(*cond.elts[1]);
       std::vector<TypePtr> alts = t->kind() == lang::TypeKind::Union ? t->contained()
                                   : t->kind() == lang::TypeKind::Optional ? std::vector<TypePtr>{t->elem(), lang::noneType()}
                                                                           : std::vector<TypePtr>{t};
       std::vector<TypePtr> yes, no;
       for (const TypePtr& a : alts) {
-        bool match = std::any_of(targets.begin(), targets.end(), [&](const TypePtr& x) {
-          return lang::isSubtypeOf(a, x) || (x->kind() == lang::TypeKind::List && a->kind() == lang::TypeKind::List) ||
-                 (x->kind() == lang::TypeKind::Dict && a->kind() == lang::TypeKind::Dict);
-        });
+        bool match = std::any_of(targets.begin(), targets.end(), [&](const TypePtr& x) { return lang::isSubtypeOf(a, x); });
         (match ? yes : no).push_back(a);
       }
       if (!yes.empty() && !no.empty()) {

@@ -107,6 +107,7 @@ class FunctionEmitter {
   Value* emitQualifiedCall(const std::string& qualname, const Expr& call, TypePtr hint);
   Value* emitMethodCall(Value* self, const std::string& name, const Expr& call, TypePtr hint);
   Value* emitIsInstance(const Expr& call);
+  std::vector<TypePtr> isinstanceTargets(const Expr& types);
   Value* emitPrint(const Expr& call);
   Value* constructClass(ClassInfo& cls, const Expr& call);
   std::vector<Value*> emitArgs(const Expr& call, const std::vector<TypePtr>& hints = {});

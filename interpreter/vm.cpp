@@ -30,17 +30,11 @@ ThreadState& threadState() {
   return state;
 }
 
+// Containers carry their static element types, so List[int] is checked exactly.
 bool isInstance(const IValue& v, const std::vector<lang::TypePtr>& types) {
   lang::TypePtr t = lang::typeOf(v);
-  for (const auto& x : types) {
+  for (const auto& x : types)
     if (lang::isSubtypeOf(t, x)) return true;
-    if (x->kind() == t->kind() && (t->kind() == lang::TypeKind::List || t->kind() == lang::TypeKind::Dict)) {
-      // An empty container's static element type decides; a non-empty one by its first element.
-      if (lang::isSubtypeOf(t, x)) return true;
-      if (v.isList() && !v.toList()->items.empty() && lang::isSubtypeOf(lang::typeOf(v.toList()->items[0]), x->elem()))
-        return true;
-    }
-  }
   return false;
 }
 

@@ -35,7 +35,7 @@ bool IValue::is(const IValue& o) const {
     case Tag::Bool: return u_.b == o.u_.b;
     case Tag::Int:
     case Tag::Device: return u_.i == o.u_.i;
-    case Tag::Float: return u_.d == o.u_.d;
+    case Tag::Float: return std::memcmp(&u_.d, &o.u_.d, sizeof(double)) == 0;  // nan is nan
     case Tag::Enum: return equals(*this, o);
     default: return u_.p == o.u_.p;
   }

@@ -36,6 +36,7 @@ WICK_SINGLETON(generatorType, Generator)
 WICK_SINGLETON(anyListType, AnyList)
 WICK_SINGLETON(anyTupleType, AnyTuple)
 WICK_SINGLETON(anyClassType, AnyClass)
+WICK_SINGLETON(anyDictType, AnyDict)
 #undef WICK_SINGLETON
 
 TypePtr listType(TypePtr elem) { return std::make_shared<const Type>(TypeKind::List, std::vector<TypePtr>{std::move(elem)}); }
@@ -101,6 +102,7 @@ std::string Type::str() const {
     case TypeKind::AnyList: return "List[Any]";
     case TypeKind::AnyTuple: return "Tuple";
     case TypeKind::AnyClass: return "AnyClass";
+    case TypeKind::AnyDict: return "Dict";
     default: return name_;
   }
 }
@@ -144,6 +146,8 @@ bool operator==(const Type& a, const Type& b) {
 
 bool isSubtypeOf(const TypePtr& a, const TypePtr& b) {
   if (*a == *b) return true;
+  if (a->kind() == TypeKind::Union && b->kind() != TypeKind::Union && b->kind() != TypeKind::Any)
+    return std::all_of(a->contained().begin(), a->contained().end(), [&](const TypePtr& x) { return isSubtypeOf(x, b); });
   switch (b->kind()) {
     case TypeKind::Any: return true;
     case TypeKind::Optional:
@@ -161,6 +165,7 @@ bool isSubtypeOf(const TypePtr& a, const TypePtr& b) {
     case TypeKind::AnyList: return a->kind() == TypeKind::List;
     case TypeKind::AnyTuple: return a->kind() == TypeKind::Tuple;
     case TypeKind::AnyClass: return a->kind() == TypeKind::Class;
+    case TypeKind::AnyDict: return a->kind() == TypeKind::Dict;
     case TypeKind::Tuple: {
       if (a->kind() != TypeKind::Tuple || a->contained().size() != b->contained().size()) return false;
       if (!b->name().empty() && a->name() != b->name()) return false;

@@ -37,6 +37,7 @@ enum class TypeKind {
   Var,       // a type variable in a schema ("t", "K", "V"), name()
   AnyList,   // matches any List[T] in schemas
   AnyTuple,  // matches any tuple in schemas
+  AnyDict,   // matches any dict (isinstance(x, dict))
   AnyClass,  // matches any class in schemas
 };
 
@@ -98,6 +99,7 @@ TypePtr generatorType();
 TypePtr anyListType();
 TypePtr anyTupleType();
 TypePtr anyClassType();
+TypePtr anyDictType();
 TypePtr listType(TypePtr elem);
 TypePtr dictType(TypePtr key, TypePtr value);
 TypePtr tupleType(std::vector<TypePtr> elems);

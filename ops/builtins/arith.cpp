@@ -25,7 +25,10 @@ inline double asFloat(const IValue& v) { return v.toScalarDouble(); }
   {"aten::" name ".float_int(float a, int b) -> float", WICK_BIN_KERNEL(asFloat, asFloat, float_expr)}
 
 #define WICK_COMPARE(name, op)                                                                   \
-  WICK_NUMERIC(name, a op b, "bool", a op b),                                                    \
+  {"aten::" name ".int(int a, int b) -> bool", WICK_BIN_KERNEL(asInt, asInt, a op b)},           \
+  {"aten::" name ".float(float a, float b) -> bool", WICK_BIN_KERNEL(asFloat, asFloat, a op b)}, \
+  {"aten::" name ".int_float(int a, float b) -> bool", WICK_BIN_KERNEL(asFloat, asFloat, a op b)}, \
+  {"aten::" name ".float_int(float a, int b) -> bool", WICK_BIN_KERNEL(asFloat, asFloat, a op b)}, \
   {"aten::" name ".bool(bool a, bool b) -> bool", WICK_BIN_KERNEL(asInt, asInt, a op b)},        \
   {"aten::" name ".str(str a, str b) -> bool", [](Stack& s) {                                    \
      bool r = arg(s, 2, 0).toStrView() op arg(s, 2, 1).toStrView();                              \
