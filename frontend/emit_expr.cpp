@@ -368,6 +368,13 @@ Value* FunctionEmitter::emitAttribute(const Expr& e) {
     static const std::map<std::string, double> math_constants = {
         {"math.pi", M_PI}, {"math.e", M_E}, {"math.tau", 2 * M_PI}, {"math.inf", INFINITY}, {"math.nan", NAN}};
     if (auto it = math_constants.find(q); it != math_constants.end()) return constant(IValue(it->second), e.range);
+    // A dtype is an int in TorchScript (c10::ScalarType's numbering).
+    static const std::map<std::string, int64_t> dtypes = {
+        {"torch.uint8", 0}, {"torch.int8", 1}, {"torch.int16", 2}, {"torch.short", 2}, {"torch.int32", 3},
+        {"torch.int", 3}, {"torch.int64", 4}, {"torch.long", 4}, {"torch.float16", 5}, {"torch.half", 5},
+        {"torch.float32", 6}, {"torch.float", 6}, {"torch.float64", 7}, {"torch.double", 7}, {"torch.bool", 11},
+        {"torch.bfloat16", 15}};
+    if (auto it = dtypes.find(q); it != dtypes.end()) return constant(IValue(it->second), e.range);
     errorAt(e.range, "'" + q + "' is not a value");
   }
   // Enum members: Color.RED.
