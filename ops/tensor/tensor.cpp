@@ -77,8 +77,8 @@ IntArray broadcastShapes(const IntArray& a, const IntArray& b) {
 Tensor Tensor::empty(const IntArray& sizes, ScalarType dtype) {
   for (int64_t s : sizes)
     if (s < 0) lang::raise("RuntimeError", "Trying to create tensor with negative dimension " + std::to_string(s) + ": " + shapeStr(sizes));
-  if (elementSize(dtype) == 0 || isComplexType(dtype)) raiseUnsupportedDtype(dtype);
-  auto storage = Storage::allocate(numelOf(sizes) * elementSize(dtype));
+  if (ops::elementSize(dtype) == 0 || isComplexType(dtype)) raiseUnsupportedDtype(dtype);
+  auto storage = Storage::allocate(numelOf(sizes) * ops::elementSize(dtype));
   return Tensor(Ref<TensorImpl>::make(std::move(storage), 0, sizes, contiguousStrides(sizes), dtype));
 }
 
@@ -108,7 +108,7 @@ Tensor Tensor::fromBlob(void* data, const IntArray& sizes, const IntArray& strid
                         std::function<void(void*)> deleter) {
   int64_t extent = 0;
   for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
-  size_t nbytes = numelOf(sizes) == 0 ? 0 : (extent + 1) * elementSize(dtype);
+  size_t nbytes = numelOf(sizes) == 0 ? 0 : (extent + 1) * ops::elementSize(dtype);
   return Tensor(Ref<TensorImpl>::make(Storage::borrow(data, nbytes, std::move(deleter)), 0, sizes, strides, dtype));
 }
 
