@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "frontend/compiler.h"
+#include "interpreter/code.h"
 #include "lang/error.h"
 
 namespace wick::cli {
@@ -12,9 +13,11 @@ void addGraphCommand(CLI::App& app, int& status) {
   auto path = std::make_shared<std::string>();
   auto fn_name = std::make_shared<std::string>();
   auto optimized = std::make_shared<bool>(false);
+  auto bytecode = std::make_shared<bool>(false);
   cmd->add_option("file", *path, "TorchScript source (.py)")->required();
   cmd->add_option("--fn", *fn_name, "function to show")->required();
   cmd->add_flag("--optimized", *optimized, "show the graph after the optimization passes");
+  cmd->add_flag("--bytecode", *bytecode, "show the register bytecode the interpreter runs");
   cmd->callback([=, &status] {
     try {
       auto module = frontend::compileSource(lang::Source::fromFile(*path));
@@ -24,7 +27,9 @@ void addGraphCommand(CLI::App& app, int& status) {
         status = 1;
         return;
       }
-      lang::printGraph(std::cout, fn->graph(), /*with_source=*/true);
+      if (*bytecode) std::cout << interp::codeFor(*fn).disassemble();
+      else if (*optimized) lang::printGraph(std::cout, *interp::optimizedGraph(*fn), /*with_source=*/true);
+      else lang::printGraph(std::cout, fn->graph(), /*with_source=*/true);
       status = 0;
     } catch (const lang::CompileError& e) {
       std::cerr << e.what();

@@ -73,7 +73,12 @@ FunctionEmitter::Iterable FunctionEmitter::iterableOf(const Expr& e) {
       Value* step = a.size() == 3 ? a[2] : constant(IValue(int64_t(1)));
       Iterable it;
       it.count = callOp("aten::__range_length", {lo, hi, step}, r);
-      it.element = [this, lo, step, r](Value* i) { return callOp("aten::__derive_index", {i, lo, step}, r); };
+      bool from_zero = a.size() == 1, unit_step = a.size() < 3;
+      it.element = [this, lo, step, r, from_zero, unit_step](Value* i) {
+        // lo + i * step, with the common range(n) / range(a, b) cases folded.
+        Value* offset = unit_step ? i : callOp("aten::mul", {i, step}, r);
+        return from_zero ? offset : callOp("aten::add", {lo, offset}, r);
+      };
       return it;
     }
     if (f == "enumerate") {

@@ -29,6 +29,7 @@ struct Code {
   std::vector<uint32_t> operands;
   std::vector<lang::IValue> constants;
   std::vector<lang::SourceRange> ranges;  // per instruction, for tracebacks
+  std::vector<lang::InlineStack> inline_stacks;  // per instruction: calls inlined around it
   std::deque<lang::TypePtr> types;        // keeps types referenced by `p` alive (stable addresses)
   std::vector<std::vector<lang::TypePtr>> type_lists;
   std::vector<std::string> strings;
@@ -38,6 +39,9 @@ struct Code {
   // "  12 ADD_I      r3 r1 r2    # file.py:4:9" per instruction.
   std::string disassemble() const;
 };
+
+// A copy of the function's graph after the optimization pipeline.
+std::shared_ptr<lang::Graph> optimizedGraph(const lang::Function& fn);
 
 // Lowers a function's graph (after the optimization pipeline) to bytecode.
 std::shared_ptr<Code> lower(const lang::Function& fn);

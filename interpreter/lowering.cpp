@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "interpreter/code.h"
+#include "interpreter/passes/passes.h"
 #include "lang/error.h"
 
 namespace wick::interp {
@@ -34,11 +35,11 @@ class Lowering {
  public:
   explicit Lowering(Code& code) : code_(code) {}
 
-  void lowerFunction(const lang::Function& fn) {
-    const lang::Graph& g = fn.graph();
+  void lowerFunction(const lang::Function& fn, const lang::Graph& g) {
     code_.name = fn.qualname();
     for (Value* v : g.inputs()) reg(v);
     code_.num_params = static_cast<uint32_t>(g.inputs().size());
+    hoistConstants(g.block());
     lowerBlock(g.block());
     WICK_ASSERT(g.outputs().size() == 1, "functions return one value");
     emit(Opcode::RET, reg(g.outputs()[0]), 0, 0, nullptr, fn.range());
@@ -57,6 +58,7 @@ class Lowering {
   size_t emit(Opcode op, uint32_t a, uint32_t b, uint32_t c, const void* p, const lang::SourceRange& range) {
     code_.instrs.push_back({op, a, b, c, p});
     code_.ranges.push_back(range);
+    code_.inline_stacks.push_back(current_stack_);
     return code_.instrs.size() - 1;
   }
 
@@ -71,22 +73,47 @@ class Lowering {
     if (dst != src) emit(Opcode::MOVE, dst, src, 0, nullptr, r);
   }
 
-  // Moves srcs into dsts as if simultaneously (loop-carried values may swap).
-  void parallelMove(const std::vector<uint32_t>& dsts, const std::vector<uint32_t>& srcs, const lang::SourceRange& r) {
-    bool conflict = false;
-    for (size_t i = 0; i < dsts.size(); ++i)
-      for (size_t j = 0; j < srcs.size(); ++j)
-        if (i != j && dsts[i] == srcs[j] && dsts[j] != srcs[j]) conflict = true;
-    if (!conflict) {
-      for (size_t i = 0; i < dsts.size(); ++i) move(dsts[i], srcs[i], r);
-      return;
+  // Moves srcs into dsts as if simultaneously (loop-carried values may swap):
+  // emit a move once its destination is no longer needed as a source; break
+  // a cycle with one temporary.
+  void parallelMove(std::vector<uint32_t> dsts, std::vector<uint32_t> srcs, const lang::SourceRange& r) {
+    for (size_t i = 0; i < dsts.size();) {
+      if (dsts[i] == srcs[i]) {
+        dsts.erase(dsts.begin() + i);
+        srcs.erase(srcs.begin() + i);
+      } else {
+        ++i;
+      }
     }
-    std::vector<uint32_t> tmps;
-    for (uint32_t s : srcs) {
-      tmps.push_back(temp());
-      move(tmps.back(), s, r);
+    while (!dsts.empty()) {
+      bool progress = false;
+      for (size_t i = 0; i < dsts.size(); ++i) {
+        bool needed = false;
+        for (size_t j = 0; j < srcs.size(); ++j) needed |= j != i && srcs[j] == dsts[i];
+        if (needed) continue;
+        move(dsts[i], srcs[i], r);
+        dsts.erase(dsts.begin() + i);
+        srcs.erase(srcs.begin() + i);
+        progress = true;
+        break;
+      }
+      if (progress) continue;
+      uint32_t t = temp();  // a cycle: park one source
+      move(t, srcs[0], r);
+      srcs[0] = t;
     }
-    for (size_t i = 0; i < dsts.size(); ++i) move(dsts[i], tmps[i], r);
+  }
+
+  // Constants have no inputs, so all of them load once at function entry
+  // instead of on every trip through a loop body.
+  void hoistConstants(const Block* b) {
+    for (const Node* n : *b) {
+      if (n->kind() == prim::Constant) {
+        IValue v = n->hasAttribute(attr::value) ? n->ival(attr::value) : IValue();
+        emit(Opcode::LOADK, reg(n->output()), constantIndex(v), 0, nullptr, n->sourceRange());
+      }
+      for (const Block* sub : n->blocks()) hoistConstants(sub);
+    }
   }
 
   void lowerBlock(const Block* b) {
@@ -174,6 +201,7 @@ class Lowering {
   }
 
   void lowerNode(const Node* n) {
+    current_stack_ = n->inlineStack();
     const auto& r = n->sourceRange();
     lang::Symbol k = n->kind();
     if (n->op()) {
@@ -185,8 +213,7 @@ class Lowering {
       return;
     }
     if (k == prim::Constant) {
-      IValue v = n->hasAttribute(attr::value) ? n->ival(attr::value) : IValue();
-      emit(Opcode::LOADK, reg(n->output()), constantIndex(v), 0, nullptr, r);
+      // Loaded at entry (hoistConstants).
     } else if (k == prim::Uninitialized) {
       emit(Opcode::LOADK, reg(n->output()), constantIndex(IValue::uninitialized()), 0, nullptr, r);
     } else if (k == prim::If) {
@@ -238,14 +265,24 @@ class Lowering {
 
   Code& code_;
   std::unordered_map<const Value*, uint32_t> regs_;
+  lang::InlineStack current_stack_;
 };
 
 }  // namespace
 
 std::shared_ptr<Code> lower(const lang::Function& fn) {
+  // The function keeps the graph the frontend emitted; the optimized copy
+  // exists only to be lowered.
+  std::shared_ptr<lang::Graph> g = optimizedGraph(fn);
   auto code = std::make_shared<Code>();
-  Lowering(*code).lowerFunction(fn);
+  Lowering(*code).lowerFunction(fn, *g);
   return code;
+}
+
+std::shared_ptr<lang::Graph> optimizedGraph(const lang::Function& fn) {
+  std::shared_ptr<lang::Graph> g = fn.graph().copy();
+  optimize(*g, &fn);
+  return g;
 }
 
 const Code& codeFor(lang::Function& fn) {

@@ -217,7 +217,15 @@ IValue execute(const Code& code, IValue* regs, ThreadState& ts) {
       ++pc;
     }
   } catch (lang::Error& e) {
-    e.addFrame(code.name, code.ranges[pc]);
+    // Inlined callees keep their frames: innermost callee, then each call site.
+    lang::SourceRange range = code.ranges[pc];
+    if (const auto& stack = code.inline_stacks[pc]) {
+      for (const lang::InlinedCall& c : *stack) {
+        e.addFrame(c.function, range);
+        range = c.call_site;
+      }
+    }
+    e.addFrame(code.name, range);
     throw;
   }
 }

@@ -183,6 +183,7 @@ Node* Node::tys_(Symbol name, std::vector<TypePtr> t) {
 
 void Node::copyAttributes(const Node& other) {
   attributes_ = other.attributes_;
+  inline_stack_ = other.inline_stack_;
   op_ = other.op_;
   callee_ = other.callee_;
 }

@@ -86,6 +86,14 @@ class Value {
   std::string debug_name_;
 };
 
+// Where an inlined node came from, for tracebacks: each entry is a function
+// that was inlined and the call site it was inlined at; innermost first.
+struct InlinedCall {
+  std::string function;
+  SourceRange call_site;
+};
+using InlineStack = std::shared_ptr<const std::vector<InlinedCall>>;
+
 // Node attributes: a small list keyed by symbol (value=, name=, ...).
 struct Attribute {
   Symbol name;
@@ -101,6 +109,8 @@ class Node {
   Block* owningBlock() const { return owning_block_; }
   const SourceRange& sourceRange() const { return range_; }
   Node* setSourceRange(SourceRange r) { range_ = std::move(r); return this; }
+  const InlineStack& inlineStack() const { return inline_stack_; }
+  Node* setInlineStack(InlineStack s) { inline_stack_ = std::move(s); return this; }
 
   const std::vector<Value*>& inputs() const { return inputs_; }
   const std::vector<Value*>& outputs() const { return outputs_; }
@@ -179,6 +189,7 @@ class Node {
   std::vector<Block*> blocks_;
   std::vector<Attribute> attributes_;
   SourceRange range_;
+  InlineStack inline_stack_;
   const Operator* op_ = nullptr;
   Function* callee_ = nullptr;
   size_t topo_position_ = 0;

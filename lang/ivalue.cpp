@@ -219,6 +219,7 @@ bool equals(const IValue& a, const IValue& b) {
     return (a.isInt() ? a.toInt() : a.toBool()) == (b.isInt() ? b.toInt() : b.toBool());
   }
   if (a.tag() != b.tag()) return false;
+  if (a.isHeap() && a.heapPtr() == b.heapPtr()) return true;  // l == l, even holding nan
   switch (a.tag()) {
     case Tag::None: return true;
     case Tag::Str: return a.toStrView() == b.toStrView();

@@ -112,8 +112,8 @@ void listCount(Stack& s) {
 void listContains(Stack& s) {
   IValue x = pop(s);
   auto& l = items(s.back());
-  // Python's `in` checks identity before equality, so nan in [nan] is True.
-  s.back() = IValue(std::any_of(l.begin(), l.end(), [&](const IValue& v) { return v.is(x) || lang::equals(v, x); }));
+  // TorchScript compares with == only: nan in [nan] is False.
+  s.back() = IValue(std::any_of(l.begin(), l.end(), [&](const IValue& v) { return lang::equals(v, x); }));
 }
 
 void listInsert(Stack& s) {

@@ -1,0 +1,35 @@
+#pragma once
+// Optimization passes over the graph IR, one per file, and the pipeline that
+// runs them before lowering. Each pass keeps the graph valid; in debug builds
+// the pipeline runs the verifier after every pass.
+#include <string>
+#include <vector>
+
+#include "lang/ir.h"
+
+namespace wick::interp {
+
+// Removes nodes without side effects whose results are unused, unused
+// prim::If outputs and unused loop-carried values.
+//
+// Given:   %a = aten::add(%x, %y); %b = aten::mul(%x, %x); return (%b)
+// Result:  %b = aten::mul(%x, %x); return (%b)
+void eliminateDeadCode(lang::Graph& g);
+
+// Replaces prim::CallFunction / prim::CallMethod of small, finished,
+// non-recursive callees with a copy of the callee's graph.
+void inlineCalls(lang::Graph& g, const lang::Function* self);
+
+// Merges equal constants and pure nodes with equal kind, op and inputs,
+// where the first dominates the second.
+void eliminateCommonSubexpressions(lang::Graph& g);
+
+struct Pass {
+  const char* name;
+  void (*run)(lang::Graph&, const lang::Function*);
+};
+
+// The default pipeline: inline, common subexpressions, dead code.
+void optimize(lang::Graph& g, const lang::Function* self);
+
+}  // namespace wick::interp
