@@ -1,1 +1,386 @@
-#include "ops/tensor/tensor.h"
+// Reductions (sum/mean/prod/max/min/amax/amin/argmax/argmin/std/var/norm/
+// all/any/logsumexp) and scans (cumsum/cumprod).
+//
+// Every reduction runs the same way: permute the reduced dims last, make the
+// result contiguous (a copy only when needed), and reduce each row of
+// `inner` elements. Float rows accumulate in double.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "ops/cpu/elementwise.h"
+
+namespace wick::ops {
+namespace {
+
+struct Rows {
+  Tensor data;         // contiguous, shape [outer, inner] in memory
+  int64_t outer = 1, inner = 1;
+  IntArray out_shape;  // the result shape (keepdim applied)
+};
+
+Rows toRows(const Tensor& t, IntArray dims, bool keepdim) {
+  int64_t nd = t.dim();
+  std::vector<bool> reduced(std::max<int64_t>(nd, 1), dims.empty());
+  for (int64_t d : dims) {
+    int64_t w = wrapDim(d, nd);
+    if (reduced[w] && !dims.empty()) lang::raise("RuntimeError", "dim " + std::to_string(w) + " appears multiple times in the list of dims");
+    reduced[w] = true;
+  }
+  Rows r;
+  IntArray perm;
+  for (int64_t i = 0; i < nd; ++i)
+    if (!reduced[i]) {
+      perm.push_back(i);
+      r.outer *= t.sizes()[i];
+      r.out_shape.push_back(t.sizes()[i]);
+    } else if (keepdim) {
+      r.out_shape.push_back(1);
+    }
+  for (int64_t i = 0; i < nd; ++i)
+    if (reduced[i]) {
+      perm.push_back(i);
+      r.inner *= t.sizes()[i];
+    }
+  if (keepdim) {
+    r.out_shape.clear();
+    for (int64_t i = 0; i < nd; ++i) r.out_shape.push_back(reduced[i] ? 1 : t.sizes()[i]);
+  }
+  r.data = nd == 0 ? t : t.permute(perm).contiguous();
+  return r;
+}
+
+IntArray optDims(const IValue& v) { return v.isNone() ? IntArray{} : toIntArray(v); }
+
+// out[row] = f(const T* row, inner) for every row; Out is the result's C++ type.
+template <class T, class Out, class F>
+Tensor reduceRows(const Rows& r, ScalarType out_dtype, F f) {
+  Tensor out = Tensor::empty(r.out_shape, out_dtype);
+  const T* p = r.data.data<T>();
+  Out* o = out.data<Out>();
+  parallelFor(0, r.outer * std::max<int64_t>(r.inner, 1) >= kParallelGrain ? r.outer : 0, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) o[i] = f(p + i * r.inner, r.inner);
+  });
+  if (r.outer * std::max<int64_t>(r.inner, 1) < kParallelGrain)
+    for (int64_t i = 0; i < r.outer; ++i) o[i] = f(p + i * r.inner, r.inner);
+  return out;
+}
+
+template <class T> using acc_t = std::conditional_t<std::is_floating_point_v<opmath_t<T>>, double, int64_t>;
+
+ScalarType sumDtype(ScalarType t, const IValue& dtype) {
+  if (auto d = toOptDtype(dtype)) return *d;
+  return isIntegralType(t, true) ? ScalarType::Long : t;
+}
+
+template <bool kProd>
+Tensor sumOrProd(const Tensor& t, const IntArray& dims, bool keepdim, ScalarType dt) {
+  Rows r = toRows(t.to(dt), dims, keepdim);
+  return dispatchType(dt, [&](auto tag) {
+    using T = decltype(tag);
+    return reduceRows<T, T>(r, dt, [](const T* p, int64_t n) {
+      acc_t<T> acc = kProd ? 1 : 0;
+      for (int64_t i = 0; i < n; ++i) {
+        if constexpr (kProd) acc *= static_cast<acc_t<T>>(static_cast<opmath_t<T>>(p[i]));
+        else acc += static_cast<acc_t<T>>(static_cast<opmath_t<T>>(p[i]));
+      }
+      return convertElement<T>(acc);
+    });
+  });
+}
+
+void sumKernel(Stack& s) {  // sum(Tensor self, *, ScalarType? dtype=None)
+  Tensor t = tensorAt(s, 2, 0);
+  pushResult(s, 2, sumOrProd<false>(t, {}, false, sumDtype(t.dtype(), argAt(s, 2, 1))));
+}
+void sumDimKernel(Stack& s) {  // sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None)
+  Tensor t = tensorAt(s, 4, 0);
+  pushResult(s, 4, sumOrProd<false>(t, optDims(argAt(s, 4, 1)), argAt(s, 4, 2).toBool(), sumDtype(t.dtype(), argAt(s, 4, 3))));
+}
+void prodKernel(Stack& s) {
+  Tensor t = tensorAt(s, 2, 0);
+  pushResult(s, 2, sumOrProd<true>(t, {}, false, sumDtype(t.dtype(), argAt(s, 2, 1))));
+}
+void prodDimKernel(Stack& s) {  // prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None)
+  Tensor t = tensorAt(s, 4, 0);
+  pushResult(s, 4, sumOrProd<true>(t, {argAt(s, 4, 1).toInt()}, argAt(s, 4, 2).toBool(), sumDtype(t.dtype(), argAt(s, 4, 3))));
+}
+
+Tensor mean(const Tensor& t, const IntArray& dims, bool keepdim, const IValue& dtype) {
+  ScalarType dt = toOptDtype(dtype).value_or(t.dtype());
+  if (!isFloatingType(dt))
+    lang::raise("RuntimeError", std::string("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ") +
+                                    (dt == ScalarType::Long ? "Long" : dt == ScalarType::Int ? "Int" : dt == ScalarType::Bool ? "Bool" : dtypeName(dt)));
+  Rows r = toRows(t.to(dt), dims, keepdim);
+  return dispatchType(dt, [&](auto tag) {
+    using T = decltype(tag);
+    return reduceRows<T, T>(r, dt, [](const T* p, int64_t n) {
+      double acc = 0;
+      for (int64_t i = 0; i < n; ++i) acc += static_cast<double>(static_cast<opmath_t<T>>(p[i]));
+      return convertElement<T>(n == 0 ? NAN : acc / n);
+    });
+  });
+}
+void meanKernel(Stack& s) { pushResult(s, 2, mean(tensorAt(s, 2, 0), {}, false, argAt(s, 2, 1))); }
+void meanDimKernel(Stack& s) {
+  pushResult(s, 4, mean(tensorAt(s, 4, 0), optDims(argAt(s, 4, 1)), argAt(s, 4, 2).toBool(), argAt(s, 4, 3)));
+}
+
+// ---- max/min family: NaN wins, first index on ties ----
+
+template <bool kMax, class T>
+int64_t extremeIndex(const T* p, int64_t n) {
+  using M = opmath_t<T>;
+  int64_t best = 0;
+  for (int64_t i = 1; i < n; ++i) {
+    M a = static_cast<M>(p[i]), b = static_cast<M>(p[best]);
+    if (b != b) return best;
+    if (a != a) return i;
+    if (kMax ? a > b : a < b) best = i;
+  }
+  if (n > 0 && static_cast<M>(p[best]) != static_cast<M>(p[best])) return best;
+  return best;
+}
+
+void checkNonEmpty(const Rows& r, const Tensor& t, const char* name) {
+  if (r.inner == 0)
+    lang::raise("IndexError", std::string(name) + "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+}
+
+template <bool kMax>
+Tensor extremeValues(const Tensor& t, const IntArray& dims, bool keepdim, const char* name) {
+  Rows r = toRows(t, dims, keepdim);
+  if (r.inner == 0 && r.outer != 0) {
+    if (dims.empty()) lang::raise("RuntimeError", std::string(name) + "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+    lang::raise("IndexError", std::string(name) + "(): Expected reduction dim " + std::to_string(dims[0]) + " to have non-zero size.");
+  }
+  return dispatchType(t.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    return reduceRows<T, T>(r, t.dtype(), [](const T* p, int64_t n) { return p[extremeIndex<kMax>(p, n)]; });
+  });
+}
+
+template <bool kMax>
+Tensor extremeIndices(const Tensor& t, const IntArray& dims, bool keepdim, const char* name) {
+  Rows r = toRows(t, dims, keepdim);
+  if (r.inner == 0 && r.outer != 0) lang::raise("IndexError", std::string(name) + "(): Expected reduction dim to be specified for input.numel() == 0.");
+  return dispatchType(t.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    return reduceRows<T, int64_t>(r, ScalarType::Long, [](const T* p, int64_t n) { return extremeIndex<kMax>(p, n); });
+  });
+}
+
+template <bool kMax>
+void extremeAllKernel(Stack& s) { s.back() = extremeValues<kMax>(Tensor::fromIValue(s.back()), {}, false, kMax ? "max" : "min").toIValue(); }
+
+template <bool kMax>
+void extremeDimKernel(Stack& s) {  // max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)
+  Tensor t = tensorAt(s, 3, 0);
+  IntArray dims{argAt(s, 3, 1).toInt()};
+  bool keep = argAt(s, 3, 2).toBool();
+  const char* name = kMax ? "max" : "min";
+  Tensor v = extremeValues<kMax>(t, dims, keep, name), i = extremeIndices<kMax>(t, dims, keep, name);
+  pushTuple(s, 3, {v.toIValue(), i.toIValue()});
+}
+
+template <bool kMax>
+void extremeOtherKernel(Stack& s) {  // max.other(Tensor self, Tensor other) = maximum
+  Tensor a = tensorAt(s, 2, 0), b = tensorAt(s, 2, 1);
+  ScalarType rt = resultType(a, b);
+  pushResult(s, 2, binaryOp(a, b, rt, rt, [](auto x, auto y) {
+    if (x != x || y != y) return decltype(x)(x != x ? x : y);
+    return kMax ? (x > y ? x : y) : (x < y ? x : y);
+  }));
+}
+
+template <bool kMax>
+void amaxKernel(Stack& s) {  // amax(Tensor self, int[1] dim=[], bool keepdim=False)
+  Tensor t = tensorAt(s, 3, 0);
+  pushResult(s, 3, extremeValues<kMax>(t, toIntArray(argAt(s, 3, 1)), argAt(s, 3, 2).toBool(), kMax ? "amax" : "amin"));
+}
+
+template <bool kMax>
+void argKernel(Stack& s) {  // argmax(Tensor self, int? dim=None, bool keepdim=False)
+  Tensor t = tensorAt(s, 3, 0);
+  const IValue& d = argAt(s, 3, 1);
+  bool keep = argAt(s, 3, 2).toBool();
+  Tensor r = d.isNone() ? extremeIndices<kMax>(t.reshape({-1}), {0}, false, kMax ? "argmax" : "argmin")
+                        : extremeIndices<kMax>(t, {d.toInt()}, keep, kMax ? "argmax" : "argmin");
+  if (d.isNone() && keep) r = r.reshape(IntArray(t.dim(), 1));
+  pushResult(s, 3, r);
+}
+
+// ---- variance family ----
+
+Tensor varStd(const Tensor& t, const IntArray& dims, double correction, bool keepdim, bool take_sqrt) {
+  ScalarType dt = t.dtype();
+  if (!isFloatingType(dt)) lang::raise("RuntimeError", "std and var only support floating point and complex dtypes");
+  Rows r = toRows(t, dims, keepdim);
+  return dispatchType(dt, [&](auto tag) {
+    using T = decltype(tag);
+    return reduceRows<T, T>(r, dt, [&](const T* p, int64_t n) {
+      double m = 0;
+      for (int64_t i = 0; i < n; ++i) m += static_cast<double>(static_cast<opmath_t<T>>(p[i]));
+      m /= n;
+      double ss = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        double d = static_cast<double>(static_cast<opmath_t<T>>(p[i])) - m;
+        ss += d * d;
+      }
+      double v = ss / std::max<double>(0, n - correction);
+      return convertElement<T>(take_sqrt ? std::sqrt(v) : v);
+    });
+  });
+}
+template <bool kStd>
+void varKernel(Stack& s) {  // std(Tensor self, bool unbiased=True)
+  pushResult(s, 2, varStd(tensorAt(s, 2, 0), {}, argAt(s, 2, 1).toBool() ? 1 : 0, false, kStd));
+}
+template <bool kStd>
+void varDimKernel(Stack& s) {  // std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False)
+  pushResult(s, 4, varStd(tensorAt(s, 4, 0), optDims(argAt(s, 4, 1)), argAt(s, 4, 2).toBool() ? 1 : 0, argAt(s, 4, 3).toBool(), kStd));
+}
+template <bool kStd>
+void varCorrectionKernel(Stack& s) {  // std.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False)
+  const IValue& c = argAt(s, 4, 2);
+  pushResult(s, 4, varStd(tensorAt(s, 4, 0), optDims(argAt(s, 4, 1)), c.isNone() ? 1 : c.toScalarDouble(), argAt(s, 4, 3).toBool(), kStd));
+}
+
+Tensor norm(const Tensor& t, double p, const IntArray& dims, bool keepdim) {
+  ScalarType dt = t.dtype();
+  if (!isFloatingType(dt)) lang::raise("RuntimeError", "norm(): input dtype should be either floating point or complex. Got Long instead.");
+  Rows r = toRows(t, dims, keepdim);
+  return dispatchType(dt, [&](auto tag) {
+    using T = decltype(tag);
+    return reduceRows<T, T>(r, dt, [&](const T* x, int64_t n) {
+      double acc = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        double a = std::fabs(static_cast<double>(static_cast<opmath_t<T>>(x[i])));
+        if (std::isinf(p)) acc = p > 0 ? std::max(acc, a) : (i == 0 ? a : std::min(acc, a));
+        else if (p == 0) acc += a != 0;
+        else if (p == 1) acc += a;
+        else if (p == 2) acc += a * a;
+        else acc += std::pow(a, p);
+      }
+      if (!std::isinf(p) && p != 0 && p != 1) acc = p == 2 ? std::sqrt(acc) : std::pow(acc, 1.0 / p);
+      return convertElement<T>(acc);
+    });
+  });
+}
+void normKernel(Stack& s) { pushResult(s, 2, norm(tensorAt(s, 2, 0), argAt(s, 2, 1).toScalarDouble(), {}, false)); }
+void normDimKernel(Stack& s) {  // norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False)
+  const IValue& p = argAt(s, 4, 1);
+  pushResult(s, 4, norm(tensorAt(s, 4, 0), p.isNone() ? 2.0 : p.toScalarDouble(), toIntArray(argAt(s, 4, 2)), argAt(s, 4, 3).toBool()));
+}
+
+template <bool kAll>
+Tensor allAny(const Tensor& t, const IntArray& dims, bool keepdim) {
+  Rows r = toRows(t.to(ScalarType::Bool), dims, keepdim);
+  return reduceRows<bool, bool>(r, ScalarType::Bool, [](const bool* p, int64_t n) {
+    for (int64_t i = 0; i < n; ++i)
+      if (p[i] != kAll) return !kAll;
+    return kAll;
+  });
+}
+template <bool kAll>
+void allKernel(Stack& s) { s.back() = allAny<kAll>(Tensor::fromIValue(s.back()), {}, false).toIValue(); }
+template <bool kAll>
+void allDimKernel(Stack& s) { pushResult(s, 3, allAny<kAll>(tensorAt(s, 3, 0), {argAt(s, 3, 1).toInt()}, argAt(s, 3, 2).toBool())); }
+
+void logsumexpKernel(Stack& s) {  // logsumexp(Tensor self, int[1] dim, bool keepdim=False)
+  Tensor t = tensorAt(s, 3, 0);
+  ScalarType dt = defaultFloatIfIntegral(t.dtype());
+  Rows r = toRows(t.to(dt), toIntArray(argAt(s, 3, 1)), argAt(s, 3, 2).toBool());
+  pushResult(s, 3, dispatchType(dt, [&](auto tag) {
+    using T = decltype(tag);
+    return reduceRows<T, T>(r, dt, [](const T* p, int64_t n) {
+      double m = -INFINITY;
+      for (int64_t i = 0; i < n; ++i) m = std::max(m, static_cast<double>(static_cast<opmath_t<T>>(p[i])));
+      if (std::isinf(m)) return convertElement<T>(m);
+      double acc = 0;
+      for (int64_t i = 0; i < n; ++i) acc += std::exp(static_cast<double>(static_cast<opmath_t<T>>(p[i])) - m);
+      return convertElement<T>(m + std::log(acc));
+    });
+  }));
+}
+
+void countNonzeroKernel(Stack& s) {  // count_nonzero.dim_IntList(Tensor self, int[] dim)
+  Tensor t = tensorAt(s, 2, 0);
+  Tensor b = t.to(ScalarType::Bool);
+  pushResult(s, 2, sumOrProd<false>(b, toIntArray(argAt(s, 2, 1)), false, ScalarType::Long));
+}
+void countNonzeroOptKernel(Stack& s) {  // count_nonzero(Tensor self, int? dim=None)
+  Tensor t = tensorAt(s, 2, 0);
+  pushResult(s, 2, sumOrProd<false>(t.to(ScalarType::Bool), optDims(argAt(s, 2, 1)), false, ScalarType::Long));
+}
+
+// ---- scans along one dim ----
+
+template <bool kProd>
+Tensor scan(const Tensor& t, int64_t dim, ScalarType dt) {
+  Tensor src = t.to(dt);
+  if (t.dim() == 0) return src.clone();
+  dim = wrapDim(dim, t.dim());
+  Tensor moved = src.transpose(dim, t.dim() - 1).contiguous();
+  Tensor out = Tensor::empty(moved.sizes(), dt);
+  int64_t n = moved.dim() ? moved.sizes().back() : 1;
+  int64_t rows = n == 0 ? 0 : moved.numel() / n;
+  dispatchType(dt, [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = moved.data<T>();
+    T* o = out.data<T>();
+    for (int64_t r = 0; r < rows; ++r) {
+      acc_t<T> acc = kProd ? 1 : 0;
+      for (int64_t i = 0; i < n; ++i) {
+        auto v = static_cast<acc_t<T>>(static_cast<opmath_t<T>>(p[r * n + i]));
+        acc = kProd ? acc * v : acc + v;
+        o[r * n + i] = convertElement<T>(acc);
+      }
+    }
+  });
+  return out.transpose(dim, t.dim() - 1).contiguous();
+}
+template <bool kProd>
+void scanKernel(Stack& s) {  // cumsum(Tensor self, int dim, *, ScalarType? dtype=None)
+  Tensor t = tensorAt(s, 3, 0);
+  pushResult(s, 3, scan<kProd>(t, argAt(s, 3, 1).toInt(), sumDtype(t.dtype(), argAt(s, 3, 2))));
+}
+
+static lang::RegisterOps reg({
+    {"aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor", sumKernel, lang::OpClass::Reduction},
+    {"aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", sumDimKernel, lang::OpClass::Reduction},
+    {"aten::prod(Tensor self, *, ScalarType? dtype=None) -> Tensor", prodKernel, lang::OpClass::Reduction},
+    {"aten::prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", prodDimKernel, lang::OpClass::Reduction},
+    {"aten::mean(Tensor self, *, ScalarType? dtype=None) -> Tensor", meanKernel, lang::OpClass::Reduction},
+    {"aten::mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", meanDimKernel, lang::OpClass::Reduction},
+    {"aten::max(Tensor self) -> Tensor", extremeAllKernel<true>, lang::OpClass::Reduction},
+    {"aten::min(Tensor self) -> Tensor", extremeAllKernel<false>, lang::OpClass::Reduction},
+    {"aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)", extremeDimKernel<true>, lang::OpClass::Reduction},
+    {"aten::min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)", extremeDimKernel<false>, lang::OpClass::Reduction},
+    {"aten::max.other(Tensor self, Tensor other) -> Tensor", extremeOtherKernel<true>, lang::OpClass::Elementwise},
+    {"aten::min.other(Tensor self, Tensor other) -> Tensor", extremeOtherKernel<false>, lang::OpClass::Elementwise},
+    {"aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor", amaxKernel<true>, lang::OpClass::Reduction},
+    {"aten::amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor", amaxKernel<false>, lang::OpClass::Reduction},
+    {"aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor", argKernel<true>, lang::OpClass::Reduction},
+    {"aten::argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor", argKernel<false>, lang::OpClass::Reduction},
+    {"aten::std(Tensor self, bool unbiased=True) -> Tensor", varKernel<true>, lang::OpClass::Reduction},
+    {"aten::var(Tensor self, bool unbiased=True) -> Tensor", varKernel<false>, lang::OpClass::Reduction},
+    {"aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", varDimKernel<true>, lang::OpClass::Reduction},
+    {"aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", varDimKernel<false>, lang::OpClass::Reduction},
+    {"aten::std.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<true>, lang::OpClass::Reduction},
+    {"aten::var.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<false>, lang::OpClass::Reduction},
+    {"aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor", normKernel, lang::OpClass::Reduction},
+    {"aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor", normDimKernel, lang::OpClass::Reduction},
+    {"aten::all(Tensor self) -> Tensor", allKernel<true>, lang::OpClass::Reduction},
+    {"aten::any(Tensor self) -> Tensor", allKernel<false>, lang::OpClass::Reduction},
+    {"aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", allDimKernel<true>, lang::OpClass::Reduction},
+    {"aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", allDimKernel<false>, lang::OpClass::Reduction},
+    {"aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor", logsumexpKernel, lang::OpClass::Reduction},
+    {"aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor", countNonzeroKernel, lang::OpClass::Reduction},
+    {"aten::count_nonzero(Tensor self, int? dim=None) -> Tensor", countNonzeroOptKernel, lang::OpClass::Reduction},
+    {"aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", scanKernel<false>},
+    {"aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", scanKernel<true>},
+});
+
+}  // namespace
+}  // namespace wick::ops
