@@ -25,7 +25,8 @@ bool onlyFeedsSlot(const lang::Value* v, const Node* ret, size_t slot, int depth
       if (u.offset != slot) return false;
       continue;
     }
-    if (u.user->hasSideEffects() || !u.user->blocks().empty()) return false;
+    // A nested block's return feeds its If/Loop: give up there (conservative).
+    if (u.user->kind() == prim::Return || u.user->hasSideEffects() || !u.user->blocks().empty()) return false;
     for (const lang::Value* o : u.user->outputs())
       if (!onlyFeedsSlot(o, ret, slot, depth + 1)) return false;
   }
