@@ -2,6 +2,7 @@
 // arguments, defaults, type variables (t, K, V, tVal), Optional and Number
 // parameters, and the one implicit conversion TorchScript allows (int to float),
 // tried only when no overload matches exactly.
+#include <algorithm>
 #include <map>
 
 #include "frontend/emitter.h"
@@ -20,6 +21,8 @@ struct Match {
   std::vector<Value*> inputs;   // schema order, then varargs
   std::vector<bool> to_float;   // per input: convert int to float
   std::vector<IValue> defaults; // per input: default used when inputs[i] is null
+  std::vector<std::vector<Value*>> packed;  // per input: ints given as varargs for an int[] (zeros(2, 3))
+  std::vector<bool> tuple_to_list;          // per input: a tuple given for a list (zeros((2, 3)))
   TypeEnv env;
   int generic = 0;              // arguments matched through type variables
 };
@@ -109,11 +112,30 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
   size_t positional = 0;
   for (const auto& f : formals)
     if (!f.kwarg_only) ++positional;
-  if (args.size() > positional && !op->schema.is_vararg) {
-    why = "expected at most " + std::to_string(positional) + " positional arguments, got " + std::to_string(args.size());
+  m.packed.resize(formals.size());
+  m.tuple_to_list.assign(formals.size(), false);
+  // TorchScript's varargs sizes: x.view(2, 3) and torch.zeros(2, 3) fill the
+  // one int[] parameter when every later positional parameter has a default.
+  std::vector<Value*> rest;
+  for (size_t p = 0; p < formals.size() && p < args.size(); ++p) {
+    const auto& f = formals[p];
+    if (f.kwarg_only || f.type->kind() != TypeKind::List || f.type->elem()->kind() != TypeKind::Int) continue;
+    if (args[p]->type()->kind() != TypeKind::Int) break;
+    bool tail_defaults = true;
+    for (size_t q = p + 1; q < formals.size(); ++q) tail_defaults &= formals[q].kwarg_only || formals[q].default_value.has_value();
+    bool all_ints = true;
+    for (size_t q = p; q < args.size(); ++q) all_ints &= args[q]->type()->kind() == TypeKind::Int;
+    if (!tail_defaults || !all_ints || (args.size() == p + 1 && f.list_size)) break;
+    m.packed[p].assign(args.begin() + p, args.end());
+    rest.assign(args.begin(), args.begin() + p + 1);
+    break;
+  }
+  const std::vector<Value*>& pos_args = rest.empty() ? args : rest;
+  if (pos_args.size() > positional && !op->schema.is_vararg) {
+    why = "expected at most " + std::to_string(positional) + " positional arguments, got " + std::to_string(pos_args.size());
     return std::nullopt;
   }
-  for (size_t i = 0; i < args.size() && i < positional; ++i) m.inputs[i] = args[i];
+  for (size_t i = 0; i < pos_args.size() && i < positional; ++i) m.inputs[i] = pos_args[i];
   for (const auto& [name, v] : kwargs) {
     size_t k = 0;
     while (k < formals.size() && formals[k].name != name) ++k;
@@ -137,8 +159,15 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
       m.defaults[i] = *f.default_value;
       continue;
     }
+    if (!m.packed[i].empty()) continue;
     bool converted = false;
     TypePtr actual = m.inputs[i]->type();
+    if (f.type->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple && !actual->contained().empty() &&
+        std::all_of(actual->contained().begin(), actual->contained().end(),
+                    [&](const TypePtr& t) { return lang::isSubtypeOf(t, f.type->elem()); })) {
+      m.tuple_to_list[i] = true;
+      continue;
+    }
     bool ok = matchType(f.type, actual, m.env, convert, converted, m.generic);
     if (!ok && f.list_size && f.type->kind() == TypeKind::List && actual->kind() == TypeKind::Int) ok = true;
     if (!ok) {
@@ -147,7 +176,7 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
     }
     m.to_float[i] = converted;
   }
-  for (size_t i = positional; i < args.size(); ++i) m.inputs.push_back(args[i]);
+  for (size_t i = positional; i < pos_args.size(); ++i) m.inputs.push_back(pos_args[i]);
   return m;
 }
 
@@ -177,6 +206,15 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   const auto& formals = best->op->schema.arguments;
   for (size_t i = 0; i < best->inputs.size(); ++i) {
     Value* v = best->inputs[i];
+    if (i < formals.size() && (!best->packed[i].empty() || best->tuple_to_list[i])) {
+      std::vector<Value*> items = best->packed[i];
+      if (best->tuple_to_list[i])
+        for (size_t k = 0; k < v->type()->contained().size(); ++k) items.push_back(tupleIndex(v, k, r));
+      Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, items));
+      l->output()->setType(lang::listType(formals[i].type->elem()));
+      inputs.push_back(l->output());
+      continue;
+    }
     if (!v) {
       v = constant(best->defaults[i], r, i < formals.size() ? substitute(formals[i].type, best->env) : nullptr);
     } else if (i < formals.size() && best->to_float[i]) {
