@@ -83,6 +83,16 @@ void Lexer::trackBracket(const parser::symbol_type& tok) {
   brackets_.pop_back();
 }
 
+// The scanner reports indentation with the NEWLINE before a line, so the
+// first line of a file needs its own check (CPython: "unexpected indent").
+void Lexer::checkFirstLineIndent(Loc first) {
+  checked_first_line_ = true;
+  const std::string& text = state_.source->text();
+  uint32_t i = first.begin;
+  while (i > 0 && text[i - 1] != '\n') --i;
+  if (i < first.begin && (text[i] == ' ' || text[i] == '\t')) fail(first, "unexpected indent");
+}
+
 parser::symbol_type Lexer::next() {
   if (!queue_.empty()) {
     parser::symbol_type t(std::move(queue_.front()));
@@ -136,6 +146,7 @@ parser::symbol_type Lexer::next() {
       }
       return tok;
     }
+    if (!checked_first_line_) checkFirstLineIndent(loc);
     trackBracket(tok);
     at_line_start_ = false;
     return tok;

@@ -318,6 +318,39 @@ StmtPtr ParseContext::ifChain(ExprPtr cond, StmtList body, StmtList orelse, Loc 
   return s;
 }
 
+namespace {
+// Bison prints token aliases without their quotes ("unexpected )"); quote
+// the punctuation and keywords, keep the token classes ("newline") plain.
+std::string quoteToken(std::string name) {
+  static const char* kClasses[] = {"newline", "indent", "unindent", "name", "integer", "float", "string",
+                                   "end of file", "end of file or newline"};
+  if (name.size() > 1 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+  for (const char* c : kClasses)
+    if (name == c) return name;
+  return "'" + name + "'";
+}
+}  // namespace
+
+std::string describeSyntaxError(const std::string& bison_message) {
+  std::string_view m = bison_message;
+  if (m.rfind("syntax error, ", 0) == 0) m.remove_prefix(14);
+  if (m.rfind("unexpected ", 0) != 0) return "invalid syntax: " + std::string(m);
+  m.remove_prefix(11);
+  size_t cut = m.find(", expecting ");
+  std::string found = quoteToken(std::string(m.substr(0, cut)));
+  if (cut == std::string_view::npos) return "invalid syntax: unexpected " + found;
+  std::string_view rest = m.substr(cut + 12);
+  std::vector<std::string> expected;
+  for (size_t at; (at = rest.find(" or ")) != std::string_view::npos; rest.remove_prefix(at + 4))
+    expected.push_back(quoteToken(std::string(rest.substr(0, at))));
+  expected.push_back(quoteToken(std::string(rest)));
+  if (expected.size() == 1 && expected[0] == "indent") return "expected an indented block, found " + found;
+  std::string list;
+  for (size_t i = 0; i < expected.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == expected.size() ? " or " : ", ") + expected[i];
+  return "expected " + list + ", found " + found;
+}
+
 std::unique_ptr<Module> parseModule(std::shared_ptr<const lang::Source> source) {
   Lexer lexer(source, 0, static_cast<uint32_t>(source->text().size()));
   ParseContext ctx{&lexer, source, std::make_unique<Module>(), nullptr};

@@ -18,6 +18,10 @@ struct CallArgs {
   std::vector<Keyword> keywords;
 };
 
+// Rewrites Bison's "syntax error, unexpected X, expecting A or B" as
+// "expected 'A' or 'B', found 'X'" (and "expected an indented block").
+std::string describeSyntaxError(const std::string& bison_message);
+
 struct ParseContext {
   Lexer* lexer;
   std::shared_ptr<const lang::Source> source;

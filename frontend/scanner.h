@@ -38,7 +38,10 @@ class Lexer {
 
   parser::symbol_type next();
   // Makes the token stream start with EXPR_START: the parser then reads one expression.
-  void startWithExpression() { queue_.push_front(parser::make_EXPR_START(Loc{})); }
+  void startWithExpression() {
+    queue_.push_front(parser::make_EXPR_START(Loc{}));
+    checked_first_line_ = true;  // an embedded expression may start with spaces
+  }
   const std::shared_ptr<const lang::Source>& source() const { return state_.source; }
   [[noreturn]] void fail(Loc loc, const std::string& message, std::vector<lang::Note> notes = {});
   lang::SourceRange range(Loc loc) const { return lang::SourceRange(state_.source, loc.begin, loc.end); }
@@ -51,6 +54,7 @@ class Lexer {
  private:
   parser::symbol_type raw();
   void trackBracket(const parser::symbol_type& tok);
+  void checkFirstLineIndent(Loc first);
 
   ScanState state_;
   void* scanner_ = nullptr;  // yyscan_t
@@ -58,6 +62,7 @@ class Lexer {
   std::vector<int> indents_{0};
   bool at_line_start_ = true;  // no token yet on this logical line
   bool done_ = false;
+  bool checked_first_line_ = false;
   struct Opener {
     char ch;
     Loc loc;
