@@ -4,6 +4,7 @@
 // OP with its kernel resolved here (never looked up while running).
 #include <cinttypes>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -136,9 +137,31 @@ class Lowering {
     return &code_.types.back();
   }
 
+  // An int comparison whose only use is the prim::If right after it becomes
+  // one compare-and-branch instruction (the condition never needs a register).
+  std::optional<Opcode> fusedBranch(const Node* n) {
+    static const std::unordered_map<std::string, Opcode> branches = {
+        {"aten::lt.int", Opcode::JUMP_IF_NOT_LT_I}, {"aten::le.int", Opcode::JUMP_IF_NOT_LE_I},
+        {"aten::gt.int", Opcode::JUMP_IF_NOT_GT_I}, {"aten::ge.int", Opcode::JUMP_IF_NOT_GE_I},
+        {"aten::eq.int", Opcode::JUMP_IF_NOT_EQ_I}, {"aten::ne.int", Opcode::JUMP_IF_NOT_NE_I}};
+    const Node* c = n->input()->node();
+    if (!c->op() || c->next() != n || n->input()->uses().size() != 1) return std::nullopt;
+    auto it = branches.find(c->op()->schema.qualifiedName());
+    if (it == branches.end()) return std::nullopt;
+    return it->second;
+  }
+
   void lowerIf(const Node* n) {
     const auto& r = n->sourceRange();
-    size_t jf = emit(Opcode::JUMP_IF_FALSE, reg(n->input()), 0, 0, nullptr, r);
+    size_t jf;
+    bool fused = false;
+    if (auto op = fusedBranch(n)) {
+      const Node* c = n->input()->node();
+      jf = emit(*op, reg(c->input(0)), reg(c->input(1)), 0, nullptr, r);
+      fused = true;
+    } else {
+      jf = emit(Opcode::JUMP_IF_FALSE, reg(n->input()), 0, 0, nullptr, r);
+    }
     std::vector<uint32_t> outs;
     for (Value* o : n->outputs()) outs.push_back(reg(o));
     auto branch = [&](const Block* blk) {
@@ -149,7 +172,7 @@ class Lowering {
     };
     branch(n->block(0));
     size_t jend = emit(Opcode::JUMP, 0, 0, 0, nullptr, r);
-    code_.instrs[jf].b = static_cast<uint32_t>(code_.instrs.size());
+    (fused ? code_.instrs[jf].c : code_.instrs[jf].b) = static_cast<uint32_t>(code_.instrs.size());
     branch(n->block(1));
     code_.instrs[jend].a = static_cast<uint32_t>(code_.instrs.size());
   }
@@ -181,6 +204,10 @@ class Lowering {
   }
 
   bool lowerScalarOp(const Node* n) {
+    // Compared only to branch on it: the If emits the fused compare-and-branch.
+    if (n->next() && n->next()->kind() == prim::If && n->outputs().size() == 1 && n->next()->input() == n->output() &&
+        fusedBranch(n->next()))
+      return true;
     static const std::unordered_map<std::string, Opcode> fast = {
         {"aten::add.int", Opcode::ADD_I},       {"aten::sub.int", Opcode::SUB_I},     {"aten::mul.int", Opcode::MUL_I},
         {"aten::floordiv.int", Opcode::FLOORDIV_I}, {"aten::remainder.int", Opcode::MOD_I},

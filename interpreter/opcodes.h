@@ -14,6 +14,12 @@ namespace wick::interp {
   _(MOVE, "r[a] = r[b]")                                                                 \
   _(JUMP, "pc = a")                                                                      \
   _(JUMP_IF_FALSE, "if not r[a]: pc = b")                                                \
+  _(JUMP_IF_NOT_LT_I, "if not r[a] < r[b]: pc = c (int compare fused with its if)")       \
+  _(JUMP_IF_NOT_LE_I, "if not r[a] <= r[b]: pc = c")                                     \
+  _(JUMP_IF_NOT_GT_I, "if not r[a] > r[b]: pc = c")                                      \
+  _(JUMP_IF_NOT_GE_I, "if not r[a] >= r[b]: pc = c")                                     \
+  _(JUMP_IF_NOT_EQ_I, "if not r[a] == r[b]: pc = c")                                     \
+  _(JUMP_IF_NOT_NE_I, "if not r[a] != r[b]: pc = c")                                     \
   _(LOOP_TEST, "if not (r[a] and r[b] < r[c]): pc = target (ops[p])")                  \
   _(INC, "r[a] += 1 (int)")                                                              \
   _(ADD_I, "r[a] = r[b] + r[c] (int)")                                                   \

@@ -80,6 +80,20 @@ IValue execute(const Code& code, IValue* regs, ThreadState& ts) {
             continue;
           }
           break;
+#define WICK_BRANCH(opcode, op)                           \
+  case Opcode::opcode:                                    \
+    if (!(regs[in.a].toInt() op regs[in.b].toInt())) {    \
+      pc = in.c;                                          \
+      continue;                                           \
+    }                                                     \
+    break;
+        WICK_BRANCH(JUMP_IF_NOT_LT_I, <)
+        WICK_BRANCH(JUMP_IF_NOT_LE_I, <=)
+        WICK_BRANCH(JUMP_IF_NOT_GT_I, >)
+        WICK_BRANCH(JUMP_IF_NOT_GE_I, >=)
+        WICK_BRANCH(JUMP_IF_NOT_EQ_I, ==)
+        WICK_BRANCH(JUMP_IF_NOT_NE_I, !=)
+#undef WICK_BRANCH
         case Opcode::LOOP_TEST:
           if (!(regs[in.a].toBool() && regs[in.b].toInt() < regs[in.c].toInt())) {
             pc = ops[reinterpret_cast<uintptr_t>(in.p)];
