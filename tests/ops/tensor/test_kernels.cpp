@@ -1,0 +1,132 @@
+// CPU kernels through the op registry, with PyTorch 1.13's results.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "lang/error.h"
+#include "tests/ops/tensor/tensor_test_util.h"
+
+using namespace wick::ops;
+using namespace wick::ops::testing;
+using wick::lang::IValue;
+
+TEST_CASE("binary arithmetic: promotion, alpha, broadcasting") {
+  Tensor a = floats({1, 2, 3});
+  Tensor b = floats({10, 20, 30});
+  CHECK(values(callT("aten::add.Tensor", {a.toIValue(), b.toIValue(), IValue(int64_t(2))})) == std::vector<double>{21, 42, 63});
+  Tensor i = longs({1, 2, 3});
+  Tensor r = callT("aten::add.Scalar", {i.toIValue(), IValue(1.5), IValue(int64_t(1))});
+  CHECK(r.dtype() == ScalarType::Float);
+  CHECK(values(r) == std::vector<double>{2.5, 3.5, 4.5});
+  Tensor d = callT("aten::div.Tensor", {i.toIValue(), IValue(int64_t(2))});
+  CHECK(d.dtype() == ScalarType::Float);
+  CHECK(values(d) == std::vector<double>{0.5, 1, 1.5});
+  Tensor col = floats({1, 2}, {2, 1});
+  CHECK(callT("aten::mul.Tensor", {col.toIValue(), a.toIValue()}).sizes() == IntArray{2, 3});
+  CHECK_THROWS_AS(call("aten::add.Tensor", {floats({1, 2}).toIValue(), a.toIValue(), IValue(int64_t(1))}), wick::lang::Error);
+}
+
+TEST_CASE("floor division and remainder follow Python signs") {
+  Tensor a = longs({-7, 7, -7});
+  Tensor b = longs({2, -2, -2});
+  CHECK(values(callT("aten::floor_divide.Tensor", {a.toIValue(), b.toIValue()})) == std::vector<double>{-4, -4, 3});
+  CHECK(values(callT("aten::remainder.Tensor", {a.toIValue(), b.toIValue()})) == std::vector<double>{1, -1, -1});
+  CHECK(values(callT("aten::fmod.Tensor", {a.toIValue(), b.toIValue()})) == std::vector<double>{-1, 1, -1});
+  CHECK_THROWS_AS(call("aten::floor_divide.Tensor", {a.toIValue(), longs({1, 0, 1}).toIValue()}), wick::lang::Error);
+}
+
+TEST_CASE("in-place ops write through views and check casts") {
+  Tensor a = Tensor::zeros({2, 2}, ScalarType::Float);
+  Tensor row = a.select(0, 0);
+  call("aten::add_.Scalar", {row.toIValue(), IValue(int64_t(3)), IValue(int64_t(1))});
+  CHECK(values(a) == std::vector<double>{3, 3, 0, 0});
+  Tensor i = longs({1, 2});
+  CHECK_THROWS_AS(call("aten::add_.Scalar", {i.toIValue(), IValue(1.5), IValue(int64_t(1))}), wick::lang::Error);
+  CHECK_THROWS_AS(call("aten::add_.Tensor", {row.toIValue(), a.toIValue(), IValue(int64_t(1))}), wick::lang::Error);
+}
+
+TEST_CASE("comparisons give bool tensors") {
+  Tensor r = callT("aten::lt.Scalar", {longs({1, 2, 3}).toIValue(), IValue(2.5)});
+  CHECK(r.dtype() == ScalarType::Bool);
+  CHECK(values(r) == std::vector<double>{1, 1, 0});
+}
+
+TEST_CASE("reductions") {
+  Tensor m = floats({1, 2, 3, 4, 5, 6}, {2, 3});
+  CHECK(values(callT("aten::sum.dim_IntList", {m.toIValue(), ints({1}), IValue(true), none()})) == std::vector<double>{6, 15});
+  CHECK(callT("aten::sum.dim_IntList", {m.toIValue(), ints({1}), IValue(true), none()}).sizes() == IntArray{2, 1});
+  CHECK(values(callT("aten::mean.dim", {m.transpose(0, 1).toIValue(), ints({1}), IValue(false), none()})) == std::vector<double>{2.5, 3.5, 4.5});
+  CHECK(callT("aten::sum", {longs({1, 2}).toIValue(), none()}).dtype() == ScalarType::Long);
+  CHECK_THROWS_AS(call("aten::mean", {longs({1, 2}).toIValue(), none()}), wick::lang::Error);
+  IValue mx = call("aten::max.dim", {m.toIValue(), IValue(int64_t(0)), IValue(false)});
+  REQUIRE(mx.isTuple());
+  CHECK(values(Tensor::fromIValue(mx.toTuple()->items[0])) == std::vector<double>{4, 5, 6});
+  CHECK(values(Tensor::fromIValue(mx.toTuple()->items[1])) == std::vector<double>{1, 1, 1});
+  Tensor v = callT("aten::var.dim", {floats({1, 2, 3, 4}).toIValue(), none(), IValue(true), IValue(false)});
+  CHECK(v.item().toDouble() == doctest::Approx(1.6666666));
+  CHECK(values(callT("aten::cumsum", {longs({1, 2, 3}).toIValue(), IValue(int64_t(0)), none()})) == std::vector<double>{1, 3, 6});
+}
+
+TEST_CASE("advanced indexing and index_put_") {
+  Tensor m = floats({1, 2, 3, 4, 5, 6}, {2, 3});
+  Tensor mask = callT("aten::gt.Scalar", {m.toIValue(), IValue(int64_t(3))});
+  auto list = [](std::vector<IValue> items) {
+    return IValue(wick::lang::Ref<wick::lang::ListObj>::make(wick::lang::optionalType(wick::lang::tensorType()), std::move(items)));
+  };
+  CHECK(values(callT("aten::index.Tensor", {m.toIValue(), list({mask.toIValue()})})) == std::vector<double>{4, 5, 6});
+  Tensor cols = longs({2, 0});
+  Tensor picked = callT("aten::index.Tensor", {m.toIValue(), list({none(), cols.toIValue()})});
+  CHECK(picked.sizes() == IntArray{2, 2});
+  CHECK(values(picked) == std::vector<double>{3, 1, 6, 4});
+  call("aten::index_put_", {m.toIValue(), list({mask.toIValue()}), floats({0}).toIValue(), IValue(false)});
+  CHECK(values(m) == std::vector<double>{1, 2, 3, 0, 0, 0});
+  Tensor acc = Tensor::zeros({3}, ScalarType::Float);
+  call("aten::index_put_", {acc.toIValue(), list({longs({0, 0, 2}).toIValue()}), floats({1, 2, 3}).toIValue(), IValue(true)});
+  CHECK(values(acc) == std::vector<double>{3, 0, 3});
+  CHECK_THROWS_AS(call("aten::index.Tensor", {m.toIValue(), list({longs({5}).toIValue()})}), wick::lang::Error);
+}
+
+TEST_CASE("matmul family uses BLAS for floats and loops for ints") {
+  Tensor a = floats({1, 2, 3, 4, 5, 6}, {2, 3});
+  Tensor b = floats({1, 0, 0, 1, 1, 1}, {3, 2});
+  CHECK(values(callT("aten::matmul", {a.toIValue(), b.toIValue()})) == std::vector<double>{4, 5, 10, 11});
+  // A transposed operand goes to BLAS without a copy and still multiplies correctly.
+  CHECK(values(callT("aten::mm", {a.transpose(0, 1).toIValue(), a.toIValue()})) ==
+        std::vector<double>{17, 22, 27, 22, 29, 36, 27, 36, 45});
+  Tensor li = longs({1, 2, 3, 4}, {2, 2});
+  CHECK(values(callT("aten::mm", {li.toIValue(), li.toIValue()})) == std::vector<double>{7, 10, 15, 22});
+  CHECK_THROWS_AS(call("aten::mm", {a.toIValue(), a.toIValue()}), wick::lang::Error);
+  Tensor e = callT("aten::einsum", {IValue("ij,jk->ik"), fromTensorList({a, b}), none()});
+  CHECK(values(e) == std::vector<double>{4, 5, 10, 11});
+}
+
+TEST_CASE("softmax and cross_entropy") {
+  Tensor x = floats({1, 2, 3});
+  Tensor sm = callT("aten::softmax.int", {x.toIValue(), IValue(int64_t(0)), none()});
+  CHECK(values(sm)[2] == doctest::Approx(0.66524096));
+  Tensor logits = floats({2, 1, 0.1f, 0.5f, 2.5f, 0.3f}, {2, 3});
+  Tensor target = longs({0, 1});
+  Tensor ce = callT("aten::cross_entropy", {logits.toIValue(), target.toIValue(), none(), none(), IValue(int64_t(-100)), none(), IValue("mean"), IValue(0.0)});
+  CHECK(ce.item().toDouble() == doctest::Approx(0.3185).epsilon(1e-3));
+}
+
+TEST_CASE("factories") {
+  Tensor r = callT("aten::arange.start_step", {IValue(int64_t(0)), IValue(1.0), IValue(0.25), none(), none(), none(), none()});
+  CHECK(r.dtype() == ScalarType::Float);
+  CHECK(values(r) == std::vector<double>{0, 0.25, 0.5, 0.75});
+  Tensor l = callT("aten::linspace", {IValue(int64_t(0)), IValue(int64_t(1)), IValue(int64_t(5)), none(), none(), none(), none()});
+  CHECK(values(l) == std::vector<double>{0, 0.25, 0.5, 0.75, 1});
+  Tensor e = callT("aten::eye.m", {IValue(int64_t(2)), IValue(int64_t(3)), none(), none(), none(), none()});
+  CHECK(values(e) == std::vector<double>{1, 0, 0, 0, 1, 0});
+}
+
+TEST_CASE("shape ops") {
+  Tensor a = floats({1, 2, 3, 4, 5, 6}, {2, 3});
+  Tensor c = callT("aten::cat", {fromTensorList({a, a}), IValue(int64_t(1))});
+  CHECK(c.sizes() == IntArray{2, 6});
+  CHECK(values(c.select(0, 1)) == std::vector<double>{4, 5, 6, 4, 5, 6});
+  CHECK(values(callT("aten::flip", {a.toIValue(), ints({1})})) == std::vector<double>{3, 2, 1, 6, 5, 4});
+  CHECK(values(callT("aten::roll", {floats({1, 2, 3}).toIValue(), ints({1}), ints({})})) == std::vector<double>{3, 1, 2});
+  CHECK(values(callT("aten::repeat", {floats({1, 2}).toIValue(), ints({2})})) == std::vector<double>{1, 2, 1, 2});
+  CHECK(values(callT("aten::tril", {a.toIValue(), IValue(int64_t(0))})) == std::vector<double>{1, 0, 0, 4, 5, 0});
+}
