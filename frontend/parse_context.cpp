@@ -2,6 +2,7 @@
 // parse entry points.
 #include "frontend/parse_context.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -331,24 +332,34 @@ std::string quoteToken(std::string name) {
 }
 }  // namespace
 
-std::string describeSyntaxError(const std::string& bison_message) {
-  std::string_view m = bison_message;
-  if (m.rfind("syntax error, ", 0) == 0) m.remove_prefix(14);
-  if (m.rfind("unexpected ", 0) != 0) return "invalid syntax: " + std::string(m);
-  m.remove_prefix(11);
-  size_t cut = m.find(", expecting ");
-  std::string found = quoteToken(std::string(m.substr(0, cut)));
-  if (cut == std::string_view::npos) return "invalid syntax: unexpected " + found;
-  std::string_view rest = m.substr(cut + 12);
-  std::vector<std::string> expected;
-  for (size_t at; (at = rest.find(" or ")) != std::string_view::npos; rest.remove_prefix(at + 4))
-    expected.push_back(quoteToken(std::string(rest.substr(0, at))));
-  expected.push_back(quoteToken(std::string(rest)));
-  if (expected.size() == 1 && expected[0] == "indent") return "expected an indented block, found " + found;
+namespace {
+bool contains(const std::vector<std::string>& names, const char* name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+std::string joinAlternatives(const std::vector<std::string>& names) {
   std::string list;
-  for (size_t i = 0; i < expected.size(); ++i)
-    list += (i == 0 ? "" : i + 1 == expected.size() ? " or " : ", ") + expected[i];
-  return "expected " + list + ", found " + found;
+  for (size_t i = 0; i < names.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + quoteToken(names[i]);
+  return list;
+}
+}  // namespace
+
+std::string describeSyntaxError(const SyntaxErrorFacts& facts) {
+  const auto& expected = facts.expected;
+  if (facts.found == "indent") return "unexpected indent";
+  std::string found = ", found " + quoteToken(facts.found);
+  if (contains(expected, "indent") && expected.size() == 1) return "expected an indented block" + found;
+  // A block header missing its colon: the newline came where ':' could.
+  if (contains(expected, ":") && facts.found == "newline") return "expected ':'" + found;
+  if (expected.size() <= 4 && !expected.empty()) return "expected " + joinAlternatives(expected) + found;
+  if (facts.open_bracket) {
+    std::string close(1, facts.open_bracket == '(' ? ')' : facts.open_bracket == '[' ? ']' : '}');
+    if (contains(expected, ",") && contains(expected, close.c_str()))
+      return "expected ',' or '" + close + "'" + found;
+  }
+  // Every place an expression may start accepts a name and a '('.
+  if (contains(expected, "name") && contains(expected, "(")) return "expected an expression" + found;
+  return "invalid syntax: unexpected " + quoteToken(facts.found);
 }
 
 std::unique_ptr<Module> parseModule(std::shared_ptr<const lang::Source> source) {

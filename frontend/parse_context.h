@@ -18,9 +18,16 @@ struct CallArgs {
   std::vector<Keyword> keywords;
 };
 
-// Rewrites Bison's "syntax error, unexpected X, expecting A or B" as
-// "expected 'A' or 'B', found 'X'" (and "expected an indented block").
-std::string describeSyntaxError(const std::string& bison_message);
+// What the parser knew at a syntax error: the token it found, the token
+// names it could have accepted (Bison's aliases), the innermost open bracket.
+struct SyntaxErrorFacts {
+  std::string found;
+  std::vector<std::string> expected;
+  char open_bracket = 0;
+};
+// "expected ':', found newline", "expected an indented block, found 'return'",
+// "expected ',' or ')', found name", "expected an expression, found ')'".
+std::string describeSyntaxError(const SyntaxErrorFacts& facts);
 
 struct ParseContext {
   Lexer* lexer;

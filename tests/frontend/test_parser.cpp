@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #include "frontend/ast.h"
 
@@ -78,9 +80,42 @@ TEST_CASE("syntax errors name the line and say what was expected") {
   CHECK(errorOf("x = [1, 2)\n").find("does not match opening bracket '['") != std::string::npos);
   CHECK(errorOf("if x:\n        y = 1\n    z = 2\n").find("unindent does not match") != std::string::npos);
   CHECK(errorOf("x = 'abc\n").find("unterminated string") != std::string::npos);
+  CHECK(errorOf("x = 1\n  y = 2\n").rfind("t.py:2:3: error: unexpected indent", 0) == 0);
+  CHECK(errorOf("def f():\nreturn 1\n").find("expected an indented block, found 'return'") != std::string::npos);
+  CHECK(errorOf("f(a b)\n").find("expected ',' or ')', found name") != std::string::npos);
+  CHECK(errorOf("for x in y\n    pass\n").rfind("t.py:1:11: error: expected ':', found newline", 0) == 0);
+  CHECK(errorOf("x = 1 +\n").find("expected an expression, found newline") != std::string::npos);
+  CHECK(errorOf("global x\n").find("'global' is not supported") != std::string::npos);
+  CHECK(errorOf("x = {1, 2}\n").find("set literals are not supported") != std::string::npos);
+}
+
+TEST_CASE("lambda, ternary, starred targets and semicolons") {
+  auto m = parse("y = lambda a, b=1: a + b; z = a if c else b\na, *b = xs\n");
+  REQUIRE(m->body.size() == 3);
+  const Expr& lam = *m->body[0]->value;
+  REQUIRE(lam.kind == ExprKind::Lambda);
+  CHECK(lam.params.size() == 2);
+  CHECK(lam.params[1].default_value->int_value == 1);
+  CHECK(lam.a->kind == ExprKind::BinOp);
+  CHECK(m->body[1]->value->kind == ExprKind::IfExp);
+  const Expr& target = *m->body[2]->targets[0];
+  REQUIRE(target.kind == ExprKind::TupleLit);
+  CHECK(target.elts[1]->kind == ExprKind::Starred);
 }
 
 #ifdef WICK_SHARED_DIR
+namespace {
+// The line a syntax_ case must fail on, from `"line": N` in its .expected.json.
+int expectedErrorLine(const std::filesystem::path& py) {
+  std::filesystem::path json = py;
+  json.replace_extension(".expected.json");
+  std::ifstream in(json);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t at = text.find("\"line\":");
+  return at == std::string::npos ? -1 : std::atoi(text.c_str() + at + 7);
+}
+}  // namespace
+
 TEST_CASE("every program of the shared corpus parses; syntax_ cases fail on their line") {
   namespace fs = std::filesystem;
   fs::path root(WICK_SHARED_DIR);
@@ -88,21 +123,28 @@ TEST_CASE("every program of the shared corpus parses; syntax_ cases fail on thei
     MESSAGE("no shared corpus; skipped");
     return;
   }
-  int parsed = 0;
+  int parsed = 0, rejected = 0;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.path().extension() != ".py" || entry.path().string().find("/cases/") == std::string::npos) continue;
+    std::string path = entry.path().string();
+    bool in_corpus = path.find("/conformance/cases/") != std::string::npos || path.find("/bench/programs/") != std::string::npos;
+    if (entry.path().extension() != ".py" || !in_corpus) continue;
     std::string name = entry.path().filename().string();
     bool bad = name.rfind("syntax_", 0) == 0;
-    INFO(entry.path().string());
+    INFO(path);
     try {
-      parseModule(lang::Source::fromFile(entry.path().string()));
+      parseModule(lang::Source::fromFile(path));
       CHECK(!bad);
       ++parsed;
     } catch (const lang::CompileError& e) {
-      // err_ cases may be rejected by the parser or later by the checker.
-      if (!bad && name.rfind("err_", 0) != 0) FAIL_CHECK(e.what());
+      if (bad) {
+        ++rejected;
+        CHECK(e.diagnostics().front().range.line() == expectedErrorLine(entry.path()));
+      } else if (name.rfind("err_", 0) != 0) {  // err_ cases may be rejected here or by the checker
+        FAIL_CHECK(e.what());
+      }
     }
   }
   CHECK(parsed > 150);
+  CHECK(rejected >= 7);
 }
 #endif
