@@ -9,6 +9,8 @@ namespace wick::ops {
 
 namespace {
 
+thread_local bool in_parallel = false;
+
 // Workers wait for a job; the caller runs chunk 0 itself and waits for the rest.
 class ThreadPool {
  public:
@@ -46,6 +48,7 @@ class ThreadPool {
 
  private:
   void workerLoop(int index) {
+    in_parallel = true;  // a kernel on a worker never re-enters the pool
     uint64_t seen = 0;
     for (;;) {
       std::unique_lock<std::mutex> lk(mu_);
@@ -75,8 +78,6 @@ ThreadPool& pool() {
   static ThreadPool p(std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
   return p;
 }
-
-thread_local bool in_parallel = false;
 
 }  // namespace
 
