@@ -28,8 +28,9 @@ std::optional<Program> loadProgram(const std::string& path, const std::string& n
     std::cerr << e.what();
     failure = Failure::Compile;
     return std::nullopt;
-  } catch (const lang::Error& e) {
-    std::cerr << path << ": internal error while compiling: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    // A wick bug, not the user's: say so, and fail like a compile error instead of crashing.
+    std::cerr << path << ": internal error while compiling (please report): " << e.what() << "\n";
     failure = Failure::Compile;
     return std::nullopt;
   }
@@ -75,6 +76,10 @@ std::optional<lang::IValue> callProgram(Program& p) {
   } catch (const lang::Error& e) {
     std::fflush(stdout);
     std::cerr << e.format();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::cerr << "wick: internal error while running (please report): " << e.what() << "\n";
     return std::nullopt;
   }
 }
