@@ -1,6 +1,7 @@
 #include "ops/tensor/parallel.h"
 
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -74,8 +75,17 @@ class ThreadPool {
   bool stop_ = false;
 };
 
+// WICK_NUM_THREADS overrides the size (1 disables the pool), as OMP_NUM_THREADS does for torch.
+int poolSize() {
+  if (const char* env = std::getenv("WICK_NUM_THREADS")) {
+    int n = std::atoi(env);
+    if (n >= 1) return std::min(n, 64);
+  }
+  return static_cast<int>(std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
+}
+
 ThreadPool& pool() {
-  static ThreadPool p(std::max(1u, std::min(8u, std::thread::hardware_concurrency())));
+  static ThreadPool p(poolSize());
   return p;
 }
 
