@@ -54,6 +54,36 @@ TEST_CASE("expression precedence") {
   CHECK(s->elts[1]->kind == ExprKind::Slice);
 }
 
+TEST_CASE("binary operators follow Python's precedence and associate left") {
+  auto e = parseExpression(std::make_shared<const lang::Source>("e", "a | b ^ c & d << e + f * g"));
+  REQUIRE(e->bin_op == BinOpKind::BitOr);
+  const Expr* x = e->b.get();
+  REQUIRE(x->bin_op == BinOpKind::BitXor);
+  x = x->b.get();
+  REQUIRE(x->bin_op == BinOpKind::BitAnd);
+  x = x->b.get();
+  REQUIRE(x->bin_op == BinOpKind::LShift);
+  x = x->b.get();
+  REQUIRE(x->bin_op == BinOpKind::Add);
+  CHECK(x->b->bin_op == BinOpKind::Mul);
+  auto l = parseExpression(std::make_shared<const lang::Source>("e", "a - b - c @ d // e"));
+  REQUIRE(l->bin_op == BinOpKind::Sub);
+  CHECK(l->a->bin_op == BinOpKind::Sub);  // (a - b) - ...
+  REQUIRE(l->b->bin_op == BinOpKind::FloorDiv);
+  CHECK(l->b->a->bin_op == BinOpKind::MatMul);  // (c @ d) // e
+  auto n = parseExpression(std::make_shared<const lang::Source>("e", "not a + 1 == b"));
+  REQUIRE(n->kind == ExprKind::UnaryOp);
+  CHECK(n->a->kind == ExprKind::Compare);
+  CHECK(n->a->a->bin_op == BinOpKind::Add);
+  auto t = parse("a, *b = x * y\n");
+  CHECK(t->body[0]->value->bin_op == BinOpKind::Mul);
+  auto r = parseExpression(std::make_shared<const lang::Source>("e", "x.size(0) * -y[1] ** 2"));
+  REQUIRE(r->bin_op == BinOpKind::Mul);
+  CHECK(r->a->kind == ExprKind::Call);
+  REQUIRE(r->b->kind == ExprKind::UnaryOp);
+  CHECK(r->b->a->bin_op == BinOpKind::Pow);
+}
+
 TEST_CASE("string literals and f-strings") {
   auto e = parseExpression(std::make_shared<const lang::Source>("e", "'a\\n' \"b\" r'\\n'"));
   CHECK(e->name == "a\nb\\n");
