@@ -99,7 +99,7 @@ class IValue {
   bool isEnum() const { return tag_ == Tag::Enum; }
   bool isDevice() const { return tag_ == Tag::Device; }
   bool isFunction() const { return tag_ == Tag::Function; }
-  bool isHeap() const { return tag_ >= Tag::Str && tag_ <= Tag::Enum || tag_ == Tag::Function; }
+  bool isHeap() const { return (tag_ >= Tag::Str && tag_ <= Tag::Enum) || tag_ == Tag::Function; }
 
   // Unchecked accessors: the type checker guarantees the tag.
   bool toBool() const { return u_.b; }
