@@ -354,18 +354,31 @@ Exit FunctionEmitter::emitIfBlocks(Value* cond, const SourceRange& range, const 
   return Exit::Maybe;
 }
 
-Exit FunctionEmitter::emitStatements(const StmtList& stmts, size_t from) {
+namespace {
+bool hasMore(const FunctionEmitter::Continuation* c) {
+  for (; c; c = c->next)
+    if (c->from < c->stmts->size()) return true;
+  return false;
+}
+}  // namespace
+
+Exit FunctionEmitter::emitStatements(const StmtList& stmts, size_t from, const Continuation* cont) {
   for (size_t i = from; i < stmts.size(); ++i) {
     const Stmt& s = *stmts[i];
-    if (s.kind == StmtKind::If) return emitIf(s, stmts, i + 1);
+    Continuation rest{&stmts, i + 1, cont};
+    if (s.kind == StmtKind::If) return emitIf(s, &rest);
     Exit e = emitStatement(stmts, i);
     if (e == Exit::Always) return Exit::Always;
-    if (e == Exit::Maybe) return i + 1 < stmts.size() ? guardRest(stmts, i + 1, s.range) : Exit::Maybe;
+    if (e == Exit::Maybe) return hasMore(&rest) ? guardRest(&rest, s.range) : Exit::Maybe;
   }
-  return Exit::Never;
+  return emitContinuation(cont);
 }
 
-Exit FunctionEmitter::guardRest(const StmtList& stmts, size_t from, const SourceRange& range) {
+Exit FunctionEmitter::emitContinuation(const Continuation* cont) {
+  return cont ? emitStatements(*cont->stmts, cont->from, cont->next) : Exit::Never;
+}
+
+Exit FunctionEmitter::guardRest(const Continuation* rest, const SourceRange& range) {
   // Some path through the previous statement left the block: run the rest
   // only when no exit flag is set.
   Value* flag = nullptr;
@@ -374,30 +387,28 @@ Exit FunctionEmitter::guardRest(const StmtList& stmts, size_t from, const Source
     if (!v || !v->value) continue;
     flag = flag ? callOp("aten::__or__", {flag, v->value}, range) : v->value;
   }
-  if (!flag) return emitStatements(stmts, from);
-  return emitIfBlocks(flag, range, [] { return Exit::Always; }, [&] { return emitStatements(stmts, from); });
+  if (!flag) return emitContinuation(rest);
+  return emitIfBlocks(flag, range, [] { return Exit::Always; }, [&] { return emitContinuation(rest); });
 }
 
-Exit FunctionEmitter::emitIf(const Stmt& s, const StmtList& rest, size_t rest_from) {
+Exit FunctionEmitter::emitIf(const Stmt& s, const Continuation* rest) {
   Value* cond = toBool(emitExpr(*s.value), s.value->range);
   CondRefinements ref = refinementsOf(*s.value);
   bool then_exits = alwaysExits(s.body), else_exits = alwaysExits(s.orelse);
   // Note [Exits]: the statements after an `if` whose one branch always exits
-  // belong to the other branch.
+  // belong to the other branch (through elif chains too, so refinements
+  // made there still hold).
   bool rest_in_then = else_exits && !then_exits;
   bool rest_in_else = then_exits && !else_exits;
   auto branch = [&](const StmtList& body, const Refinements& r, bool with_rest) {
     applyRefinements(r, s.range);
-    Exit e = emitStatements(body);
-    if (!with_rest || e == Exit::Always) return e;
-    return e == Exit::Never ? emitStatements(rest, rest_from) : guardRest(rest, rest_from, s.range);
+    return emitStatements(body, 0, with_rest ? rest : nullptr);
   };
   Exit e = emitIfBlocks(cond, s.range, [&] { return branch(s.body, ref.when_true, rest_in_then); },
                         [&] { return branch(s.orelse, ref.when_false, rest_in_else); });
-  if (rest_in_then || rest_in_else) return e;
-  if (e == Exit::Always) return e;
-  if (e == Exit::Maybe && rest_from < rest.size()) return guardRest(rest, rest_from, s.range);
-  Exit r = emitStatements(rest, rest_from);
+  if (rest_in_then || rest_in_else || e == Exit::Always) return e;
+  if (e == Exit::Maybe && hasMore(rest)) return guardRest(rest, s.range);
+  Exit r = emitContinuation(rest);
   if (r == Exit::Always && e == Exit::Never) return Exit::Always;
   return r == Exit::Never ? e : r;
 }
@@ -419,7 +430,7 @@ Exit FunctionEmitter::emitStatement(const StmtList& stmts, size_t index) {
     }
     case StmtKind::Pass: return Exit::Never;
     case StmtKind::Return: return emitReturn(s);
-    case StmtKind::If: return emitIf(s, StmtList(), 0);
+    case StmtKind::If: return emitIf(s, nullptr);
     case StmtKind::While: return emitWhile(s);
     case StmtKind::For: return emitFor(s);
     case StmtKind::Break:

@@ -59,10 +59,17 @@ class FunctionEmitter {
   TypePtr emit(TypePtr declared_return);
 
   // ---- statements (emit_stmt.cpp) ----
-  Exit emitStatements(const StmtList& stmts, size_t from = 0);
+  // What follows a statement list in its enclosing blocks (Note [Exits]).
+  struct Continuation {
+    const StmtList* stmts;
+    size_t from;
+    const Continuation* next;
+  };
+  Exit emitStatements(const StmtList& stmts, size_t from = 0, const Continuation* cont = nullptr);
+  Exit emitContinuation(const Continuation* cont);
   Exit emitStatement(const StmtList& stmts, size_t index);
-  Exit emitIf(const Stmt& s, const StmtList& rest, size_t rest_from);
-  Exit guardRest(const StmtList& stmts, size_t from, const SourceRange& range);
+  Exit emitIf(const Stmt& s, const Continuation* rest);
+  Exit guardRest(const Continuation* rest, const SourceRange& range);
   Exit emitWhile(const Stmt& s);
   Exit emitFor(const Stmt& s);
   Exit emitReturn(const Stmt& s);
