@@ -180,7 +180,7 @@ void extremeDimKernel(Stack& s) {  // max.dim(Tensor self, int dim, bool keepdim
   bool keep = argAt(s, 3, 2).toBool();
   const char* name = kMax ? "max" : "min";
   Tensor v = extremeValues<kMax>(t, dims, keep, name), i = extremeIndices<kMax>(t, dims, keep, name);
-  pushTuple(s, 3, {v.toIValue(), i.toIValue()});
+  pushResults(s, 3, {v.toIValue(), i.toIValue()});
 }
 
 template <bool kMax>

@@ -50,13 +50,13 @@ void sortKernel(Stack& s) {  // sort(Tensor self, int dim=-1, bool descending=Fa
   Tensor t = tensorAt(s, 3, 0);
   int64_t dim = argAt(s, 3, 1).toInt();
   auto [v, i] = sortRows(t, dim, argAt(s, 3, 2).toBool(), t.dim() == 0 ? 1 : t.size(dim));
-  pushTuple(s, 3, {v.toIValue(), i.toIValue()});
+  pushResults(s, 3, {v.toIValue(), i.toIValue()});
 }
 void sortStableKernel(Stack& s) {  // sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False)
   Tensor t = tensorAt(s, 4, 0);
   int64_t dim = argAt(s, 4, 2).toInt();
   auto [v, i] = sortRows(t, dim, argAt(s, 4, 3).toBool(), t.dim() == 0 ? 1 : t.size(dim));
-  pushTuple(s, 4, {v.toIValue(), i.toIValue()});
+  pushResults(s, 4, {v.toIValue(), i.toIValue()});
 }
 void argsortKernel(Stack& s) {  // argsort(Tensor self, int dim=-1, bool descending=False)
   Tensor t = tensorAt(s, 3, 0);
@@ -66,7 +66,7 @@ void argsortKernel(Stack& s) {  // argsort(Tensor self, int dim=-1, bool descend
 void topkKernel(Stack& s) {  // topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True)
   Tensor t = tensorAt(s, 5, 0);
   auto [v, i] = sortRows(t, argAt(s, 5, 2).toInt(), argAt(s, 5, 3).toBool(), argAt(s, 5, 1).toInt());
-  pushTuple(s, 5, {v.toIValue(), i.toIValue()});
+  pushResults(s, 5, {v.toIValue(), i.toIValue()});
 }
 void kthvalueKernel(Stack& s) {  // kthvalue(Tensor self, int k, int dim=-1, bool keepdim=False)
   Tensor t = tensorAt(s, 4, 0);
@@ -78,7 +78,7 @@ void kthvalueKernel(Stack& s) {  // kthvalue(Tensor self, int k, int dim=-1, boo
     vv = vv.squeeze(dim);
     ii = ii.squeeze(dim);
   }
-  pushTuple(s, 4, {vv.contiguous().toIValue(), ii.contiguous().toIValue()});
+  pushResults(s, 4, {vv.contiguous().toIValue(), ii.contiguous().toIValue()});
 }
 // median: the lower of the two middle values, as torch.median.
 void medianKernel(Stack& s) {
@@ -101,7 +101,7 @@ void medianDimKernel(Stack& s) {  // median.dim(Tensor self, int dim, bool keepd
     vv = vv.squeeze(dim);
     ii = ii.squeeze(dim);
   }
-  pushTuple(s, 3, {vv.contiguous().toIValue(), ii.contiguous().toIValue()});
+  pushResults(s, 3, {vv.contiguous().toIValue(), ii.contiguous().toIValue()});
 }
 
 static lang::RegisterOps reg({

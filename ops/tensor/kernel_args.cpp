@@ -4,8 +4,9 @@
 
 namespace wick::ops {
 
-void pushTuple(Stack& s, size_t n, std::vector<IValue> items) {
-  pushResult(s, n, IValue(lang::Ref<lang::TupleObj>::make(std::move(items))));
+void pushResults(Stack& s, size_t n, std::vector<IValue> items) {
+  s.resize(s.size() - n);
+  for (IValue& v : items) s.push_back(std::move(v));
 }
 
 IntArray toIntArray(const IValue& v) {

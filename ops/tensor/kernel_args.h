@@ -24,7 +24,8 @@ inline void pushResult(Stack& s, size_t n, IValue v) {
   s.back() = std::move(v);
 }
 inline void pushResult(Stack& s, size_t n, const Tensor& t) { pushResult(s, n, t.toIValue()); }
-void pushTuple(Stack& s, size_t n, std::vector<IValue> items);
+// Drops n arguments, pushes each result of a multi-return op ((Tensor values, Tensor indices)).
+void pushResults(Stack& s, size_t n, std::vector<IValue> items);
 
 IntArray toIntArray(const IValue& v);  // an int list (or a single int)
 std::optional<int64_t> toOptInt(const IValue& v);
