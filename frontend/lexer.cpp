@@ -80,6 +80,7 @@ void Lexer::trackBracket(const parser::symbol_type& tok) {
              " '" + open.ch + "' on line " + std::to_string(range(open.loc).line()),
          {{range(open.loc), std::string("'") + open.ch + "' opened here"}});
   }
+  last_closed_ = std::make_pair(open.ch, open.loc);
   brackets_.pop_back();
 }
 

@@ -50,6 +50,9 @@ class Lexer {
     if (brackets_.empty()) return std::nullopt;
     return std::make_pair(brackets_.back().ch, brackets_.back().loc);
   }
+  // The bracket the latest closing token matched (for a note when that
+  // closing token is itself the syntax error, as in `(1 + )`).
+  std::optional<std::pair<char, Loc>> lastClosedBracket() const { return last_closed_; }
 
  private:
   parser::symbol_type raw();
@@ -68,6 +71,7 @@ class Lexer {
     Loc loc;
   };
   std::vector<Opener> brackets_;
+  std::optional<std::pair<char, Loc>> last_closed_;
   std::deque<parser::symbol_type> queue_;        // filtered tokens decided but not yet handed out
   std::deque<parser::symbol_type> pushed_back_;  // raw tokens read ahead, to be filtered again
 };

@@ -105,7 +105,9 @@ TEST_CASE("integer literals") {
 }
 
 TEST_CASE("syntax errors name the line and say what was expected") {
-  CHECK(errorOf("def f():\n    x = (1 + )\n").rfind("t.py:2:14: error:", 0) == 0);
+  std::string paren = errorOf("def f():\n    x = (1 + )\n");
+  CHECK(paren.rfind("t.py:2:14: error: expected an expression, found ')'", 0) == 0);
+  CHECK(paren.find("note: '(' opened here, line 2 column 9") != std::string::npos);
   CHECK(errorOf("def f():\nreturn 1\n").find("t.py:2:") != std::string::npos);
   CHECK(errorOf("x = [1, 2)\n").find("does not match opening bracket '['") != std::string::npos);
   CHECK(errorOf("if x:\n        y = 1\n    z = 2\n").find("unindent does not match") != std::string::npos);
