@@ -1,0 +1,79 @@
+#pragma once
+// Reads a zip archive as torch.jit.save writes it (spec §1): the file is
+// mmapped, stored entries are handed out as views into the mapping, deflated
+// entries are inflated on demand. Memory is bounded by the file size.
+//
+//   wick::serialize::ZipReader zip("net.pt");
+//   for (auto& e : zip.entries()) { auto bytes = zip.read(e.name); }
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace wick::serialize {
+
+// Every error reading an archive; the message names the file and the entry.
+class ArchiveError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ZipEntry {
+  std::string name;
+  uint16_t method = 0;           // 0 stored, 8 deflated
+  uint32_t crc32 = 0;
+  uint64_t compressed_size = 0;
+  uint64_t size = 0;
+  uint64_t local_header_offset = 0;
+};
+
+// The read-only mapping of the whole file; shared so that zero-copy views
+// (tensor storages) can keep it alive after the reader is gone.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::span<const uint8_t> bytes() const { return {data_, size_}; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// Bytes of one record: a view into the mapping (stored) or an owned buffer
+// (inflated). `keep_alive` owns whichever backs `bytes`.
+struct RecordBytes {
+  std::span<const uint8_t> bytes;
+  std::shared_ptr<const void> keep_alive;
+  bool isView() const { return owned_ == nullptr; }
+  std::shared_ptr<std::vector<uint8_t>> owned_;
+};
+
+class ZipReader {
+ public:
+  explicit ZipReader(const std::string& path);
+  const std::vector<ZipEntry>& entries() const { return entries_; }
+  const ZipEntry* find(const std::string& name) const;
+  bool has(const std::string& name) const { return find(name) != nullptr; }
+  // Throws ArchiveError for a missing entry, bad CRC, or broken data.
+  RecordBytes read(const std::string& name) const;
+  const std::string& path() const { return file_->path(); }
+
+ private:
+  void readCentralDirectory();
+  [[noreturn]] void fail(const std::string& what) const;
+  std::span<const uint8_t> dataOf(const ZipEntry& e) const;
+
+  std::shared_ptr<MappedFile> file_;
+  std::vector<ZipEntry> entries_;
+};
+
+uint32_t crc32Of(std::span<const uint8_t> bytes);
+
+}  // namespace wick::serialize
