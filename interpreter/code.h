@@ -34,6 +34,8 @@ struct Code {
   std::vector<std::vector<lang::TypePtr>> type_lists;
   std::vector<std::string> strings;
   uint32_t num_registers = 0;
+  // Registers that may hold heap values; RET clears just these.
+  std::vector<uint32_t> heap_registers;
   uint32_t num_params = 0;
 
   // "  12 ADD_I      r3 r1 r2    # file.py:4:9" per instruction.

@@ -44,6 +44,13 @@ class Lowering {
     lowerBlock(g.block());
     WICK_ASSERT(g.outputs().size() == 1, "functions return one value");
     emit(Opcode::RET, reg(g.outputs()[0]), 0, 0, nullptr, fn.range());
+    // Scalar registers need no clearing on return; only these may hold references.
+    for (const auto& [v, r] : regs_) {
+      lang::TypeKind k = v->type()->kind();
+      if (k != lang::TypeKind::Int && k != lang::TypeKind::Float && k != lang::TypeKind::Bool && k != lang::TypeKind::None)
+        code_.heap_registers.push_back(r);
+    }
+    code_.heap_registers.insert(code_.heap_registers.end(), temps_.begin(), temps_.end());
   }
 
  private:
@@ -54,7 +61,10 @@ class Lowering {
     regs_[v] = r;
     return r;
   }
-  uint32_t temp() { return code_.num_registers++; }
+  uint32_t temp() {
+    temps_.push_back(code_.num_registers);
+    return code_.num_registers++;
+  }
 
   size_t emit(Opcode op, uint32_t a, uint32_t b, uint32_t c, const void* p, const lang::SourceRange& range) {
     code_.instrs.push_back({op, a, b, c, p});
@@ -293,6 +303,7 @@ class Lowering {
   Code& code_;
   std::unordered_map<const Value*, uint32_t> regs_;
   lang::InlineStack current_stack_;
+  std::vector<uint32_t> temps_;
 };
 
 }  // namespace
@@ -313,7 +324,11 @@ std::shared_ptr<lang::Graph> optimizedGraph(const lang::Function& fn) {
 }
 
 const Code& codeFor(lang::Function& fn) {
-  std::call_once(fn.code_once, [&] { fn.code = lower(fn); });
+  if (const void* c = fn.code_ptr.load(std::memory_order_acquire)) return *static_cast<const Code*>(c);
+  std::call_once(fn.code_once, [&] {
+    fn.code = lower(fn);
+    fn.code_ptr.store(fn.code.get(), std::memory_order_release);
+  });
   return *static_cast<const Code*>(fn.code.get());
 }
 

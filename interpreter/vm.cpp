@@ -156,7 +156,7 @@ IValue execute(const Code& code, IValue* regs, ThreadState& ts) {
         }
         case Opcode::RET: {
           IValue result = std::move(regs[in.a]);
-          for (uint32_t i = 0; i < code.num_registers; ++i) regs[i] = IValue();
+          for (uint32_t r : code.heap_registers) regs[r] = IValue();
           return result;
         }
         case Opcode::LIST: {

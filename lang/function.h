@@ -6,6 +6,7 @@
 // and whose `owner` is the class. The interpreter attaches its lowered
 // bytecode lazily (`code`), once per function, guarded by a once-flag so
 // several threads can run the same module.
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,9 +44,11 @@ class Function {
   const std::vector<std::string>& extensionsUsed() const { return extensions_; }
   void noteExtension(std::string what) { extensions_.push_back(std::move(what)); }
 
-  // Interpreter-owned lowered code (Note [Lazy lowering]).
+  // Interpreter-owned lowered code (Note [Lazy lowering]): `code` owns it,
+  // `code_ptr` is the lock-free fast path every call reads.
   std::once_flag code_once;
   std::shared_ptr<void> code;
+  std::atomic<const void*> code_ptr{nullptr};
 
  private:
   std::string qualname_;
