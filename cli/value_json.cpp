@@ -1,10 +1,16 @@
 #include "cli/value_json.h"
 
+#include <fstream>
+#include <sstream>
+
+#include "ops/tensor/tensor.h"
+
 #include <charconv>
 #include <cstring>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
+#include <map>
 #include <variant>
 
 namespace wick::cli {
@@ -37,24 +43,46 @@ void escape(std::string& out, std::string_view s) {
   out += '"';
 }
 
+void writeFloat(std::string& out, double d) {
+  if (std::isnan(d)) out += "NaN";
+  else if (std::isinf(d)) out += d > 0 ? "Infinity" : "-Infinity";
+  else {
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, d);
+    std::string s(buf, r.ptr);
+    if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+    out += s;
+  }
+}
+
+// {"tensor": {"dtype": "float32", "shape": [2, 3], "data": [...]}}, data row-major.
+void writeTensor(std::string& out, const ops::Tensor& t) {
+  ops::Tensor c = t.contiguous();
+  out += "{\"tensor\": {\"dtype\": \"";
+  out += ops::dtypeName(c.dtype());
+  out += "\", \"shape\": [";
+  for (size_t i = 0; i < c.sizes().size(); ++i) out += (i ? ", " : "") + std::to_string(c.sizes()[i]);
+  out += "], \"data\": [";
+  int64_t n = c.numel();
+  ops::dispatchType(c.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = static_cast<const T*>(c.data_ptr());
+    for (int64_t i = 0; i < n; ++i) {
+      if (i) out += ", ";
+      if constexpr (std::is_same_v<T, bool>) out += p[i] ? "true" : "false";
+      else if constexpr (std::is_integral_v<T>) out += std::to_string(static_cast<int64_t>(p[i]));
+      else writeFloat(out, static_cast<double>(static_cast<ops::opmath_t<T>>(p[i])));
+    }
+  });
+  out += "]}}";
+}
+
 void write(std::string& out, const IValue& v) {
   switch (v.tag()) {
     case lang::Tag::None: out += "null"; return;
     case lang::Tag::Bool: out += v.toBool() ? "true" : "false"; return;
     case lang::Tag::Int: out += std::to_string(v.toInt()); return;
-    case lang::Tag::Float: {
-      double d = v.toDouble();
-      if (std::isnan(d)) out += "NaN";
-      else if (std::isinf(d)) out += d > 0 ? "Infinity" : "-Infinity";
-      else {
-        char buf[64];
-        auto r = std::to_chars(buf, buf + sizeof buf, d);
-        std::string s(buf, r.ptr);
-        if (s.find_first_of(".eE") == std::string::npos) s += ".0";
-        out += s;
-      }
-      return;
-    }
+    case lang::Tag::Float: writeFloat(out, v.toDouble()); return;
     case lang::Tag::Str: escape(out, v.toStrView()); return;
     case lang::Tag::List: {
       out += '[';
@@ -91,6 +119,7 @@ void write(std::string& out, const IValue& v) {
       out += "]}";
       return;
     }
+    case lang::Tag::Tensor: writeTensor(out, ops::Tensor::fromIValue(v)); return;
     case lang::Tag::Device: out += "{\"device\": "; escape(out, lang::toStr(v)); out += "}"; return;
     case lang::Tag::Enum:
     case lang::Tag::Object: out += "{\"object\": "; escape(out, lang::typeOf(v)->str()); out += "}"; return;
@@ -243,6 +272,61 @@ const Json* member(const Json& j, const char* key) {
   return &j.obj[0].second;
 }
 
+// The folder of the arguments file: {"npy": PATH} is relative to it.
+thread_local std::string g_base_dir;
+
+// Reads a NumPy .npy file (format 1.0/2.0, little-endian, C order).
+ops::Tensor readNpy(const std::string& path, const std::string& where) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(where + ": cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string bytes = ss.str();
+  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw std::runtime_error(path + ": not a .npy file");
+  int major = static_cast<unsigned char>(bytes[6]);
+  size_t header_len, offset;
+  if (major == 1) {
+    header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+    offset = 10;
+  } else {
+    if (bytes.size() < 12) throw std::runtime_error(path + ": truncated .npy header");
+    header_len = 0;
+    for (int k = 3; k >= 0; --k) header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + k]);
+    offset = 12;
+  }
+  if (offset + header_len > bytes.size()) throw std::runtime_error(path + ": truncated .npy header");
+  std::string header = bytes.substr(offset, header_len);
+  auto field = [&](const std::string& key) {
+    size_t p = header.find("'" + key + "'");
+    if (p == std::string::npos) throw std::runtime_error(path + ": .npy header lacks " + key);
+    return header.substr(header.find(':', p) + 1);
+  };
+  std::string descr = field("descr");
+  descr = descr.substr(descr.find('\'') + 1);
+  descr = descr.substr(0, descr.find('\''));
+  if (field("fortran_order").find("True") < field("fortran_order").find(','))
+    throw std::runtime_error(path + ": Fortran-ordered .npy files are not supported");
+  static const std::map<std::string, ops::ScalarType> types = {
+      {"<f4", ops::ScalarType::Float}, {"<f8", ops::ScalarType::Double}, {"<f2", ops::ScalarType::Half},
+      {"<i8", ops::ScalarType::Long},  {"<i4", ops::ScalarType::Int},    {"<i2", ops::ScalarType::Short},
+      {"|i1", ops::ScalarType::Char},  {"|u1", ops::ScalarType::Byte},   {"|b1", ops::ScalarType::Bool}};
+  auto it = types.find(descr);
+  if (it == types.end()) throw std::runtime_error(path + ": unsupported .npy dtype '" + descr + "'");
+  std::string shape = field("shape");
+  shape = shape.substr(shape.find('(') + 1, shape.find(')') - shape.find('(') - 1);
+  std::vector<int64_t> sizes;
+  std::stringstream sh(shape);
+  for (std::string part; std::getline(sh, part, ',');)
+    if (part.find_first_of("0123456789") != std::string::npos) sizes.push_back(std::stoll(part));
+  ops::Tensor t = ops::Tensor::empty(sizes, it->second);
+  size_t nbytes = static_cast<size_t>(t.numel()) * t.elementSize();
+  if (offset + header_len + nbytes > bytes.size()) throw std::runtime_error(path + ": .npy data is truncated");
+  std::memcpy(t.data_ptr(), bytes.data() + offset + header_len, nbytes);
+  return t;
+}
+
+IValue tensorFromJson(const Json& j, const std::string& where);
+
 IValue convert(const Json& j, const TypePtr& t, const std::string& where) {
   auto bad = [&]() -> IValue {
     throw std::runtime_error(where + ": expected a value of type " + t->str());
@@ -290,6 +374,7 @@ IValue convert(const Json& j, const TypePtr& t, const std::string& where) {
         }
       }
       return bad();
+    case TypeKind::Tensor: return tensorFromJson(j, where);
     case TypeKind::Any:
       switch (j.kind) {
         case Json::Null: return IValue();
@@ -304,6 +389,45 @@ IValue convert(const Json& j, const TypePtr& t, const std::string& where) {
   }
 }
 
+IValue tensorFromJson(const Json& j, const std::string& where) {
+  if (const Json* npy = member(j, "npy")) {
+    if (npy->kind != Json::Str) throw std::runtime_error(where + ": \"npy\" must name a file");
+    std::string path = npy->s;
+    if (!path.empty() && path[0] != '/' && !g_base_dir.empty()) path = g_base_dir + "/" + path;
+    return readNpy(path, where).toIValue();
+  }
+  const Json* body = member(j, "tensor");
+  if (!body || body->kind != Json::Obj) throw std::runtime_error(where + ": expected a tensor");
+  const Json *dtype = nullptr, *shape = nullptr, *data = nullptr;
+  for (const auto& [k, v] : body->obj) {
+    if (k == "dtype") dtype = &v;
+    if (k == "shape") shape = &v;
+    if (k == "data") data = &v;
+  }
+  if (!dtype || !shape || !data || dtype->kind != Json::Str || shape->kind != Json::Arr || data->kind != Json::Arr)
+    throw std::runtime_error(where + ": a tensor needs \"dtype\", \"shape\" and \"data\"");
+  auto st = ops::dtypeFromName(dtype->s);
+  if (!st) throw std::runtime_error(where + ": unknown dtype '" + dtype->s + "'");
+  std::vector<int64_t> sizes;
+  for (const Json& d : shape->arr) sizes.push_back(d.i);
+  ops::Tensor t = ops::Tensor::empty(sizes, *st);
+  if (static_cast<int64_t>(data->arr.size()) != t.numel())
+    throw std::runtime_error(where + ": tensor data has " + std::to_string(data->arr.size()) + " elements, shape needs " +
+                             std::to_string(t.numel()));
+  ops::dispatchType(*st, [&](auto tag) {
+    using T = decltype(tag);
+    T* p = static_cast<T*>(t.data_ptr());
+    for (size_t i = 0; i < data->arr.size(); ++i) {
+      const Json& x = data->arr[i];
+      double d = x.kind == Json::Int ? static_cast<double>(x.i) : x.kind == Json::Bool ? (x.b ? 1.0 : 0.0) : x.d;
+      if constexpr (std::is_same_v<T, bool>) p[i] = d != 0;
+      else if constexpr (std::is_integral_v<T>) p[i] = static_cast<T>(x.kind == Json::Int ? x.i : static_cast<int64_t>(d));
+      else p[i] = static_cast<T>(static_cast<ops::opmath_t<T>>(d));
+    }
+  });
+  return t.toIValue();
+}
+
 }  // namespace
 
 std::string toJson(const IValue& v) {
@@ -314,6 +438,7 @@ std::string toJson(const IValue& v) {
 
 std::vector<IValue> argsFromJson(const std::string& text, const std::vector<TypePtr>& types, const std::string& path) {
   Json j = Reader(text, path).parseAll();
+  g_base_dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
   if (j.kind != Json::Arr) throw std::runtime_error(path + ": error: expected a JSON array of arguments");
   if (j.arr.size() > types.size())
     throw std::runtime_error(path + ": error: " + std::to_string(j.arr.size()) + " arguments given, the function takes " +

@@ -169,7 +169,9 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
       continue;
     }
     bool ok = matchType(f.type, actual, m.env, convert, converted, m.generic);
-    if (!ok && f.list_size && f.type->kind() == TypeKind::List && actual->kind() == TypeKind::Int) ok = true;
+    // `int[2] stride` and `int[1]? dim` also take one int.
+    TypeKind fk = f.type->kind() == TypeKind::Optional ? f.type->elem()->kind() : f.type->kind();
+    if (!ok && f.list_size && fk == TypeKind::List && actual->kind() == TypeKind::Int) ok = true;
     if (!ok) {
       why = "argument '" + f.name + "' expected " + f.type->str() + " but found " + actual->str();
       return std::nullopt;
