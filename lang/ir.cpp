@@ -119,8 +119,10 @@ Block* Node::addBlock() {
 void Node::eraseBlock(size_t i) {
   Block* b = blocks_.at(i);
   blocks_.erase(blocks_.begin() + i);
-  for (Node* n : b->nodes()) n->destroy();
+  // Users before definitions: the block's results first, then nodes last to first.
   b->output_->removeAllInputs();
+  std::vector<Node*> nodes = b->nodes();
+  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) (*it)->destroy();
   for (size_t k = b->input_->outputs_.size(); k-- > 0;) b->eraseInput(k);
   graph_->all_nodes_.erase(b->input_);
   graph_->all_nodes_.erase(b->output_);
