@@ -299,11 +299,42 @@ Value* FunctionEmitter::emitSubscript(const Expr& e) {
   if (k == TypeKind::Tensor) {
     // Basic indexing, dimension by dimension: ints select, slices narrow,
     // None inserts a dimension; tensor indices gather (aten::index).
-    Value* cur = obj;
     int64_t dim = 0;
     std::vector<Value*> tensor_indices;
     bool advanced = false;
-    for (const ExprPtr& idx : e.elts) {
+    size_t ellipsis = e.elts.size();
+    for (size_t i = 0; i < e.elts.size(); ++i)
+      if (e.elts[i]->kind == ExprKind::Ellipsis) {
+        if (ellipsis != e.elts.size()) errorAt(e.elts[i]->range, "an index can only have a single ellipsis ('...')");
+        ellipsis = i;
+      }
+    if (ellipsis < e.elts.size()) {
+      // After `...` the indices address the last dimensions: walk them right
+      // to left with negative dims, `offset` counting result dims already
+      // placed to the right.
+      int64_t offset = 0;
+      for (size_t i = e.elts.size(); i-- > ellipsis + 1;) {
+        const Expr& idx = *e.elts[i];
+        Value* d = constant(IValue(-(offset + 1)));
+        if (idx.kind == ExprKind::Slice) {
+          Value* start = idx.a ? emitExpr(*idx.a) : constant(IValue());
+          Value* end = idx.b ? emitExpr(*idx.b) : constant(IValue());
+          Value* step = idx.c ? emitExpr(*idx.c) : constant(IValue(int64_t(1)));
+          obj = callOp("aten::slice", {obj, d, start, end, step}, e.range);
+          ++offset;
+        } else if (idx.kind == ExprKind::NoneLit) {
+          obj = callOp("aten::unsqueeze", {obj, d}, e.range);
+          ++offset;
+        } else {
+          Value* v = emitExpr(idx);
+          if (v->type()->kind() != TypeKind::Int) errorAt(idx.range, "only ints, slices and None may follow '...' in an index");
+          obj = callOp("aten::select", {obj, d, v}, e.range);
+        }
+      }
+    }
+    Value* cur = obj;
+    for (size_t i = 0; i < ellipsis; ++i) {
+      const ExprPtr& idx = e.elts[i];
       if (idx->kind == ExprKind::Slice) {
         Value* start = idx->a ? emitExpr(*idx->a) : constant(IValue());
         Value* end = idx->b ? emitExpr(*idx->b) : constant(IValue());
@@ -315,8 +346,6 @@ Value* FunctionEmitter::emitSubscript(const Expr& e) {
         cur = callOp("aten::unsqueeze", {cur, constant(IValue(dim))}, e.range);
         tensor_indices.push_back(nullptr);
         ++dim;
-      } else if (idx->kind == ExprKind::Ellipsis) {
-        errorAt(idx->range, "'...' in tensor indexing is not supported yet");
       } else {
         Value* v = emitExpr(*idx);
         if (v->type()->kind() == TypeKind::Int) {
