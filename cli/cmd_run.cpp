@@ -24,12 +24,9 @@ void addRunCommand(CLI::App& app, int& status) {
       if (*json) std::cout << "{\"error\": \"" << kind << "\"}" << std::endl;
       status = 1;
     };
-    if (path->size() > 3 && path->substr(path->size() - 3) == ".pt") {
-      std::cerr << *path << ": error: loading .pt archives is not supported yet\n";
-      return fail("runtime");
-    }
     Failure failure = Failure::None;
-    auto program = loadProgram(*path, *call, *args, failure);
+    bool archive = path->ends_with(".pt") || path->ends_with(".pth") || path->ends_with(".zip");
+    auto program = loadProgram(*path, archive ? *method : *call, *args, failure);
     if (!program) return fail(failure == Failure::Compile ? "compile" : "runtime");
     auto result = callProgram(*program);
     std::fflush(stdout);

@@ -8,5 +8,6 @@ namespace wick::cli {
 void addRunCommand(CLI::App& app, int& status);
 void addGraphCommand(CLI::App& app, int& status);
 void addBenchCommand(CLI::App& app, int& status);
+void addInspectCommand(CLI::App& app, int& status);
 
 }  // namespace wick::cli

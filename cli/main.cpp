@@ -1,4 +1,4 @@
-// The wick command: run, graph and bench TorchScript programs.
+// The wick command: run, graph and bench TorchScript programs; inspect archives.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   wick::cli::addRunCommand(app, status);
   wick::cli::addGraphCommand(app, status);
   wick::cli::addBenchCommand(app, status);
+  wick::cli::addInspectCommand(app, status);
   CLI11_PARSE(app, argc, argv);
   return status;
 }

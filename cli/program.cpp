@@ -7,11 +7,82 @@
 #include "cli/value_json.h"
 #include "interpreter/runtime.h"
 #include "lang/error.h"
+#include "serialize/archive.h"
 
 namespace wick::cli {
 
+namespace {
+
+bool endsWith(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Fills p.args from the JSON file (after any bound `self`), then the defaults.
+bool bindArgs(Program& p, const std::string& path, const std::string& name, const std::string& args_json, Failure& failure) {
+  const auto& formals = p.function->schema().arguments;
+  size_t bound = p.args.size();
+  if (!args_json.empty()) {
+    std::ifstream in(args_json);
+    if (!in) {
+      std::cerr << args_json << ": error: cannot read the arguments file\n";
+      failure = Failure::Usage;
+      return false;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::vector<lang::TypePtr> types;
+    for (size_t i = bound; i < formals.size(); ++i) types.push_back(formals[i].type);
+    try {
+      for (auto& v : argsFromJson(ss.str(), types, args_json)) p.args.push_back(std::move(v));
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      failure = Failure::Usage;
+      return false;
+    }
+  }
+  for (size_t i = p.args.size(); i < formals.size(); ++i) {
+    if (!formals[i].default_value) {
+      std::cerr << path << ": error: " << name << "() is missing a value for argument '" << formals[i].name << "'\n";
+      failure = Failure::Usage;
+      return false;
+    }
+    p.args.push_back(*formals[i].default_value);
+  }
+  return true;
+}
+
+std::optional<Program> loadArchiveProgram(const std::string& path, const std::string& method, const std::string& args_json,
+                                          Failure& failure) {
+  Program p;
+  try {
+    p.archive = serialize::loadArchive(path);
+  } catch (const lang::CompileError& e) {
+    std::cerr << e.what();
+    failure = Failure::Compile;
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    failure = Failure::Runtime;
+    return std::nullopt;
+  }
+  p.function = p.archive->method(method);
+  if (!p.function) {
+    std::cerr << path << ": error: the module (" << p.archive->root.toObject()->type->str() << ") has no method '" << method
+              << "'\n";
+    failure = Failure::Usage;
+    return std::nullopt;
+  }
+  p.args.push_back(p.archive->root);
+  if (!bindArgs(p, path, method, args_json, failure)) return std::nullopt;
+  return p;
+}
+
+}  // namespace
+
 std::optional<Program> loadProgram(const std::string& path, const std::string& name, const std::string& args_json,
                                    Failure& failure) {
+  if (endsWith(path, ".pt") || endsWith(path, ".pth") || endsWith(path, ".zip"))
+    return loadArchiveProgram(path, name, args_json, failure);
   Program p;
   std::shared_ptr<const lang::Source> src;
   try {
@@ -39,34 +110,7 @@ std::optional<Program> loadProgram(const std::string& path, const std::string& n
     failure = Failure::Usage;
     return std::nullopt;
   }
-  const auto& formals = p.function->schema().arguments;
-  if (!args_json.empty()) {
-    std::ifstream in(args_json);
-    if (!in) {
-      std::cerr << args_json << ": error: cannot read the arguments file\n";
-      failure = Failure::Usage;
-      return std::nullopt;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::vector<lang::TypePtr> types;
-    for (const auto& a : formals) types.push_back(a.type);
-    try {
-      p.args = argsFromJson(ss.str(), types, args_json);
-    } catch (const std::exception& e) {
-      std::cerr << e.what() << "\n";
-      failure = Failure::Usage;
-      return std::nullopt;
-    }
-  }
-  for (size_t i = p.args.size(); i < formals.size(); ++i) {
-    if (!formals[i].default_value) {
-      std::cerr << path << ": error: " << name << "() is missing a value for argument '" << formals[i].name << "'\n";
-      failure = Failure::Usage;
-      return std::nullopt;
-    }
-    p.args.push_back(*formals[i].default_value);
-  }
+  if (!bindArgs(p, path, name, args_json, failure)) return std::nullopt;
   return p;
 }
 

@@ -7,17 +7,33 @@
 // Type checking happens while emitting: every Value carries its static type,
 // every call is resolved against the operator registry's schemas (or a user
 // function), and every error is a lang::CompileError at the offending range.
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "frontend/ast.h"
 #include "lang/function.h"
+#include "lang/ivalue.h"
 
 namespace wick::frontend {
 
 struct CompileOptions {
   // Prefix of user class names (PyTorch's "__torch__").
   std::string class_prefix = "__torch__.";
+
+  // The serialized dialect of a .pt archive's code/ files (spec §7): every
+  // class and function is named by its qualified name (`__torch__.a.B`),
+  // each namespace lives in its own file, and the names `ops`, `annotate`,
+  // `uninitialized`, `unchecked_cast`, `getattr`, `CONSTANTS`, `inf` and
+  // `nan` are predefined.
+  bool archive_dialect = false;
+  // Archive dialect: the source of a namespace ("__torch__.a.b"), or null
+  // when the archive has none. Called once per namespace, when a name in it
+  // is first needed, as torch does.
+  std::function<std::shared_ptr<const lang::Source>(const std::string& ns)> load_namespace;
+  // Archive dialect: the values of CONSTANTS.c0, c1, ... (constants.pkl).
+  std::vector<lang::IValue> constants;
 };
 
 // A compiled file: its AST stays alive because functions are compiled lazily
@@ -31,9 +47,17 @@ class CompiledModule {
   virtual lang::Function* function(const std::string& name) = 0;
   // Compiles every top-level function and class (for `wick graph` and tests).
   virtual void compileAll() = 0;
+  // The class, enum or named tuple with this qualified name ("__torch__.a.B"),
+  // declared with its attributes and with every method compiled; nullptr when
+  // there is none. Throws lang::CompileError.
+  virtual lang::TypePtr findType(const std::string& qualname) = 0;
+  // A type written as TorchScript spells it ("Dict[str, List[int]]").
+  virtual lang::TypePtr parseType(const std::string& text) = 0;
 };
 
 std::unique_ptr<CompiledModule> compileSource(std::shared_ptr<const lang::Source> source,
                                               const CompileOptions& options = {});
+// The code/ files of an archive (options.archive_dialect and load_namespace set).
+std::unique_ptr<CompiledModule> compileArchiveCode(CompileOptions options);
 
 }  // namespace wick::frontend

@@ -15,7 +15,7 @@ std::string FunctionEmitter::qualifiedName(const Expr& e) {
     if (lookup(e.name)) return "";
     std::string a = module_.aliasOf(e.name);
     if (!a.empty()) return a;
-    if (e.name == "torch" || e.name == "math") return e.name;
+    if (e.name == "torch" || e.name == "math" || isArchiveRoot(e.name)) return e.name;
     return "";
   }
   if (e.kind == ExprKind::Attribute) {
@@ -134,7 +134,20 @@ Value* FunctionEmitter::emitCall(const Expr& e, TypePtr hint) {
     if (ClassInfo* c = module_.findClass(name)) return constructClass(*c, e);
     std::string q = module_.aliasOf(name);
     if (!q.empty()) return emitQualifiedCall(q, e, hint);
+    if (Value* v = emitArchiveBuiltin(name, e)) return v;
     return emitBuiltinCall(name, e, hint);
+  }
+  if (callee.kind == ExprKind::Name) {
+    // A local bound to a function (`_0 = __torch__.f` then `_0(x)`): the
+    // function is known statically from the value's type.
+    Value* f = emitName(callee);
+    if (f->type()->kind() == TypeKind::Function) {
+      lang::Function* fn = static_cast<const lang::FunctionType&>(*f->type()).function();
+      std::vector<TypePtr> hints;
+      for (const auto& a : fn->schema().arguments) hints.push_back(a.type);
+      return callFunction(fn, nullptr, emitArgs(e, hints), emitKwargs(e), e.range);
+    }
+    errorAt(callee.range, "'" + callee.name + "' is a value of type " + f->type()->str() + ", which cannot be called");
   }
   if (callee.kind == ExprKind::Attribute) {
     std::string q = qualifiedName(callee);
@@ -165,6 +178,7 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     return c->output();
   }
   if (q == "torch.jit.is_scripting") return constant(IValue(true), e.range);
+  if (Value* v = module_.archiveDialect() ? emitArchiveCall(q, e, hint) : nullptr) return v;
   if (q == "torch.jit.is_tracing") return constant(IValue(false), e.range);
   std::string name = q.substr(q.rfind('.') + 1);
   if (q.rfind("math.", 0) == 0) {
@@ -186,7 +200,10 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
     if (!m) errorAt(call.range, "'" + t->str() + "' object has no method '" + name + "'");
     std::vector<TypePtr> hints;
     for (size_t i = 1; i < m->schema().arguments.size(); ++i) hints.push_back(m->schema().arguments[i].type);
-    return callFunction(m, self, emitArgs(call, hints), emitKwargs(call), call.range);
+    Value* out = callFunction(m, self, emitArgs(call, hints), emitKwargs(call), call.range);
+    // An interface's method is found on the object's class at run time.
+    if (cls->kind == ClassInfo::Interface) out->node()->setCallee(nullptr);
+    return out;
   }
   std::vector<TypePtr> hints;
   if (t->kind() == TypeKind::List) hints = {t->elem(), t->elem()};

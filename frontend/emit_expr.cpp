@@ -102,6 +102,7 @@ Value* FunctionEmitter::emitName(const Expr& e) {
     return v->value;
   }
   if (const Expr* g = module_.globalConstant(e.name)) return emitExpr(*g);
+  if (Value* v = emitArchiveName(e)) return v;
   if (module_.findDef(e.name)) {
     errorAt(e.range, "functions cannot be used as values; call '" + e.name + "' instead");
   }
@@ -391,6 +392,26 @@ Value* FunctionEmitter::emitSubscript(const Expr& e) {
   return callOp("aten::__getitem__", {obj, i}, e.range, {}, "[]");
 }
 
+Value* FunctionEmitter::classAttribute(Value* obj, const std::string& name, const SourceRange& r) {
+  TypePtr t = obj->type();
+  auto& cls = static_cast<const lang::ClassType&>(*t);
+  auto slot = cls.findAttribute(name);
+  ClassInfo* ci = module_.classOfType(t);
+  if (!slot && ci && !ci->methods_compiled) {
+    module_.compileClass(*ci);
+    slot = cls.findAttribute(name);
+  }
+  if (!slot) {
+    if (ci && ci->properties.count(name)) return callFunction(module_.method(*ci, name), obj, {}, {}, r);
+    if (ci && ci->constants.count(name)) return emitExpr(*ci->constants.at(name));
+    errorAt(r, "'" + cls.str() + "' object has no attribute or method '" + name + "'");
+  }
+  Node* n = graph_->insertNode(graph_->create(prim::GetAttr, {obj}));
+  n->s_(attr::name, name)->setSourceRange(r);
+  n->output()->setType(cls.attributes()[*slot].type);
+  return n->output();
+}
+
 Value* FunctionEmitter::emitAttribute(const Expr& e) {
   std::string q = qualifiedName(e);
   if (!q.empty()) {
@@ -404,6 +425,7 @@ Value* FunctionEmitter::emitAttribute(const Expr& e) {
         {"torch.float32", 6}, {"torch.float", 6}, {"torch.float64", 7}, {"torch.double", 7}, {"torch.bool", 11},
         {"torch.bfloat16", 15}};
     if (auto it = dtypes.find(q); it != dtypes.end()) return constant(IValue(it->second), e.range);
+    if (Value* v = module_.archiveDialect() ? emitArchiveValue(q, e.range) : nullptr) return v;
     errorAt(e.range, "'" + q + "' is not a value");
   }
   // Enum members: Color.RED.
@@ -419,23 +441,7 @@ Value* FunctionEmitter::emitAttribute(const Expr& e) {
   Value* obj = emitExpr(*e.a);
   TypePtr t = obj->type();
   switch (t->kind()) {
-    case TypeKind::Class: {
-      auto& cls = static_cast<const lang::ClassType&>(*t);
-      auto slot = cls.findAttribute(e.name);
-      if (!slot) {
-        if (ClassInfo* ci = module_.classOfType(t); ci && !ci->methods_compiled) module_.compileClass(*ci);
-        slot = cls.findAttribute(e.name);
-      }
-      if (!slot) {
-        ClassInfo* ci = module_.classOfType(t);
-        if (ci && ci->properties.count(e.name)) return callFunction(module_.method(*ci, e.name), obj, {}, {}, e.range);
-        errorAt(e.range, "'" + cls.str() + "' object has no attribute or method '" + e.name + "'");
-      }
-      Node* n = graph_->insertNode(graph_->create(prim::GetAttr, {obj}));
-      n->s_(attr::name, e.name)->setSourceRange(e.range);
-      n->output()->setType(cls.attributes()[*slot].type);
-      return n->output();
-    }
+    case TypeKind::Class: return classAttribute(obj, e.name, e.range);
     case TypeKind::Tuple: {
       const auto& names = t->fieldNames();
       for (size_t i = 0; i < names.size(); ++i)

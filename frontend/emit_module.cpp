@@ -14,12 +14,17 @@ std::string baseName(const Expr& e) {
 }
 }  // namespace
 
-ModuleCompiler::ModuleCompiler(std::unique_ptr<Module> module, CompileOptions options)
-    : module_(std::move(module)), options_(std::move(options)) {
-  for (const StmtPtr& s : module_->body) {
+ModuleCompiler::ModuleCompiler(std::unique_ptr<Module> module, CompileOptions options) : options_(std::move(options)) {
+  if (module) addModule(std::move(module), "");
+}
+
+void ModuleCompiler::addModule(std::unique_ptr<Module> module, const std::string& prefix) {
+  for (const StmtPtr& s : module->body) {
     switch (s->kind) {
-      case StmtKind::Def: defs_[s->name] = s.get(); break;
-      case StmtKind::ClassDef: declareClass(*s); break;
+      case StmtKind::Def: defs_[prefix + s->name] = s.get(); break;
+      case StmtKind::ClassDef:
+        declareClass(*s, prefix + s->name, (prefix.empty() ? options_.class_prefix : prefix) + s->name);
+        break;
       case StmtKind::Import:
         for (const auto& imp : s->imports) {
           if (!imp.alias.empty()) aliases_[imp.alias] = imp.name;
@@ -38,20 +43,39 @@ ModuleCompiler::ModuleCompiler(std::unique_ptr<Module> module, CompileOptions op
       default: break;  // docstrings, `if __name__ == "__main__":` and the like are Python-only
     }
   }
+  modules_.push_back(std::move(module));
 }
 
-void ModuleCompiler::declareClass(const Stmt& def) {
+bool ModuleCompiler::loadNamespaceOf(const std::string& qualname) {
+  if (!options_.archive_dialect || !options_.load_namespace) return false;
+  // The namespace is every prefix of the name: `__torch__.a.B.method` may be
+  // asked for before `__torch__.a` is loaded, so try the prefixes in turn.
+  bool loaded = false;
+  for (size_t dot = qualname.find('.'); dot != std::string::npos; dot = qualname.find('.', dot + 1)) {
+    std::string ns = qualname.substr(0, dot);
+    if (!namespaces_.insert(ns).second) continue;
+    if (auto src = options_.load_namespace(ns)) {
+      addModule(parseModule(src), ns + ".");
+      loaded = true;
+    }
+  }
+  return loaded;
+}
+
+void ModuleCompiler::declareClass(const Stmt& def, const std::string& key, const std::string& qual) {
   ClassInfo info;
   info.def = &def;
-  std::string qual = options_.class_prefix + def.name;
   for (const ExprPtr& b : def.bases) {
     std::string base = baseName(*b);
     std::string resolved = aliasOf(base.substr(0, base.find('.')));
     if (!resolved.empty()) base = resolved + base.substr(std::min(base.size(), base.find('.')));
     if (base.find("NamedTuple") != std::string::npos) info.kind = ClassInfo::NamedTuple;
     else if (base == "enum.Enum" || base == "Enum") info.kind = ClassInfo::Enum;
+    else if (base == "ModuleInterface" || base == "torch.jit.interface") info.kind = ClassInfo::Interface;
     else if (base.find("Module") != std::string::npos) info.kind = ClassInfo::Module;
   }
+  for (const ExprPtr& d : def.decorators)
+    if (baseName(*d) == "torch.jit.interface") info.kind = ClassInfo::Interface;
   for (const StmtPtr& s : def.body) {
     if (s->kind != StmtKind::Def) continue;
     info.methods[s->name] = s.get();
@@ -83,24 +107,33 @@ void ModuleCompiler::declareClass(const Stmt& def) {
       else if (v.kind == ExprKind::FloatLit) iv = lang::IValue(v.float_value);
       else if (v.kind == ExprKind::StrLit) iv = lang::IValue(v.name);
       else if (v.kind == ExprKind::UnaryOp && v.a->kind == ExprKind::IntLit) iv = lang::IValue(-v.a->int_value);
+      else if (v.kind == ExprKind::UnaryOp && v.a->kind == ExprKind::FloatLit) iv = lang::IValue(-v.a->float_value);
       else errorAt(v.range, "enum values must be int, float or str literals");
       if (!value_type) value_type = lang::typeOf(iv);
       info.enum_values.push_back(iv);
     }
-    info.type = std::make_shared<lang::EnumType>(qual, value_type ? value_type : lang::intType(), names);
+    std::vector<lang::EnumMemberValue> values;
+    for (const lang::IValue& v : info.enum_values) {
+      if (v.isInt()) values.emplace_back(v.toInt());
+      else if (v.isFloat()) values.emplace_back(v.toDouble());
+      else values.emplace_back(v.toStr());
+    }
+    info.type = std::make_shared<lang::EnumType>(qual, value_type ? value_type : lang::intType(), names, values);
   } else {
     info.type = lang::ClassType::create(qual, info.kind == ClassInfo::Module);
   }
-  classes_[def.name] = std::move(info);
+  classes_[key] = std::move(info);
 }
 
-const Stmt* ModuleCompiler::findDef(const std::string& name) const {
+const Stmt* ModuleCompiler::findDef(const std::string& name) {
   auto it = defs_.find(name);
+  if (it == defs_.end() && loadNamespaceOf(name)) it = defs_.find(name);
   return it == defs_.end() ? nullptr : it->second;
 }
 
 ClassInfo* ModuleCompiler::findClass(const std::string& name) {
   auto it = classes_.find(name);
+  if (it == classes_.end() && loadNamespaceOf(name)) it = classes_.find(name);
   if (it == classes_.end()) return nullptr;
   ClassInfo& c = it->second;
   // Named tuple field types need every class declared first, so resolve them on first use.
@@ -138,7 +171,7 @@ lang::Function* ModuleCompiler::function(const std::string& name) {
 }
 
 lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& qualname, ClassTypePtr self_class,
-                                           ClassInfo* cls) {
+                                           ClassInfo* cls, bool signature_only) {
   if (auto it = compiled_.find(qualname); it != compiled_.end()) return it->second;
   for (const ExprPtr& d : def.decorators) {
     std::string n = baseName(d->kind == ExprKind::Call ? *d->a : *d);
@@ -171,6 +204,12 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
   TypePtr declared = def.returns ? resolveType(*def.returns) : nullptr;
   if (def.name == "__init__") declared = lang::noneType();
   if (declared) raw->schema().returns = {lang::Argument{"", declared}};
+  if (signature_only) {
+    // An interface method: callers dispatch on the object's class at run time.
+    if (!declared) errorAt(def.range, "interface methods need a return type annotation");
+    in_progress_.erase(&def);
+    return raw;
+  }
   try {
     FunctionEmitter emitter(*this, *raw, def, self_class);
     TypePtr ret = emitter.emit(declared);
@@ -193,7 +232,8 @@ lang::Function* ModuleCompiler::method(ClassInfo& cls, const std::string& name) 
   std::string qual = cls.type->name() + "." + name;
   if (auto f = cu_.findFunction(qual)) return f;
   bool is_static = cls.static_methods.count(name) > 0;
-  lang::Function* f = compileDef(*it->second, qual, is_static ? nullptr : class_type, &cls);
+  lang::Function* f = compileDef(*it->second, qual, is_static ? nullptr : class_type, &cls,
+                                 /*signature_only=*/cls.kind == ClassInfo::Interface);
   if (!is_static) class_type->addMethod(f);
   return f;
 }
@@ -202,11 +242,7 @@ void ModuleCompiler::compileClass(ClassInfo& cls) {
   if (cls.methods_compiled || cls.kind == ClassInfo::NamedTuple || cls.kind == ClassInfo::Enum) return;
   cls.methods_compiled = true;
   cu_.addType(cls.type);
-  auto class_type = std::const_pointer_cast<lang::ClassType>(std::static_pointer_cast<const lang::ClassType>(cls.type));
-  // Class-level annotations declare attributes; __init__ defines the rest.
-  for (const StmtPtr& s : cls.def->body)
-    if (s->kind == StmtKind::AnnAssign && s->targets[0]->kind == ExprKind::Name)
-      class_type->addAttribute(s->targets[0]->name, resolveType(*s->annotation));
+  declareClassBody(cls);
   if (cls.methods.count("__init__")) method(cls, "__init__");
   for (auto& [name, def] : cls.methods) {
     bool skip = false;
@@ -218,9 +254,67 @@ void ModuleCompiler::compileClass(ClassInfo& cls) {
   }
 }
 
+// The class body's declarations: `name : T` attributes, `name : Final[T] = v`
+// constants, and what archives add: `__annotations__["0"] = T` for attribute
+// names that are not identifiers, and the `__parameters__` / `__buffers__`
+// lists that tell parameters and buffers from other tensor attributes.
+void ModuleCompiler::declareClassBody(ClassInfo& cls) {
+  auto class_type = std::const_pointer_cast<lang::ClassType>(std::static_pointer_cast<const lang::ClassType>(cls.type));
+  std::set<std::string> parameters, buffers;
+  auto names = [](const Expr& list, std::set<std::string>& out) {
+    for (const ExprPtr& x : list.elts)
+      if (x->kind == ExprKind::StrLit) out.insert(x->name);
+  };
+  for (const StmtPtr& s : cls.def->body) {
+    if (s->kind == StmtKind::Assign && s->targets.size() == 1) {
+      const Expr& t = *s->targets[0];
+      if (t.kind == ExprKind::Name && t.name == "__parameters__") names(*s->value, parameters);
+      if (t.kind == ExprKind::Name && t.name == "__buffers__") names(*s->value, buffers);
+    }
+  }
+  auto add = [&](const std::string& name, TypePtr type) {
+    if (!class_type->findAttribute(name))
+      class_type->addAttribute(name, std::move(type), parameters.count(name) > 0, buffers.count(name) > 0);
+  };
+  for (const StmtPtr& s : cls.def->body) {
+    if (s->kind == StmtKind::AnnAssign && s->targets[0]->kind == ExprKind::Name) {
+      const Expr& ann = *s->annotation;
+      bool final = ann.kind == ExprKind::Subscript && baseName(*ann.a).ends_with("Final");
+      if (final && s->value) {
+        cls.constants[s->targets[0]->name] = s->value.get();
+        class_type->constants().push_back({s->targets[0]->name, resolveType(ann)});
+      } else {
+        add(s->targets[0]->name, resolveType(ann));
+      }
+    } else if (s->kind == StmtKind::Assign && s->targets.size() == 1 && s->targets[0]->kind == ExprKind::Subscript) {
+      const Expr& t = *s->targets[0];
+      if (t.a->kind == ExprKind::Name && t.a->name == "__annotations__" && t.elts.size() == 1 &&
+          t.elts[0]->kind == ExprKind::StrLit)
+        add(t.elts[0]->name, resolveType(*s->value));
+    }
+  }
+}
+
 void ModuleCompiler::compileAll() {
   for (auto& [name, def] : defs_) function(name);
   for (auto& [name, info] : classes_) compileClass(*findClass(name));
+}
+
+lang::TypePtr ModuleCompiler::findType(const std::string& qualname) {
+  ClassInfo* c = findClass(qualname);
+  if (!c) return nullptr;
+  compileClass(*c);
+  return c->type;
+}
+
+lang::TypePtr ModuleCompiler::parseType(const std::string& text) {
+  auto src = std::make_shared<const lang::Source>("<type>", text);
+  return resolveType(*parseExpression(src));
+}
+
+std::unique_ptr<CompiledModule> compileArchiveCode(CompileOptions options) {
+  options.archive_dialect = true;
+  return std::make_unique<ModuleCompiler>(nullptr, std::move(options));
 }
 
 std::unique_ptr<CompiledModule> compileSource(std::shared_ptr<const lang::Source> source, const CompileOptions& options) {

@@ -26,6 +26,7 @@ bool alwaysExits(const StmtList& body) {
     case StmtKind::Break:
     case StmtKind::Continue: return true;
     case StmtKind::If: return alwaysExits(last.body) && alwaysExits(last.orelse);
+    case StmtKind::ExprStmt: return isPrimRaise(*last.value);
     default: return false;
   }
 }
@@ -417,6 +418,10 @@ Exit FunctionEmitter::emitStatement(const StmtList& stmts, size_t index) {
   const Stmt& s = *stmts[index];
   switch (s.kind) {
     case StmtKind::ExprStmt:
+      if (module_.archiveDialect() && isPrimRaise(*s.value)) {
+        emitPrimRaise(*s.value);
+        return Exit::Always;
+      }
       if (s.value->kind != ExprKind::StrLit) emitExpr(*s.value);  // docstrings are comments
       return Exit::Never;
     case StmtKind::Assign: emitAssign(s); return Exit::Never;

@@ -34,19 +34,22 @@ using lang::TypePtr;
 using lang::Value;
 
 [[noreturn]] void errorAt(const SourceRange& r, const std::string& msg);
+// `ops.prim.RaiseException(...)`: the archive dialect's raise statement.
+bool isPrimRaise(const Expr& e);
 
 enum class Exit { Never, Maybe, Always };
 
 struct ClassInfo {
   const Stmt* def = nullptr;
   TypePtr type;                 // ClassType, EnumType or named tuple type
-  enum Kind { Plain, NamedTuple, Enum, Module } kind = Plain;
+  enum Kind { Plain, NamedTuple, Enum, Module, Interface } kind = Plain;
   bool methods_compiled = false;
   std::set<std::string> properties;     // @property methods, read as attributes
   std::set<std::string> static_methods; // @staticmethod methods, called on the class
   std::map<std::string, const Stmt*> methods;
   std::vector<const Expr*> field_defaults;  // NamedTuple defaults, by field (null when none)
   std::vector<lang::IValue> enum_values;    // Enum member values, by member
+  std::map<std::string, const Expr*> constants;  // `name : Final[T] = literal` class constants
 };
 
 class ModuleCompiler;
@@ -95,6 +98,8 @@ class FunctionEmitter {
   Value* emitListComp(const Expr& e, TypePtr hint);
   Value* emitDictComp(const Expr& e, TypePtr hint);
   Value* emitName(const Expr& e);
+  // Reads attribute `name` of a class instance (or a Final class constant).
+  Value* classAttribute(Value* obj, const std::string& name, const SourceRange& r);
   Value* constant(const lang::IValue& v, const SourceRange& r = {}, TypePtr type = nullptr);
   Value* toBool(Value* v, const SourceRange& r);
   Value* tupleIndex(Value* tuple, size_t i, const SourceRange& r);
@@ -122,6 +127,14 @@ class FunctionEmitter {
   // Resolves a dotted expression (math.sqrt, torch.nn.functional.relu, F.relu) to a
   // qualified module path, or "" when it is not a module reference.
   std::string qualifiedName(const Expr& e);
+
+  // ---- the archive dialect's predefined names (emit_archive.cpp) ----
+  bool isArchiveRoot(const std::string& name);
+  Value* emitArchiveName(const Expr& e);                                   // inf, nan
+  Value* emitArchiveValue(const std::string& qualname, const SourceRange& r);  // __torch__.f, CONSTANTS.c0
+  Value* emitArchiveCall(const std::string& qualname, const Expr& call, TypePtr hint);
+  Value* emitArchiveBuiltin(const std::string& name, const Expr& call);    // annotate, getattr, ...
+  void emitPrimRaise(const Expr& call);
 
   // ---- iteration (emit_iter.cpp) ----
   // What a `for` loop walks: a count and the element at index i, or, for
@@ -187,15 +200,24 @@ class FunctionEmitter {
 };
 
 // Compiles a whole file lazily: functions and classes on first use.
+//
+// Names: a single file's functions and classes are found by their simple
+// names (classes get the qualified name options.class_prefix + name). In the
+// archive dialect every name is qualified ("__torch__.a.b.f"), and the file of
+// a namespace is loaded the first time a name in it is looked up.
 class ModuleCompiler : public CompiledModule {
  public:
+  // `module` is the single file, or null in the archive dialect.
   ModuleCompiler(std::unique_ptr<Module> module, CompileOptions options);
   lang::CompilationUnit& unit() override { return cu_; }
   lang::Function* function(const std::string& name) override;
   void compileAll() override;
+  lang::TypePtr findType(const std::string& qualname) override;
+  lang::TypePtr parseType(const std::string& text) override;
 
-  const Stmt* findDef(const std::string& name) const;
+  const Stmt* findDef(const std::string& name);
   ClassInfo* findClass(const std::string& name);
+  bool archiveDialect() const { return options_.archive_dialect; }
   ClassInfo* classOfType(const TypePtr& t);
   // An imported alias ("F" -> "torch.nn.functional", "List" -> "typing.List"), or "".
   std::string aliasOf(const std::string& name) const;
@@ -204,13 +226,21 @@ class ModuleCompiler : public CompiledModule {
   void compileClass(ClassInfo& cls);
   TypePtr resolveType(const Expr& annotation);  // type_annotation.cpp
   const CompileOptions& options() const { return options_; }
-  std::shared_ptr<const lang::Source> source() const { return module_->source; }
+  std::shared_ptr<const lang::Source> source() const { return modules_.empty() ? nullptr : modules_.front()->source; }
 
  private:
-  lang::Function* compileDef(const Stmt& def, const std::string& qualname, ClassTypePtr self_class, ClassInfo* cls);
-  void declareClass(const Stmt& def);
+  lang::Function* compileDef(const Stmt& def, const std::string& qualname, ClassTypePtr self_class, ClassInfo* cls,
+                             bool signature_only = false);
+  // Registers a file's top-level statements; `prefix` qualifies its names
+  // ("" for a single file, "__torch__.a." for an archive namespace).
+  void addModule(std::unique_ptr<Module> module, const std::string& prefix);
+  void declareClass(const Stmt& def, const std::string& key, const std::string& qualname);
+  void declareClassBody(ClassInfo& cls);
+  // Archive dialect: loads the namespace a qualified name lives in; false when already loaded or absent.
+  bool loadNamespaceOf(const std::string& qualname);
 
-  std::unique_ptr<Module> module_;
+  std::vector<std::unique_ptr<Module>> modules_;
+  std::set<std::string> namespaces_;
   CompileOptions options_;
   lang::CompilationUnit cu_;
   std::map<std::string, const Stmt*> defs_;

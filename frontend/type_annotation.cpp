@@ -19,7 +19,7 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
   using namespace lang;
   if (e.kind == ExprKind::NoneLit) return noneType();
   if (e.kind == ExprKind::StrLit) {
-    auto src = std::make_shared<const Source>(source()->path(), e.name);
+    auto src = std::make_shared<const Source>(source() ? source()->path() : "<type>", e.name);
     return resolveType(*parseExpression(src));
   }
   if (e.kind == ExprKind::Subscript) {
@@ -60,7 +60,7 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
   static const std::map<std::string, TypePtr (*)()> builtins = {
       {"int", intType}, {"float", floatType}, {"bool", boolType}, {"str", strType}, {"Tensor", tensorType},
       {"torch.Tensor", tensorType}, {"None", noneType}, {"NoneType", noneType}, {"Any", anyType},
-      {"typing.Any", anyType}, {"torch.device", deviceType}, {"device", deviceType}, {"complex", complexType},
+      {"typing.Any", anyType}, {"torch.device", deviceType}, {"device", deviceType}, {"Device", deviceType}, {"complex", complexType},
       {"number", numberType}};
   if (auto it = builtins.find(name); it != builtins.end()) return it->second();
   if (name == "List" || name == "typing.List" || name == "list") return listType(tensorType());

@@ -284,7 +284,13 @@ class Lowering {
     } else if (k == prim::CallFunction || k == prim::CallMethod) {
       std::vector<Value*> vs(n->inputs().begin(), n->inputs().end());
       vs.push_back(n->output());
-      emit(Opcode::CALL, 0, operands(vs), static_cast<uint32_t>(n->inputs().size()), n->callee(), r);
+      if (n->callee()) {
+        emit(Opcode::CALL, 0, operands(vs), static_cast<uint32_t>(n->inputs().size()), n->callee(), r);
+      } else {  // an interface method: dispatched on the receiver's class
+        code_.strings.push_back(n->s(attr::name));
+        emit(Opcode::CALL_METHOD, static_cast<uint32_t>(code_.strings.size() - 1), operands(vs),
+             static_cast<uint32_t>(n->inputs().size()), nullptr, r);
+      }
     } else if (k == prim::RaiseException) {
       code_.strings.push_back(n->hasAttribute(attr::name) ? n->s(attr::name) : "Exception");
       emit(Opcode::RAISE, reg(n->input(0)), 0, 0, reinterpret_cast<const void*>(code_.strings.size() - 1), r);

@@ -42,6 +42,7 @@ namespace wick::interp {
   _(NOT, "r[a] = not r[b]")                                                              \
   _(OP, "outs ops[b+c..b+c+a) = kernel p(ins ops[b..b+c))")                              \
   _(CALL, "r[ops[b+c]] = callee p(ops[b..b+c))")                                        \
+  _(CALL_METHOD, "r[ops[b+c]] = method strings[a] of r[ops[b]]'s class(ops[b..b+c))")   \
   _(RET, "return r[a]")                                                                  \
   _(LIST, "r[a] = [ops[b..b+c)] with element type p")                                    \
   _(DICT, "r[a] = {ops[b]: ops[b+1], ...} (c operands) with type p")                     \

@@ -154,6 +154,17 @@ IValue execute(const Code& code, IValue* regs, ThreadState& ts) {
           regs[ops[in.b + in.c]] = call(*fn, regs + code.num_registers, args, in.c, ts);
           break;
         }
+        case Opcode::CALL_METHOD: {
+          const IValue& self = regs[ops[in.b]];
+          const std::string& name = code.strings[in.a];
+          lang::Function* fn = self.isObject() ? self.toObject()->type->findMethod(name) : nullptr;
+          if (!fn) lang::raise("RuntimeError", "object of type " + lang::typeOf(self)->str() + " has no method '" + name + "'");
+          const IValue* args[64];
+          WICK_ASSERT(in.c <= 64, "too many call arguments");
+          for (uint32_t i = 0; i < in.c; ++i) args[i] = &regs[ops[in.b + i]];
+          regs[ops[in.b + in.c]] = call(*fn, regs + code.num_registers, args, in.c, ts);
+          break;
+        }
         case Opcode::RET: {
           IValue result = std::move(regs[in.a]);
           for (uint32_t r : code.heap_registers) regs[r] = IValue();

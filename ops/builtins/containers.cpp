@@ -221,7 +221,7 @@ static lang::RegisterOps reg({
     {"aten::copy.t(t[](a) self) -> t[]", [](Stack& s) { s.back() = IValue(newList(s.back().toList()->elem_type, items(s.back()))); }},
     {"aten::list.t(t[] l) -> t[]", [](Stack& s) { s.back() = IValue(newList(s.back().toList()->elem_type, items(s.back()))); }},
     {"aten::reverse.t(t[](a!) self) -> ()", [](Stack& s) { auto& l = items(s.back()); std::reverse(l.begin(), l.end()); s.pop_back(); }, lang::OpClass::Other, false},
-    {"aten::sort.t(t[](a!) self, *, bool reverse=False) -> ()", listSort, lang::OpClass::Other, false},
+    {"aten::sort.t(t[](a!) self, bool reverse=False) -> ()", listSort, lang::OpClass::Other, false},
     {"aten::sorted.t(t[](a) input) -> t[]", listSorted},
     {"aten::add.t(t[] a, t[] b) -> t[]", [](Stack& s) {
        IValue b = pop(s);

@@ -319,7 +319,16 @@ void dropoutKernel(Stack& s) {
   pushResult(s, 3, mul(iv(scaled), iv(keep)));
 }
 
+// dropout_(Tensor(a!) self, float p, bool train): dropout written back into self.
+void dropoutInplaceKernel(Stack& s) {
+  Tensor x = tensorAt(s, 3, 0);
+  dropoutKernel(s);
+  x.copy_(Tensor::fromIValue(s.back()));
+  s.back() = x.toIValue();
+}
+
 static lang::RegisterOps reg({
+    {"aten::dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", dropoutInplaceKernel},
     {"aten::layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05, bool cudnn_enable=True) -> Tensor", layerNormKernel},
     {"aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor", batchNormKernel},
     {"aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1e-05, bool cudnn_enabled=True) -> Tensor", groupNormKernel},

@@ -156,7 +156,7 @@ static lang::RegisterOps reg({
     {"prim::dtype(Tensor a) -> int", dtypeKernel},
     {"prim::device(Tensor a) -> Device", deviceKernel},
     {"prim::is_cuda(Tensor a) -> bool", [](Stack& s) { s.back() = IValue(false); }},
-    {"prim::requires_grad(Tensor a) -> bool", [](Stack& s) { s.back() = IValue(false); }},
+    {"prim::requires_grad(Tensor a) -> bool", [](Stack& s) { s.back() = IValue(s.back().toTensorImpl()->requires_grad_); }},
     {"prim::data(Tensor(a) a) -> Tensor(a)", identityKernel},
     {"aten::is_contiguous(Tensor self) -> bool", isContiguousKernel},
     {"aten::element_size(Tensor self) -> int", elementSizeKernel},
@@ -189,7 +189,11 @@ static lang::RegisterOps reg({
     {"aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a)", contiguousKernel},
     {"aten::detach(Tensor(a) self) -> Tensor(a)", identityKernel},
     {"aten::cpu(Tensor(a) self) -> Tensor(a)", identityKernel},
-    {"aten::requires_grad_(Tensor(a!) self, bool requires_grad=True) -> Tensor(a!)", [](Stack& s) { s.pop_back(); }, lang::OpClass::Other, false},
+    {"aten::requires_grad_(Tensor(a!) self, bool requires_grad=True) -> Tensor(a!)", [](Stack& s) {
+       bool on = s.back().toBool();
+       s.pop_back();
+       s.back().toTensorImpl()->requires_grad_ = on;
+     }, lang::OpClass::Other, false},
     {"aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)", copyKernel, lang::OpClass::Other, false},
     {"aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)", fillScalarKernel, lang::OpClass::Other, false},
     {"aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)", fillTensorKernel, lang::OpClass::Other, false},

@@ -67,6 +67,9 @@ class TensorImpl : public lang::HeapObject {
   IntArray strides_;
   ScalarType dtype_;
   Device device_;
+  // wick has no autograd; the flag is kept so code that asks (parameters
+  // loaded from archives are True, as in torch) takes torch's branches.
+  bool requires_grad_ = false;
 };
 
 // Contiguous strides for sizes.

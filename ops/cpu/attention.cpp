@@ -1,0 +1,114 @@
+// The inference fast paths of nn.MultiheadAttention (aten::_native_multi_head_attention)
+// and nn.TransformerEncoderLayer (aten::_transformer_encoder_layer_fwd),
+// composed from linear, matmul and softmax: torch takes it when nothing needs
+// gradients, and archives call it by name.
+#include <cmath>
+
+#include "ops/tensor/call_op.h"
+#include "ops/tensor/kernel_args.h"
+
+namespace wick::ops {
+namespace {
+
+using lang::IValue;
+using lang::Stack;
+
+IValue tv(const Tensor& t) { return t.toIValue(); }
+Tensor call(const char* op, std::initializer_list<IValue> args) { return callTensorOp(findOp(op), args); }
+
+// [B, L, E] -> [B, heads, L, E/heads]
+Tensor splitHeads(const Tensor& x, int64_t heads) {
+  int64_t b = x.size(0), l = x.size(1), e = x.size(2);
+  return x.reshape({b, l, heads, e / heads}).transpose(1, 2);
+}
+
+struct AttentionWeights {
+  int64_t embed, heads;
+  Tensor w, bias, pw, pb;  // packed q/k/v projection and output projection
+};
+
+// Scaled dot-product attention of [B, L, E] inputs; `weights` gets the
+// attention probabilities [B, heads, L, S] when asked for.
+Tensor attention(Tensor q, Tensor k, Tensor v, const AttentionWeights& a, const IValue& mask, Tensor* weights) {
+  int64_t embed = a.embed, heads = a.heads;
+  if (heads <= 0 || embed % heads != 0) lang::raise("RuntimeError", "embed_dim must be divisible by num_heads");
+  if (q.dim() != 3 || q.size(2) != embed) lang::raise("RuntimeError", "query must be [batch, length, embed_dim], got " + shapeStr(q.sizes()));
+  auto proj = [&](const Tensor& x, int64_t i) {
+    return call("aten::linear", {tv(x), tv(a.w.narrow(0, i * embed, embed)), tv(a.bias.narrow(0, i * embed, embed))});
+  };
+  Tensor qh = splitHeads(proj(q, 0), heads), kh = splitHeads(proj(k, 1), heads), vh = splitHeads(proj(v, 2), heads);
+  double scale = 1.0 / std::sqrt(static_cast<double>(embed / heads));
+  Tensor scores = call("aten::matmul", {tv(mul(tv(qh), IValue(scale))), tv(kh.transpose(-2, -1))});
+  if (!mask.isNone()) {
+    Tensor m = Tensor::fromIValue(mask);
+    if (m.dtype() == ScalarType::Bool) scores = call("aten::masked_fill.Scalar", {tv(scores), tv(m), IValue(-INFINITY)});
+    else scores = add(tv(scores), tv(m));
+  }
+  Tensor attn = call("aten::softmax.int", {tv(scores), IValue(int64_t(-1)), IValue()});
+  Tensor ctx = call("aten::matmul", {tv(attn), tv(vh)});  // [B, heads, L, d]
+  int64_t b = ctx.size(0), l = ctx.size(2);
+  if (weights) *weights = attn;
+  return call("aten::linear", {tv(ctx.transpose(1, 2).reshape({b, l, embed})), tv(a.pw), tv(a.pb)});
+}
+
+// (query, key, value, embed_dim, num_head, qkv_weight, qkv_bias, proj_weight, proj_bias,
+//  mask=None, need_weights=True, average_attn_weights=True, mask_type=None) -> (out, weights)
+void nativeMhaKernel(Stack& s) {
+  constexpr size_t n = 13;
+  Tensor q = tensorAt(s, n, 0), k = tensorAt(s, n, 1), v = tensorAt(s, n, 2);
+  AttentionWeights a{argAt(s, n, 3).toInt(), argAt(s, n, 4).toInt(), tensorAt(s, n, 5), tensorAt(s, n, 6), tensorAt(s, n, 7), tensorAt(s, n, 8)};
+  bool need_weights = argAt(s, n, 10).toBool(), average = argAt(s, n, 11).toBool();
+  bool unbatched = q.dim() == 2;
+  if (unbatched) q = q.unsqueeze(0), k = k.unsqueeze(0), v = v.unsqueeze(0);
+  Tensor weights;
+  Tensor out = attention(q, k, v, a, argAt(s, n, 9), &weights);
+  if (need_weights) {
+    if (average) weights = call("aten::mean.dim", {tv(weights), fromIntArray({1}), IValue(false), IValue()});
+    if (unbatched) weights = weights.squeeze(0);
+  } else {
+    weights = Tensor::empty({0}, q.dtype());
+  }
+  if (unbatched) out = out.squeeze(0);
+  pushResults(s, n, {tv(out), tv(weights)});
+}
+
+// (src, embed_dim, num_heads, qkv_weight, qkv_bias, proj_weight, proj_bias, use_gelu, norm_first, eps,
+//  norm_weight_1, norm_bias_1, norm_weight_2, norm_bias_2, ffn_weight_1, ffn_bias_1, ffn_weight_2, ffn_bias_2,
+//  mask=None, mask_type=None): nn.TransformerEncoderLayer's inference path.
+void transformerEncoderLayerKernel(Stack& s) {
+  constexpr size_t n = 20;
+  Tensor src = tensorAt(s, n, 0);
+  AttentionWeights a{argAt(s, n, 1).toInt(), argAt(s, n, 2).toInt(), tensorAt(s, n, 3), tensorAt(s, n, 4), tensorAt(s, n, 5), tensorAt(s, n, 6)};
+  bool gelu = argAt(s, n, 7).toBool(), norm_first = argAt(s, n, 8).toBool();
+  IValue eps = argAt(s, n, 9);
+  auto norm = [&](const Tensor& x, size_t i) {
+    return call("aten::layer_norm", {tv(x), fromIntArray({a.embed}), argAt(s, n, i), argAt(s, n, i + 1), eps, IValue(true)});
+  };
+  auto ffn = [&](const Tensor& x) {
+    Tensor h = call("aten::linear", {tv(x), argAt(s, n, 14), argAt(s, n, 15)});
+    h = gelu ? call("aten::gelu", {tv(h), IValue(std::string("none"))}) : call("aten::relu", {tv(h)});
+    return call("aten::linear", {tv(h), argAt(s, n, 16), argAt(s, n, 17)});
+  };
+  bool unbatched = src.dim() == 2;
+  Tensor x = unbatched ? src.unsqueeze(0) : src;
+  IValue mask = argAt(s, n, 18);
+  if (norm_first) {
+    Tensor y = norm(x, 10);
+    x = add(tv(x), tv(attention(y, y, y, a, mask, nullptr)));
+    x = add(tv(x), tv(ffn(norm(x, 12))));
+  } else {
+    x = norm(add(tv(x), tv(attention(x, x, x, a, mask, nullptr))), 10);
+    x = norm(add(tv(x), tv(ffn(x))), 12);
+  }
+  pushResult(s, n, unbatched ? x.squeeze(0) : x);
+}
+
+static lang::RegisterOps reg({
+    {"aten::_native_multi_head_attention(Tensor query, Tensor key, Tensor value, int embed_dim, int num_head, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, Tensor? mask=None, bool need_weights=True, bool average_attn_weights=True, int? mask_type=None) -> (Tensor, Tensor)",
+     nativeMhaKernel},
+    {"aten::_transformer_encoder_layer_fwd(Tensor src, int embed_dim, int num_heads, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, bool use_gelu, bool norm_first, float eps, Tensor norm_weight_1, Tensor norm_bias_1, Tensor norm_weight_2, Tensor norm_bias_2, Tensor ffn_weight_1, Tensor ffn_bias_1, Tensor ffn_weight_2, Tensor ffn_bias_2, Tensor? mask=None, int? mask_type=None) -> Tensor",
+     transformerEncoderLayerKernel},
+});
+
+}  // namespace
+}  // namespace wick::ops

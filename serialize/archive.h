@@ -1,0 +1,48 @@
+#pragma once
+// A TorchScript archive (`.pt` from torch.jit.save) loaded into wick: the
+// module object of data.pkl, its classes compiled from code/, the constant
+// table, the extra files (spec: ../shared/spec/archive-format.md).
+//
+//   auto a = wick::serialize::loadArchive("net.pt");
+//   lang::Function* fwd = a->method("forward");
+//   lang::IValue y = wick::interp::run(*fwd, {a->root, x});
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "frontend/compiler.h"
+#include "lang/ivalue.h"
+#include "serialize/zip_reader.h"
+
+namespace wick::serialize {
+
+// The format versions wick reads (the `version` record), as torch 1.13 and 2.x.
+constexpr int64_t kMinArchiveVersion = 1;
+constexpr int64_t kMaxArchiveVersion = 10;
+
+struct Archive {
+  std::string path;          // the file, or a name given for a buffer
+  std::string archive_name;  // the records' top folder
+  int64_t version = 0;
+  std::unique_ptr<frontend::CompiledModule> code;
+  lang::IValue root;                               // the module object
+  std::vector<lang::IValue> constants;             // CONSTANTS.c0, c1, ...
+  std::map<std::string, std::string> extra_files;  // `extra/NAME` records
+  std::vector<std::string> code_files;             // code/*.py records, as named in the archive
+  std::shared_ptr<const ZipReader> zip;            // the records (tensors may point into its mapping)
+
+  // The text of record `name` (e.g. one of code_files).
+  std::string recordText(const std::string& name) const;
+
+  // The root module's method `name` (compiled), or nullptr.
+  lang::Function* method(const std::string& name) const;
+};
+
+// Loads and compiles everything; throws ArchiveError (naming the archive and
+// the record) or lang::CompileError (naming the code file and line).
+std::unique_ptr<Archive> loadArchive(const std::string& path);
+std::unique_ptr<Archive> loadArchive(std::shared_ptr<const std::vector<uint8_t>> bytes, const std::string& name);
+
+}  // namespace wick::serialize
