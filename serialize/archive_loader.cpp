@@ -192,4 +192,8 @@ std::unique_ptr<Archive> loadArchive(const std::string& path) {
   return load(std::make_shared<const ZipReader>(path), path);
 }
 
+std::unique_ptr<Archive> loadArchive(std::shared_ptr<const std::vector<uint8_t>> bytes, const std::string& name) {
+  return load(std::make_shared<const ZipReader>(ZipReader::fromBuffer(std::move(bytes), name)), name);
+}
+
 }  // namespace wick::serialize
