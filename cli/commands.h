@@ -9,5 +9,6 @@ void addRunCommand(CLI::App& app, int& status);
 void addGraphCommand(CLI::App& app, int& status);
 void addBenchCommand(CLI::App& app, int& status);
 void addInspectCommand(CLI::App& app, int& status);
+void addSaveCommand(CLI::App& app, int& status);
 
 }  // namespace wick::cli

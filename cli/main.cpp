@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   wick::cli::addGraphCommand(app, status);
   wick::cli::addBenchCommand(app, status);
   wick::cli::addInspectCommand(app, status);
+  wick::cli::addSaveCommand(app, status);
   CLI11_PARSE(app, argc, argv);
   return status;
 }

@@ -45,4 +45,10 @@ struct Archive {
 std::unique_ptr<Archive> loadArchive(const std::string& path);
 std::unique_ptr<Archive> loadArchive(std::shared_ptr<const std::vector<uint8_t>> bytes, const std::string& name);
 
+// Writes `a` (its module object as it is now, tensors included) to `path` in
+// torch's layout, atomically: a failed save leaves an existing file intact.
+void saveArchive(const Archive& a, const std::string& path);
+// The records' top folder torch uses for a file: its name without the last extension.
+std::string archiveNameFor(const std::string& path);
+
 }  // namespace wick::serialize
