@@ -87,7 +87,13 @@ void ModuleCompiler::declareClass(const Stmt& def) {
       if (!value_type) value_type = lang::typeOf(iv);
       info.enum_values.push_back(iv);
     }
-    info.type = std::make_shared<lang::EnumType>(qual, value_type ? value_type : lang::intType(), names);
+    std::vector<lang::EnumMemberValue> values;
+    for (const lang::IValue& v : info.enum_values) {
+      if (v.isInt()) values.emplace_back(v.toInt());
+      else if (v.isFloat()) values.emplace_back(v.toDouble());
+      else values.emplace_back(v.toStr());
+    }
+    info.type = std::make_shared<lang::EnumType>(qual, value_type ? value_type : lang::intType(), names, values);
   } else {
     info.type = lang::ClassType::create(qual, info.kind == ClassInfo::Module);
   }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace wick::lang {
@@ -175,17 +176,28 @@ class ClassType : public Type {
   ClassTypePtr base_;
 };
 
+// An enum member's value. TorchScript enums hold int, float or str values;
+// they are kept here without IValue (which this header cannot see) so that
+// code holding only the type, like the unpickler turning a pickled value back
+// into its member, can find members by value.
+using EnumMemberValue = std::variant<int64_t, double, std::string>;
+
 // An enum class: name plus (member name -> value) with a common value type.
 class EnumType : public Type {
  public:
-  EnumType(std::string qualname, TypePtr value_type, std::vector<std::string> names)
-      : Type(TypeKind::Enum, {std::move(value_type)}, std::move(qualname)), names_(std::move(names)) {}
+  // `values` is parallel to `names` (or empty when the values are not known).
+  EnumType(std::string qualname, TypePtr value_type, std::vector<std::string> names,
+           std::vector<EnumMemberValue> values = {})
+      : Type(TypeKind::Enum, {std::move(value_type)}, std::move(qualname)), names_(std::move(names)),
+        values_(std::move(values)) {}
   std::string str() const override { return name_; }
   TypePtr valueType() const { return contained_.at(0); }
   const std::vector<std::string>& memberNames() const { return names_; }
+  const std::vector<EnumMemberValue>& memberValues() const { return values_; }
 
  private:
   std::vector<std::string> names_;
+  std::vector<EnumMemberValue> values_;
 };
 
 // A first-class function value's type (the function itself is the identity).
