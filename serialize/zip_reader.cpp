@@ -32,7 +32,9 @@ struct Cursor {
   }
 };
 
-bool isUnsafeName(const std::string& name) {
+}  // namespace
+
+bool isUnsafeZipName(const std::string& name) {
   if (name.empty() || name[0] == '/' || name.find('\\') != std::string::npos) return true;
   size_t start = 0;
   while (start <= name.size()) {
@@ -43,8 +45,6 @@ bool isUnsafeName(const std::string& name) {
   }
   return false;
 }
-
-}  // namespace
 
 uint32_t crc32Of(std::span<const uint8_t> bytes) {
   uLong crc = ::crc32(0L, Z_NULL, 0);
@@ -83,8 +83,22 @@ MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
-ZipReader::ZipReader(const std::string& path) : file_(std::make_shared<MappedFile>(path)) {
+ZipReader::ZipReader(std::span<const uint8_t> data, std::shared_ptr<const void> owner, std::string name)
+    : data_(data), owner_(std::move(owner)), name_(std::move(name)) {
   readCentralDirectory();
+}
+
+ZipReader::ZipReader(const std::string& path) {
+  auto file = std::make_shared<MappedFile>(path);
+  data_ = file->bytes();
+  owner_ = file;
+  name_ = path;
+  readCentralDirectory();
+}
+
+ZipReader ZipReader::fromBuffer(std::shared_ptr<const std::vector<uint8_t>> bytes, std::string name) {
+  std::span<const uint8_t> data(bytes->data(), bytes->size());
+  return ZipReader(data, std::move(bytes), std::move(name));
 }
 
 void ZipReader::fail(const std::string& what) const {
@@ -92,7 +106,7 @@ void ZipReader::fail(const std::string& what) const {
 }
 
 void ZipReader::readCentralDirectory() {
-  Cursor c{file_->bytes(), this};
+  Cursor c{data_, this};
   size_t n = c.data.size();
   if (n < 22) fail("not a zip archive (file is " + std::to_string(n) + " bytes)");
   // The EOCD sits in the last 22 + 65535 (max comment) bytes.
@@ -145,7 +159,7 @@ void ZipReader::readCentralDirectory() {
       }
       x += 4 + len;
     }
-    if (isUnsafeName(e.name)) fail("entry '" + e.name + "': unsafe name (absolute or containing '..')");
+    if (isUnsafeZipName(e.name)) fail("entry '" + e.name + "': unsafe name (absolute or containing '..')");
     if (e.method != 0 && e.method != 8) fail("entry '" + e.name + "': unsupported compression method " + std::to_string(e.method));
     entries_.push_back(std::move(e));
     at += 46 + name_len + extra_len + comment_len;
@@ -159,7 +173,7 @@ const ZipEntry* ZipReader::find(const std::string& name) const {
 }
 
 std::span<const uint8_t> ZipReader::dataOf(const ZipEntry& e) const {
-  Cursor c{file_->bytes(), this};
+  Cursor c{data_, this};
   uint64_t h = e.local_header_offset;
   if (!c.fits(h, 30) || c.le(h, 4) != kLocalSignature) fail("entry '" + e.name + "': bad local header");
   uint64_t start = h + 30 + c.le(h + 26, 2) + c.le(h + 28, 2);
@@ -175,7 +189,7 @@ RecordBytes ZipReader::read(const std::string& name) const {
   if (e->method == 0) {
     if (e->compressed_size != e->size) fail("entry '" + name + "': stored sizes differ");
     out.bytes = raw;
-    out.keep_alive = file_;
+    out.keep_alive = owner_;
   } else {
     // The declared size cannot exceed deflate's maximum ratio (1032:1).
     if (e->size / 1032 > raw.size() + 1) fail("entry '" + name + "': absurd declared size " + std::to_string(e->size));

@@ -5,6 +5,9 @@
 //
 //   wick::serialize::ZipReader zip("net.pt");
 //   for (auto& e : zip.entries()) { auto bytes = zip.read(e.name); }
+//
+// An archive already in memory (a download, ZipWriter's in-memory mode) is
+// read the same way through ZipReader::fromBuffer, with views into the buffer.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -14,7 +17,8 @@
 
 namespace wick::serialize {
 
-// Every error reading an archive; the message names the file and the entry.
+// Every error reading (or writing) an archive; the message names the file
+// and the entry.
 class ArchiveError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -58,22 +62,34 @@ struct RecordBytes {
 class ZipReader {
  public:
   explicit ZipReader(const std::string& path);
+  // Reads the archive in `bytes`; `name` stands for the file in messages.
+  // Stored records are views into the buffer, which they keep alive. (Their
+  // addresses are 64-byte aligned only if the buffer's start is.)
+  static ZipReader fromBuffer(std::shared_ptr<const std::vector<uint8_t>> bytes, std::string name);
   const std::vector<ZipEntry>& entries() const { return entries_; }
   const ZipEntry* find(const std::string& name) const;
   bool has(const std::string& name) const { return find(name) != nullptr; }
   // Throws ArchiveError for a missing entry, bad CRC, or broken data.
   RecordBytes read(const std::string& name) const;
-  const std::string& path() const { return file_->path(); }
+  // The file's path, or the name given to fromBuffer.
+  const std::string& path() const { return name_; }
 
  private:
+  ZipReader(std::span<const uint8_t> data, std::shared_ptr<const void> owner, std::string name);
   void readCentralDirectory();
   [[noreturn]] void fail(const std::string& what) const;
   std::span<const uint8_t> dataOf(const ZipEntry& e) const;
 
-  std::shared_ptr<MappedFile> file_;
+  std::span<const uint8_t> data_;       // the whole archive
+  std::shared_ptr<const void> owner_;   // keeps data_ alive: a MappedFile or a vector
+  std::string name_;
   std::vector<ZipEntry> entries_;
 };
 
 uint32_t crc32Of(std::span<const uint8_t> bytes);
+
+// Names a reader must refuse: empty, absolute, with '\\' or a ".." component
+// (they could escape a folder when extracted). The writer refuses them too.
+bool isUnsafeZipName(const std::string& name);
 
 }  // namespace wick::serialize
