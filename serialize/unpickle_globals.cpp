@@ -186,7 +186,7 @@ Item Unpickler::enumMember(const TypePtr& type, const IValue& value) {
   for (size_t i = 0; i < e.memberNames().size(); ++i)
     if (enumValueIs(e.memberValues()[i], value))
       return valueItem(IValue(Ref<lang::EnumValue>::make(type, e.memberNames()[i], value)), 0);
-  fail("enum " + e.str() + " has no member with the value " + lang::toRepr(value));
+  fail("enum " + e.str() + " has no member with the value " + briefRepr(value));
 }
 
 Item Unpickler::namedTuple(const TypePtr& type, const IValue& args, uint32_t depth) {
@@ -244,11 +244,11 @@ Item Unpickler::build(const Item& instance, const IValue& state, uint32_t depth)
 Item Unpickler::persistentLoad(const IValue& id) {
   auto* a = tupleArgs(id, 5);
   if (!a || !(*a)[0].isStr() || (*a)[0].toStr() != "storage")
-    fail("a persistent id must be ('storage', <X>Storage, key, location, numel), found " + lang::toRepr(id));
+    fail("a persistent id must be ('storage', <X>Storage, key, location, numel), found " + briefRepr(id));
   const IValue &cls = (*a)[1], &key = (*a)[2], &location = (*a)[3], &numel_v = (*a)[4];
   std::optional<ops::ScalarType> dtype = cls.isInt() ? ops::dtypeFromInt(cls.toInt()) : std::nullopt;
   if (!dtype || !key.isStr() || !location.isStr() || !numel_v.isInt())
-    fail("a persistent id must be ('storage', <X>Storage, key, location, numel), found " + lang::toRepr(id));
+    fail("a persistent id must be ('storage', <X>Storage, key, location, numel), found " + briefRepr(id));
   int64_t numel = numel_v.toInt();
   auto itemsize = static_cast<int64_t>(ops::elementSize(*dtype));
   if (numel < 0 || numel > std::numeric_limits<int64_t>::max() / itemsize)
@@ -306,7 +306,7 @@ bool fitsInStorage(int64_t offset, const ops::IntArray& sizes, const ops::IntArr
 Item Unpickler::rebuildTensor(const IValue& args) {
   auto* a = tupleArgs(args, 6);
   if (!a) a = tupleArgs(args, 7);
-  if (!a) fail("_rebuild_tensor_v2 takes 6 arguments, found " + lang::toRepr(args));
+  if (!a) fail("_rebuild_tensor_v2 takes 6 arguments, found " + briefRepr(args));
   const IValue& storage_v = (*a)[0];
   if (!storage_v.isTensor()) fail("_rebuild_tensor_v2's storage is " + valueKindName(storage_v));
   ops::Tensor storage = ops::Tensor::fromIValue(storage_v);

@@ -322,8 +322,8 @@ void Unpickler::step(uint8_t op) {
 }
 
 IValue Unpickler::run() {
-  if (bytes_.size() < 2 || bytes_[0] != uint8_t(PickleOp::PROTO))
-    fail(bytes_.empty() ? "empty pickle" : "a pickle must start with PROTO 2, found " + hexByte(bytes_[0]));
+  if (bytes_.empty()) fail("empty pickle");
+  if (bytes_[0] != uint8_t(PickleOp::PROTO)) fail("a pickle must start with PROTO 2, found " + hexByte(bytes_[0]));
   pos_ = 1;
   if (uint8_t proto = readU8(); proto != 2)
     fail("pickle protocol " + std::to_string(proto) + "; torch writes and reads protocol 2 only");

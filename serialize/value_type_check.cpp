@@ -23,7 +23,7 @@ bool firstVisit(const IValue& v, const Type& t, Seen& seen) {
 }
 
 std::string keyText(const IValue& key) {
-  return key.isStr() ? "'" + key.toStr() + "'" : lang::toRepr(key);
+  return briefRepr(key);
 }
 
 // "[3]", "['k']": built by appending, which also keeps GCC 12's bogus
@@ -157,6 +157,24 @@ void tagFromStaticType(const IValue& value, const TypePtr& type) {
   Seen seen;
   tag(value, type, seen);
 }
+
+namespace {
+std::string briefRepr(const IValue& v, int levels) {
+  if (v.isNone() || v.isBool() || v.isInt() || v.isFloat()) return lang::toRepr(v);
+  if (v.isStr()) {
+    const std::string& s = v.toStr();
+    return s.size() <= 40 ? lang::toRepr(v) : lang::toRepr(IValue(s.substr(0, 40))) + "...";
+  }
+  if (!v.isTuple() || levels == 0) return valueKindName(v);
+  const auto& items = v.toTuple()->items;
+  std::string out = "(";
+  for (size_t i = 0; i < items.size() && i < 6; ++i) out += (i ? ", " : "") + briefRepr(items[i], levels - 1);
+  if (items.size() > 6) out += ", ...";
+  return out + (items.size() == 1 ? ",)" : ")");
+}
+}  // namespace
+
+std::string briefRepr(const IValue& v) { return briefRepr(v, 3); }
 
 std::string valueKindName(const IValue& v) {
   switch (v.tag()) {

@@ -31,7 +31,13 @@ std::string valueTypeMismatch(const lang::IValue& value, const lang::TypePtr& ty
 // valueTypeMismatch accepted.
 void tagFromStaticType(const lang::IValue& value, const lang::TypePtr& type);
 
-// "str", "List", "object __torch__.Foo", ... for messages.
+// "a str", "a list", "an object of __torch__.Foo", ... for messages.
 std::string valueKindName(const lang::IValue& value);
+
+// A value for an error message, bounded in length whatever the value:
+// scalars and short strings as repr() writes them, tuples by their first
+// items, everything else by valueKindName. (A pickle can build a value whose
+// full repr is exponentially long by reusing memo entries.)
+std::string briefRepr(const lang::IValue& value);
 
 }  // namespace wick::serialize
