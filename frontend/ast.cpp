@@ -17,4 +17,13 @@ const char* cmpOpSymbol(CmpOpKind op) {
   return names[static_cast<int>(op)];
 }
 
+std::string dottedName(const Expr& e) {
+  if (e.kind == ExprKind::Name) return e.name;
+  if (e.kind == ExprKind::Attribute) {
+    std::string b = dottedName(*e.a);
+    return b.empty() ? "" : b + "." + e.name;
+  }
+  return "";
+}
+
 }  // namespace wick::frontend

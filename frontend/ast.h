@@ -174,6 +174,9 @@ struct Module {
   StmtList body;
 };
 
+// "a.b.c" for a Name/Attribute chain, "" for any other expression.
+std::string dottedName(const Expr& e);
+
 // Parses a whole file. Throws lang::CompileError (with every syntax error found
 // before giving up) on bad input.
 std::unique_ptr<Module> parseModule(std::shared_ptr<const lang::Source> source);

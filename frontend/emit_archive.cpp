@@ -15,17 +15,6 @@ using lang::TypeKind;
 namespace prim = lang::prim;
 namespace attr = lang::attr;
 
-namespace {
-std::string dottedName(const Expr& e) {
-  if (e.kind == ExprKind::Name) return e.name;
-  if (e.kind == ExprKind::Attribute) {
-    std::string b = dottedName(*e.a);
-    return b.empty() ? "" : b + "." + e.name;
-  }
-  return "";
-}
-}  // namespace
-
 bool isPrimRaise(const Expr& e) {
   return e.kind == ExprKind::Call && dottedName(*e.a) == "ops.prim.RaiseException";
 }
@@ -86,12 +75,7 @@ Value* FunctionEmitter::emitArchiveCall(const std::string& q, const Expr& e, Typ
     return callOp("aten::" + name, args, e.range, kwargs, q);
   }
   if (q.rfind("__torch__.", 0) != 0) return nullptr;
-  if (module_.findDef(q)) {
-    lang::Function* fn = module_.function(q);
-    std::vector<TypePtr> hints;
-    for (const auto& a : fn->schema().arguments) hints.push_back(a.type);
-    return callFunction(fn, nullptr, emitArgs(e, hints), emitKwargs(e), e.range);
-  }
+  if (module_.findDef(q)) return callUserFunction(module_.function(q), e);
   if (ClassInfo* c = module_.findClass(q)) return constructClass(*c, e);
   size_t dot = q.rfind('.');
   ClassInfo* c = module_.findClass(q.substr(0, dot));
@@ -104,10 +88,7 @@ Value* FunctionEmitter::emitArchiveCall(const std::string& q, const Expr& e, Typ
     n->setSourceRange(e.range);
     return n->output();
   }
-  if (c && c->static_methods.count(member)) {
-    lang::Function* fn = module_.method(*c, member);
-    return callFunction(fn, nullptr, emitArgs(e), emitKwargs(e), e.range);
-  }
+  if (c && c->static_methods.count(member)) return callUserFunction(module_.method(*c, member), e);
   (void)hint;
   errorAt(e.a->range, "unknown function '" + q + "' (no class or function of that name in the archive's code)");
 }

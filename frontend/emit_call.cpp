@@ -82,6 +82,12 @@ Value* FunctionEmitter::callFunction(lang::Function* fn, Value* self, std::vecto
   return n->output();
 }
 
+Value* FunctionEmitter::callUserFunction(lang::Function* fn, const Expr& call) {
+  std::vector<TypePtr> hints;
+  for (const auto& a : fn->schema().arguments) hints.push_back(a.type);
+  return callFunction(fn, nullptr, emitArgs(call, hints), emitKwargs(call), call.range);
+}
+
 Value* FunctionEmitter::constructClass(ClassInfo& cls, const Expr& call) {
   if (cls.kind == ClassInfo::NamedTuple) {
     const TypePtr& t = cls.type;
@@ -125,12 +131,7 @@ Value* FunctionEmitter::emitCall(const Expr& e, TypePtr hint) {
   const Expr& callee = *e.a;
   if (callee.kind == ExprKind::Name && !lookup(callee.name)) {
     const std::string& name = callee.name;
-    if (module_.findDef(name)) {
-      lang::Function* fn = module_.function(name);
-      std::vector<TypePtr> hints;
-      for (const auto& a : fn->schema().arguments) hints.push_back(a.type);
-      return callFunction(fn, nullptr, emitArgs(e, hints), emitKwargs(e), e.range);
-    }
+    if (module_.findDef(name)) return callUserFunction(module_.function(name), e);
     if (ClassInfo* c = module_.findClass(name)) return constructClass(*c, e);
     std::string q = module_.aliasOf(name);
     if (!q.empty()) return emitQualifiedCall(q, e, hint);
@@ -141,24 +142,16 @@ Value* FunctionEmitter::emitCall(const Expr& e, TypePtr hint) {
     // A local bound to a function (`_0 = __torch__.f` then `_0(x)`): the
     // function is known statically from the value's type.
     Value* f = emitName(callee);
-    if (f->type()->kind() == TypeKind::Function) {
-      lang::Function* fn = static_cast<const lang::FunctionType&>(*f->type()).function();
-      std::vector<TypePtr> hints;
-      for (const auto& a : fn->schema().arguments) hints.push_back(a.type);
-      return callFunction(fn, nullptr, emitArgs(e, hints), emitKwargs(e), e.range);
-    }
+    if (f->type()->kind() == TypeKind::Function)
+      return callUserFunction(static_cast<const lang::FunctionType&>(*f->type()).function(), e);
     errorAt(callee.range, "'" + callee.name + "' is a value of type " + f->type()->str() + ", which cannot be called");
   }
   if (callee.kind == ExprKind::Attribute) {
     std::string q = qualifiedName(callee);
     if (!q.empty()) return emitQualifiedCall(q, e, hint);
     if (callee.a->kind == ExprKind::Name && !lookup(callee.a->name)) {
-      if (ClassInfo* c = module_.findClass(callee.a->name); c && c->static_methods.count(callee.name)) {
-        lang::Function* fn = module_.method(*c, callee.name);
-        std::vector<TypePtr> hints;
-        for (const auto& a : fn->schema().arguments) hints.push_back(a.type);
-        return callFunction(fn, nullptr, emitArgs(e, hints), emitKwargs(e), e.range);
-      }
+      if (ClassInfo* c = module_.findClass(callee.a->name); c && c->static_methods.count(callee.name))
+        return callUserFunction(module_.method(*c, callee.name), e);
     }
     Value* self = emitExpr(*callee.a);
     return emitMethodCall(self, callee.name, e, hint);

@@ -115,6 +115,8 @@ class FunctionEmitter {
                                   std::string* why = nullptr);
   Value* callFunction(lang::Function* fn, Value* self, std::vector<Value*> args,
                       std::vector<std::pair<std::string, Value*>> kwargs, const SourceRange& r);
+  // Calls a user function with a call expression's arguments (typed by its parameters).
+  Value* callUserFunction(lang::Function* fn, const Expr& call);
   Value* emitBuiltinCall(const std::string& name, const Expr& call, TypePtr hint);
   Value* emitQualifiedCall(const std::string& qualname, const Expr& call, TypePtr hint);
   Value* emitMethodCall(Value* self, const std::string& name, const Expr& call, TypePtr hint);

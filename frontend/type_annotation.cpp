@@ -4,17 +4,6 @@
 
 namespace wick::frontend {
 
-namespace {
-std::string dotted(const Expr& e) {
-  if (e.kind == ExprKind::Name) return e.name;
-  if (e.kind == ExprKind::Attribute) {
-    std::string b = dotted(*e.a);
-    return b.empty() ? "" : b + "." + e.name;
-  }
-  return "";
-}
-}  // namespace
-
 TypePtr ModuleCompiler::resolveType(const Expr& e) {
   using namespace lang;
   if (e.kind == ExprKind::NoneLit) return noneType();
@@ -23,7 +12,7 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
     return resolveType(*parseExpression(src));
   }
   if (e.kind == ExprKind::Subscript) {
-    std::string head = dotted(*e.a);
+    std::string head = dottedName(*e.a);
     std::string full = aliasOf(head.substr(0, head.find('.')));
     std::string name = head.substr(head.rfind('.') + 1);
     if (!full.empty() && head.find('.') == std::string::npos) name = full.substr(full.rfind('.') + 1);
@@ -53,7 +42,7 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
     if (name == "Final") return arity(1), args[0];
     errorAt(e.a->range, "unknown type constructor '" + head + "'");
   }
-  std::string name = dotted(e);
+  std::string name = dottedName(e);
   if (name.empty()) errorAt(e.range, "expected a type annotation");
   std::string resolved = aliasOf(name.substr(0, name.find('.')));
   if (!resolved.empty()) name = resolved + name.substr(std::min(name.size(), name.find('.')));
