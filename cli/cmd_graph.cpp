@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/program.h"
 #include "frontend/compiler.h"
 #include "interpreter/code.h"
 #include "lang/error.h"
@@ -20,7 +21,7 @@ void addGraphCommand(CLI::App& app, int& status) {
   cmd->add_flag("--bytecode", *bytecode, "show the register bytecode the interpreter runs");
   cmd->callback([=, &status] {
     try {
-      auto module = frontend::compileSource(lang::Source::fromFile(*path));
+      auto module = frontend::compileSource(lang::Source::fromFile(*path), scriptOptions());
       lang::Function* fn = module->function(*fn_name);
       if (!fn) {
         std::cerr << *path << ": error: no function named '" << *fn_name << "'\n";

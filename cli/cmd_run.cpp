@@ -1,4 +1,4 @@
-// `wick run FILE.py [--call NAME] [--args-json A.json] [--json]`
+// `wick run FILE.py [--call NAME | --module CLASS [--method M]] [--weights W.pt] [--args-json A.json] [--json]`
 #include <iostream>
 
 #include "cli/commands.h"
@@ -14,9 +14,13 @@ void addRunCommand(CLI::App& app, int& status) {
   auto args = std::make_shared<std::string>();
   auto method = std::make_shared<std::string>("forward");
   auto json = std::make_shared<bool>(false);
+  auto module = std::make_shared<std::string>();
+  auto weights = std::make_shared<std::string>();
   cmd->add_option("file", *path, "TorchScript source (.py) or archive (.pt)")->required();
   cmd->add_option("--call", *call, "function to call");
-  cmd->add_option("--method", *method, "method of an archive's module to call");
+  cmd->add_option("--method", *method, "method of an archive's module (or of --module's) to call");
+  cmd->add_option("--module", *module, "build this torch.nn.Module subclass of the script (no arguments) and call its --method");
+  cmd->add_option("--weights", *weights, "load these tensors (torch.save'd state_dict, or an archive) into the modules the script builds");
   cmd->add_option("--args-json", *args, "JSON array of arguments (../shared/spec/values.md)");
   cmd->add_flag("--json", *json, "print the result as one line of JSON");
   cmd->callback([=, &status] {
@@ -26,7 +30,7 @@ void addRunCommand(CLI::App& app, int& status) {
     };
     Failure failure = Failure::None;
     bool archive = path->ends_with(".pt") || path->ends_with(".pth") || path->ends_with(".zip");
-    auto program = loadProgram(*path, archive ? *method : *call, *args, failure);
+    auto program = loadProgram(*path, archive || !module->empty() ? *method : *call, *args, failure, *module, *weights);
     if (!program) return fail(failure == Failure::Compile ? "compile" : "runtime");
     auto result = callProgram(*program);
     std::fflush(stdout);

@@ -79,8 +79,14 @@ std::optional<Program> loadArchiveProgram(const std::string& path, const std::st
 
 }  // namespace
 
+frontend::CompileOptions scriptOptions() {
+  frontend::CompileOptions options;
+  options.run = [](lang::Function& fn, std::vector<lang::IValue> args) { return interp::run(fn, std::move(args)); };
+  return options;
+}
+
 std::optional<Program> loadProgram(const std::string& path, const std::string& name, const std::string& args_json,
-                                   Failure& failure) {
+                                   Failure& failure, const std::string& module_class, const std::string& weights) {
   if (endsWith(path, ".pt") || endsWith(path, ".pth") || endsWith(path, ".zip"))
     return loadArchiveProgram(path, name, args_json, failure);
   Program p;
@@ -92,9 +98,30 @@ std::optional<Program> loadProgram(const std::string& path, const std::string& n
     failure = Failure::Usage;
     return std::nullopt;
   }
+  frontend::CompileOptions options = scriptOptions();
+  if (!weights.empty()) {
+    try {
+      options.weights = serialize::loadWeights(weights);
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      failure = Failure::Usage;
+      return std::nullopt;
+    }
+  }
   try {
-    p.module = frontend::compileSource(src);
-    p.function = p.module->function(name);
+    p.module = frontend::compileSource(src, options);
+    if (!module_class.empty()) {
+      p.self = p.module->constructModule(module_class, {});
+      p.function = p.self.toObject()->type->findMethod(name);
+      if (!p.function) {
+        std::cerr << path << ": error: " << module_class << " has no method '" << name << "'\n";
+        failure = Failure::Usage;
+        return std::nullopt;
+      }
+      p.args.push_back(p.self);
+    } else {
+      p.function = p.module->function(name);
+    }
   } catch (const lang::CompileError& e) {
     std::cerr << e.what();
     failure = Failure::Compile;

@@ -34,6 +34,18 @@ struct CompileOptions {
   std::function<std::shared_ptr<const lang::Source>(const std::string& ns)> load_namespace;
   // Archive dialect: the values of CONSTANTS.c0, c1, ... (constants.pkl).
   std::vector<lang::IValue> constants;
+
+  // Runs a compiled function. A torch.nn.Module subclass is built as PyTorch
+  // builds one before scripting it: its __init__ runs first, then forward is
+  // compiled against the attribute values __init__ produced (Note [Module
+  // phases] in frontend/module_builder.cpp). So constructing a module inside
+  // a function (`net = Net()` in main) runs __init__ while that function
+  // compiles, through this callback; without it such code is a compile error.
+  std::function<lang::IValue(lang::Function&, std::vector<lang::IValue>)> run;
+  // Tensors copied, by state_dict name ("fc1.weight"), into every module the
+  // script builds at top level, as load_state_dict(strict=True) would
+  // (`wick run net.py --weights W.pt`). Empty: modules keep their own init.
+  std::vector<std::pair<std::string, lang::IValue>> weights;
 };
 
 // A compiled file: its AST stays alive because functions are compiled lazily
@@ -53,6 +65,11 @@ class CompiledModule {
   virtual lang::TypePtr findType(const std::string& qualname) = 0;
   // A type written as TorchScript spells it ("Dict[str, List[int]]").
   virtual lang::TypePtr parseType(const std::string& text) = 0;
+  // Constructs the torch.nn.Module subclass `class_name` with `args` (runs
+  // its __init__, needs options.run) and returns the module object, its
+  // forward and exported methods compiled. Throws lang::CompileError, or
+  // lang::Error when __init__ raises.
+  virtual lang::IValue constructModule(const std::string& class_name, std::vector<lang::IValue> args) = 0;
 };
 
 std::unique_ptr<CompiledModule> compileSource(std::shared_ptr<const lang::Source> source,

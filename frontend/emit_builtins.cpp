@@ -82,10 +82,17 @@ Value* FunctionEmitter::emitBuiltinCall(const std::string& name, const Expr& e, 
                  static_cast<const lang::ClassType&>(*obj->type()).findAttribute(attr_name).has_value();
       return constant(IValue(has), r);
     }
-    Expr attr_expr(ExprKind::Attribute, r);
-    attr_expr.name = attr_name;
-    attr_expr.a = std::make_unique<Expr>(ExprKind::Name, e.elts[0]->range);
-    errorAt(r, "getattr() is only supported on modules");
+    if (obj->type()->kind() != TypeKind::Class) errorAt(r, "getattr() is only supported on class instances and modules");
+    if (e.elts.size() > 2 && !static_cast<const lang::ClassType&>(*obj->type()).findAttribute(attr_name))
+      return emitExpr(*e.elts[2]);  // getattr(obj, "name", default)
+    return classAttribute(obj, attr_name, r);
+  }
+  if (name == "setattr") {
+    if (e.elts.size() != 3 || e.elts[1]->kind != ExprKind::StrLit) errorAt(r, "setattr() needs an object, a string constant name and a value");
+    Value* obj = emitExpr(*e.elts[0]);
+    if (obj->type()->kind() != TypeKind::Class) errorAt(r, "setattr() is only supported on class instances and modules");
+    assignAttribute(obj, e.elts[1]->name, emitExpr(*e.elts[2]), r);
+    return constant(IValue(), r);
   }
   if (name == "sum" && e.elts.size() == 1) {
     Value* v = emitExpr(*e.elts[0]);
@@ -95,6 +102,8 @@ Value* FunctionEmitter::emitBuiltinCall(const std::string& name, const Expr& e, 
   if (name == "len" && e.elts.size() == 1) {
     Value* v = emitExpr(*e.elts[0]);
     if (v->type()->kind() == TypeKind::Tuple) return constant(IValue(static_cast<int64_t>(v->type()->contained().size())), r);
+    if (ClassInfo* c = module_.classOfType(v->type()); c && c->container != ClassInfo::NoContainer && !module_.constructionPhase())
+      return constant(IValue(static_cast<int64_t>(containerItems(v, r).size())), r);
     return callOp("aten::len", {v}, r, {}, name);
   }
   if (name == "len" || name == "abs" || name == "min" || name == "max" || name == "sorted" || name == "divmod" ||

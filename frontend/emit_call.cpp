@@ -115,10 +115,17 @@ Value* FunctionEmitter::constructClass(ClassInfo& cls, const Expr& call) {
     return n->output();
   }
   if (cls.kind == ClassInfo::Enum) errorAt(call.range, "enum classes cannot be called");
+  bool is_module = cls.kind == ClassInfo::Module && !module_.archiveDialect();
+  if (is_module && !module_.constructionPhase()) return buildModuleConstant(cls, call);
+  if (cls.container != ClassInfo::NoContainer) return buildContainer(cls.container, call);
   module_.compileClass(cls);
   Node* n = graph_->insertNode(graph_->create(prim::CreateObject));
   n->output()->setType(cls.type);
   n->setSourceRange(call.range);
+  if (is_module) {
+    Node* t = graph_->insertNode(graph_->create(prim::SetAttr, {n->output(), constant(IValue(true))}, 0));
+    t->s_(attr::name, "training");
+  }
   if (lang::Function* init = module_.method(cls, "__init__")) {
     std::vector<TypePtr> hints;
     for (size_t i = 1; i < init->schema().arguments.size(); ++i) hints.push_back(init->schema().arguments[i].type);
@@ -138,13 +145,12 @@ Value* FunctionEmitter::emitCall(const Expr& e, TypePtr hint) {
     if (Value* v = emitArchiveBuiltin(name, e)) return v;
     return emitBuiltinCall(name, e, hint);
   }
-  if (callee.kind == ExprKind::Name) {
-    // A local bound to a function (`_0 = __torch__.f` then `_0(x)`): the
-    // function is known statically from the value's type.
-    Value* f = emitName(callee);
-    if (f->type()->kind() == TypeKind::Function)
-      return callUserFunction(static_cast<const lang::FunctionType&>(*f->type()).function(), e);
-    errorAt(callee.range, "'" + callee.name + "' is a value of type " + f->type()->str() + ", which cannot be called");
+  if (callee.kind == ExprKind::Attribute && callee.a->kind == ExprKind::Call && callee.a->a->kind == ExprKind::Name &&
+      callee.a->a->name == "super" && !lookup("super")) {
+    // super().__init__(): nn.Module's own __init__ only sets `training`, which
+    // wick's modules get when they are created.
+    if (callee.name != "__init__") errorAt(callee.range, "super() is only supported as super().__init__()");
+    return constant(IValue(), e.range);
   }
   if (callee.kind == ExprKind::Attribute) {
     std::string q = qualifiedName(callee);
@@ -156,7 +162,25 @@ Value* FunctionEmitter::emitCall(const Expr& e, TypePtr hint) {
     Value* self = emitExpr(*callee.a);
     return emitMethodCall(self, callee.name, e, hint);
   }
-  errorAt(callee.range, "this expression cannot be called");
+  // A local bound to a function (`_0 = __torch__.f` then `_0(x)`), a module
+  // (`layer(x)`, `self.layers[0](x)`): known statically from the value's type.
+  return callValue(emitExpr(callee), e);
+}
+
+Value* FunctionEmitter::callValue(Value* f, const Expr& call) {
+  TypePtr t = f->type();
+  if (t->kind() == TypeKind::Function) return callUserFunction(static_cast<const lang::FunctionType&>(*t).function(), call);
+  if (t->kind() == TypeKind::Class) {
+    ClassInfo* cls = module_.classOfType(t);
+    const char* name = cls && cls->kind == ClassInfo::Module ? "forward" : "__call__";
+    if (lang::Function* m = cls ? module_.method(*cls, name) : nullptr) {
+      std::vector<TypePtr> hints;
+      for (size_t i = 1; i < m->schema().arguments.size(); ++i) hints.push_back(m->schema().arguments[i].type);
+      return callFunction(m, f, emitArgs(call, hints), emitKwargs(call), call.range);
+    }
+  }
+  std::string what = call.a->kind == ExprKind::Name ? "'" + call.a->name + "' is a value" : "this is a value";
+  errorAt(call.a->range, what + " of type " + t->str() + ", which cannot be called");
 }
 
 Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, TypePtr hint) {
@@ -171,6 +195,8 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     return c->output();
   }
   if (q == "torch.jit.is_scripting") return constant(IValue(true), e.range);
+  if (!module_.archiveDialect() && q.rfind("torch.nn.", 0) == 0 && q.rfind("torch.nn.functional.", 0) != 0)
+    if (Value* v = emitNnCall(q, e)) return v;
   if (Value* v = module_.archiveDialect() ? emitArchiveCall(q, e, hint) : nullptr) return v;
   if (q == "torch.jit.is_tracing") return constant(IValue(false), e.range);
   std::string name = q.substr(q.rfind('.') + 1);
@@ -190,6 +216,12 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
   if (t->kind() == TypeKind::Class) {
     ClassInfo* cls = module_.classOfType(t);
     lang::Function* m = cls ? module_.method(*cls, name) : nullptr;
+    if (!m && cls && cls->kind == ClassInfo::Module && !module_.archiveDialect()) {
+      if (Value* v = emitModuleSelfCall(self, name, call)) return v;
+      if (Value* v = emitTrainCall(self, name, call)) return v;
+      // self.fc(x): a submodule attribute, called.
+      if (static_cast<const lang::ClassType&>(*t).findAttribute(name)) return callValue(classAttribute(self, name, call.a->range), call);
+    }
     if (!m) errorAt(call.range, "'" + t->str() + "' object has no method '" + name + "'");
     std::vector<TypePtr> hints;
     for (size_t i = 1; i < m->schema().arguments.size(); ++i) hints.push_back(m->schema().arguments[i].type);

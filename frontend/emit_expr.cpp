@@ -297,6 +297,8 @@ Value* FunctionEmitter::emitSlice(Value* obj, const Expr& slice, const SourceRan
 Value* FunctionEmitter::emitSubscript(const Expr& e) {
   Value* obj = emitExpr(*e.a);
   TypeKind k = obj->type()->kind();
+  if (e.elts.size() == 1)
+    if (Value* m = containerSubscript(obj, *e.elts[0], e.range)) return m;
   if (k == TypeKind::Tensor) {
     // Basic indexing, dimension by dimension: ints select, slices narrow,
     // None inserts a dimension; tensor indices gather (aten::index).

@@ -51,6 +51,16 @@ FunctionEmitter::Iterable FunctionEmitter::iterableOfValue(Value* v, const Sourc
       it.is_unrolled = true;
       for (size_t i = 0; i < t->contained().size(); ++i) it.unrolled.push_back(tupleIndex(v, i, r));
       return it;
+    case TypeKind::Class:
+      if (ClassInfo* c = module_.classOfType(t); c && c->container != ClassInfo::NoContainer && !module_.constructionPhase()) {
+        // A module container's submodules have their own types: unrolled. A
+        // ModuleDict iterates its keys, as a dict does.
+        it.is_unrolled = true;
+        for (auto& [name, m] : containerItems(v, r))
+          it.unrolled.push_back(c->container == ClassInfo::ModuleDict ? constant(IValue(name), r) : m);
+        return it;
+      }
+      errorAt(r, "'" + t->str() + "' object is not iterable");
     case TypeKind::Tensor:
       it.count = callOp("aten::len", {v}, r);
       it.element = [this, v, r](Value* i) { return callOp("aten::select", {v, constant(IValue(int64_t(0))), i}, r); };
@@ -59,7 +69,45 @@ FunctionEmitter::Iterable FunctionEmitter::iterableOfValue(Value* v, const Sourc
   }
 }
 
+FunctionEmitter::Iterable FunctionEmitter::enumerateUnrolled(const Iterable& inner, Value* start, const SourceRange& r) {
+  Iterable it;
+  it.is_unrolled = true;
+  for (size_t i = 0; i < inner.unrolled.size(); ++i) {
+    Value* idx = constant(IValue(static_cast<int64_t>(i)), r);
+    if (start) idx = callOp("aten::add", {idx, start}, r);
+    Value* x = inner.unrolled[i];
+    Node* t = graph_->insertNode(graph_->create(prim::TupleConstruct, {idx, x}));
+    t->output()->setType(lang::tupleType({idx->type(), x->type()}));
+    it.unrolled.push_back(t->output());
+  }
+  return it;
+}
+
 FunctionEmitter::Iterable FunctionEmitter::iterableOf(const Expr& e) {
+  // ModuleDict.items() / keys() / values(): unrolled, as the dict's modules have their own types.
+  if (e.kind == ExprKind::Call && e.a->kind == ExprKind::Attribute && e.elts.empty() &&
+      (e.a->name == "items" || e.a->name == "keys" || e.a->name == "values") && !module_.constructionPhase()) {
+    if (!(e.a->a->kind == ExprKind::Name && !lookup(e.a->a->name))) {
+      Value* obj = emitExpr(*e.a->a);
+      ClassInfo* c = module_.classOfType(obj->type());
+      if (c && c->container == ClassInfo::ModuleDict) {
+        Iterable it;
+        it.is_unrolled = true;
+        for (auto& [name, m] : containerItems(obj, e.range)) {
+          Value* k = constant(IValue(name), e.range);
+          if (e.a->name == "keys") it.unrolled.push_back(k);
+          else if (e.a->name == "values") it.unrolled.push_back(m);
+          else {
+            Node* t = graph_->insertNode(graph_->create(prim::TupleConstruct, {k, m}));
+            t->output()->setType(lang::tupleType({k->type(), m->type()}));
+            it.unrolled.push_back(t->output());
+          }
+        }
+        return it;
+      }
+      return iterableOfValue(emitMethodCall(obj, e.a->name, e, nullptr), e.range);
+    }
+  }
   if (e.kind == ExprKind::Call && e.a->kind == ExprKind::Name && !lookup(e.a->name)) {
     const std::string& f = e.a->name;
     const SourceRange& r = e.range;
@@ -84,10 +132,10 @@ FunctionEmitter::Iterable FunctionEmitter::iterableOf(const Expr& e) {
     if (f == "enumerate") {
       if (e.elts.empty()) errorAt(r, "enumerate() needs an iterable");
       Iterable inner = iterableOf(*e.elts[0]);
-      if (inner.is_unrolled) errorAt(r, "enumerate over a tuple is not supported");
       Value* start = e.elts.size() > 1 ? emitExpr(*e.elts[1]) : nullptr;
       for (const Keyword& k : e.keywords)
         if (k.name == "start") start = emitExpr(*k.value);
+      if (inner.is_unrolled) return enumerateUnrolled(inner, start, r);
       Iterable it;
       it.count = inner.count;
       it.element = [this, inner, start, r](Value* i) {
@@ -150,6 +198,11 @@ Exit FunctionEmitter::emitFor(const Stmt& s) {
     if (hasJump(s.body, StmtKind::Break) || hasJump(s.body, StmtKind::Continue))
       errorAt(s.range, "break and continue are not supported in loops over tuples");
     for (Value* v : it.unrolled) {
+      // Each element may have its own type (a tuple's, a container's
+      // modules): the loop variable is bound afresh, as TorchScript does.
+      if (target.kind == ExprKind::Name)
+        if (Var* prev = lookup(target.name); prev && prev->value && !lang::isSubtypeOf(v->type(), prev->declared))
+          scope_->vars[target.name] = {nullptr, nullptr};
       emitAssignTo(target, v, s.range);
       Exit e = emitStatements(s.body);
       if (e != Exit::Never) return e;

@@ -14,25 +14,27 @@ std::string baseName(const Expr& e) {
 }
 }  // namespace
 
-ModuleCompiler::ModuleCompiler(std::unique_ptr<Module> module, CompileOptions options) : options_(std::move(options)) {
+ModuleCompiler::ModuleCompiler(std::unique_ptr<Module> module, CompileOptions options, bool construction_phase)
+    : options_(std::move(options)), construction_phase_(construction_phase) {
   if (module) addModule(std::move(module), "");
 }
 
-void ModuleCompiler::addModule(std::unique_ptr<Module> module, const std::string& prefix) {
+void ModuleCompiler::addModule(std::unique_ptr<Module> module, const std::string& prefix, const std::string& class_prefix) {
   for (const StmtPtr& s : module->body) {
     switch (s->kind) {
       case StmtKind::Def: defs_[prefix + s->name] = s.get(); break;
       case StmtKind::ClassDef:
-        declareClass(*s, prefix + s->name, (prefix.empty() ? options_.class_prefix : prefix) + s->name);
+        declareClass(*s, prefix + s->name,
+                     (!class_prefix.empty() ? class_prefix : prefix.empty() ? options_.class_prefix : prefix) + s->name);
         break;
       case StmtKind::Import:
         for (const auto& imp : s->imports) {
-          if (!imp.alias.empty()) aliases_[imp.alias] = imp.name;
-          else aliases_[imp.name.substr(0, imp.name.find('.'))] = imp.name.substr(0, imp.name.find('.'));
+          if (!imp.alias.empty()) alias(imp.alias, imp.name, class_prefix);
+          else alias(imp.name.substr(0, imp.name.find('.')), imp.name.substr(0, imp.name.find('.')), class_prefix);
         }
         break;
       case StmtKind::ImportFrom:
-        for (const auto& imp : s->imports) aliases_[imp.alias.empty() ? imp.name : imp.alias] = s->name + "." + imp.name;
+        for (const auto& imp : s->imports) alias(imp.alias.empty() ? imp.name : imp.alias, s->name + "." + imp.name, class_prefix);
         break;
       case StmtKind::Assign:
         if (s->targets.size() == 1 && s->targets[0]->kind == ExprKind::Name) globals_[s->targets[0]->name] = s->value.get();
@@ -44,6 +46,12 @@ void ModuleCompiler::addModule(std::unique_ptr<Module> module, const std::string
     }
   }
   modules_.push_back(std::move(module));
+}
+
+void ModuleCompiler::alias(const std::string& name, const std::string& target, const std::string& class_prefix) {
+  // The prelude's imports never replace the user's own.
+  if (class_prefix.empty()) aliases_[name] = target;
+  else aliases_.emplace(name, target);
 }
 
 bool ModuleCompiler::loadNamespaceOf(const std::string& qualname) {
@@ -65,6 +73,7 @@ bool ModuleCompiler::loadNamespaceOf(const std::string& qualname) {
 void ModuleCompiler::declareClass(const Stmt& def, const std::string& key, const std::string& qual) {
   ClassInfo info;
   info.def = &def;
+  info.key = key;
   for (const ExprPtr& b : def.bases) {
     std::string base = baseName(*b);
     std::string resolved = aliasOf(base.substr(0, base.find('.')));
@@ -83,6 +92,7 @@ void ModuleCompiler::declareClass(const Stmt& def, const std::string& key, const
       std::string n = baseName(*d);
       if (n == "property") info.properties.insert(s->name);
       if (n == "staticmethod") info.static_methods.insert(s->name);
+      if (n == "torch.jit.export") info.exported.insert(s->name);
     }
   }
   if (info.kind == ClassInfo::NamedTuple) {
@@ -120,19 +130,29 @@ void ModuleCompiler::declareClass(const Stmt& def, const std::string& key, const
     }
     info.type = std::make_shared<lang::EnumType>(qual, value_type ? value_type : lang::intType(), names, values);
   } else {
-    info.type = lang::ClassType::create(qual, info.kind == ClassInfo::Module);
+    auto type = lang::ClassType::create(qual, info.kind == ClassInfo::Module);
+    // Every module has `training` (nn.Module.__init__ sets it); built modules take it from the instance.
+    if (info.kind == ClassInfo::Module && construction_phase_) type->addAttribute("training", lang::boolType());
+    info.type = type;
   }
+  key_of_type_[info.type.get()] = key;
+  // The compiled phase never makes instances of a module's generic class, so
+  // its name goes to the first class built from it (Note [Module phases]).
+  if (info.kind != ClassInfo::Module || construction_phase_ || options_.archive_dialect) class_names_.insert(qual);
   classes_[key] = std::move(info);
 }
 
 const Stmt* ModuleCompiler::findDef(const std::string& name) {
   auto it = defs_.find(name);
+  // Inside a prelude namespace, its own names are found unqualified too.
+  if (it == defs_.end() && !current_prefix_.empty()) it = defs_.find(current_prefix_ + name);
   if (it == defs_.end() && loadNamespaceOf(name)) it = defs_.find(name);
   return it == defs_.end() ? nullptr : it->second;
 }
 
 ClassInfo* ModuleCompiler::findClass(const std::string& name) {
   auto it = classes_.find(name);
+  if (it == classes_.end() && !current_prefix_.empty()) it = classes_.find(current_prefix_ + name);
   if (it == classes_.end() && loadNamespaceOf(name)) it = classes_.find(name);
   if (it == classes_.end()) return nullptr;
   ClassInfo& c = it->second;
@@ -148,6 +168,7 @@ ClassInfo* ModuleCompiler::findClass(const std::string& name) {
 
 ClassInfo* ModuleCompiler::classOfType(const TypePtr& t) {
   if (!t) return nullptr;
+  if (auto k = key_of_type_.find(t.get()); k != key_of_type_.end()) return findClass(k->second);
   for (auto& [name, info] : classes_)
     if (info.type->name() == t->name() && !t->name().empty()) return findClass(name);
   return nullptr;
@@ -164,10 +185,12 @@ const Expr* ModuleCompiler::globalConstant(const std::string& name) const {
 }
 
 lang::Function* ModuleCompiler::function(const std::string& name) {
-  if (auto it = compiled_.find(name); it != compiled_.end()) return it->second;
-  const Stmt* def = findDef(name);
+  // Inside a prelude file, its own functions are named unqualified.
+  std::string key = defs_.count(name) || current_prefix_.empty() ? name : current_prefix_ + name;
+  if (auto it = compiled_.find(key); it != compiled_.end()) return it->second;
+  const Stmt* def = findDef(key);
   if (!def) return nullptr;
-  return compileDef(*def, name, nullptr, nullptr);
+  return compileDef(*def, key, nullptr, nullptr);
 }
 
 lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& qualname, ClassTypePtr self_class,
@@ -210,17 +233,22 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
     in_progress_.erase(&def);
     return raw;
   }
+  // A prelude file's own names resolve unqualified inside it ("torch.nn.init." + "uniform_").
+  std::string saved_prefix = current_prefix_;
+  const std::string& key = cls ? cls->key : qualname;
+  current_prefix_ = options_.archive_dialect || key.find('.') == std::string::npos ? "" : key.substr(0, key.rfind('.') + 1);
   try {
     FunctionEmitter emitter(*this, *raw, def, self_class);
     TypePtr ret = emitter.emit(declared);
     raw->schema().returns = {lang::Argument{"", ret}};
   } catch (...) {
+    current_prefix_ = saved_prefix;
     in_progress_.erase(&def);
     compiled_.erase(qualname);
     throw;
   }
+  current_prefix_ = saved_prefix;
   in_progress_.erase(&def);
-  (void)cls;
   return raw;
 }
 
@@ -241,7 +269,19 @@ lang::Function* ModuleCompiler::method(ClassInfo& cls, const std::string& name) 
 void ModuleCompiler::compileClass(ClassInfo& cls) {
   if (cls.methods_compiled || cls.kind == ClassInfo::NamedTuple || cls.kind == ClassInfo::Enum) return;
   cls.methods_compiled = true;
-  cu_.addType(cls.type);
+  if (cls.kind != ClassInfo::Module || cls.specialized || construction_phase_ || options_.archive_dialect) cu_.addType(cls.type);
+  if (cls.kind == ClassInfo::Module && !options_.archive_dialect) {
+    // As torch.jit.script compiles a module: forward and the exported methods,
+    // and what they call, against the attributes of a built instance
+    // (Note [Module phases]). The generic class only runs __init__.
+    if (!cls.specialized) {
+      declareClassBody(cls);
+      return;
+    }
+    if (cls.methods.count("forward")) method(cls, "forward");
+    for (const std::string& name : cls.exported) method(cls, name);
+    return;
+  }
   declareClassBody(cls);
   if (cls.methods.count("__init__")) method(cls, "__init__");
   for (auto& [name, def] : cls.methods) {

@@ -395,6 +395,14 @@ Exit FunctionEmitter::guardRest(const Continuation* rest, const SourceRange& ran
 Exit FunctionEmitter::emitIf(const Stmt& s, const Continuation* rest) {
   Value* cond = toBool(emitExpr(*s.value), s.value->range);
   CondRefinements ref = refinementsOf(*s.value);
+  if (isStaticCondition(*s.value) && cond->node()->kind() == prim::Constant) {
+    // Decided by types (`self.bias is not None` where bias is None, hasattr,
+    // isinstance): only the branch taken is compiled, as TorchScript does, so
+    // the other may use what this module lacks.
+    bool taken = cond->node()->ival(lang::attr::value).toBool();
+    applyRefinements(taken ? ref.when_true : ref.when_false, s.range);
+    return emitStatements(taken ? s.body : s.orelse, 0, rest);
+  }
   bool then_exits = alwaysExits(s.body), else_exits = alwaysExits(s.orelse);
   // Note [Exits]: the statements after an `if` whose one branch always exits
   // belong to the other branch (through elif chains too, so refinements
@@ -659,24 +667,7 @@ void FunctionEmitter::emitAssignTo(const Expr& target, Value* value, const Sourc
     case ExprKind::Attribute: {
       Value* obj = emitExpr(*target.a);
       if (obj->type()->kind() != lang::TypeKind::Class) errorAt(target.range, "cannot assign to attribute of " + obj->type()->str());
-      auto cls = std::const_pointer_cast<lang::ClassType>(std::static_pointer_cast<const lang::ClassType>(obj->type()));
-      auto slot = cls->findAttribute(target.name);
-      if (!slot) {
-        if (def_.name != "__init__" || !self_class_ || cls != self_class_)
-          errorAt(target.range, "class " + cls->str() + " has no attribute '" + target.name + "'");
-        TypePtr t = annotation && annotation->kind() != lang::TypeKind::Optional &&
-                            annotation->kind() != lang::TypeKind::Union
-                        ? annotation
-                        : value->type();
-        cls->addAttribute(target.name, t);
-        slot = cls->findAttribute(target.name);
-      }
-      TypePtr attr_type = cls->attributes()[*slot].type;
-      if (!lang::isSubtypeOf(value->type(), attr_type))
-        errorAt(range, "attribute '" + target.name + "' has type " + attr_type->str() + " but is assigned a value of type " +
-                           value->type()->str());
-      Node* n = graph_->insertNode(graph_->create(prim::SetAttr, {obj, value}, 0));
-      n->s_(attr::name, target.name)->setSourceRange(range);
+      assignAttribute(obj, target.name, value, range, annotation, target.range);
       return;
     }
     case ExprKind::Subscript: {
@@ -703,6 +694,36 @@ void FunctionEmitter::emitAssignTo(const Expr& target, Value* value, const Sourc
     case ExprKind::Starred: errorAt(target.range, "starred assignment targets are not supported in TorchScript");
     default: errorAt(target.range, "cannot assign to this expression");
   }
+}
+
+void FunctionEmitter::assignAttribute(Value* obj, const std::string& name, Value* value, const SourceRange& range,
+                                      TypePtr annotation, const SourceRange& target_range) {
+  const SourceRange& at = target_range.valid() ? target_range : range;
+  auto cls = std::const_pointer_cast<lang::ClassType>(std::static_pointer_cast<const lang::ClassType>(obj->type()));
+  auto slot = cls->findAttribute(name);
+  bool in_init = def_.name == "__init__" && self_class_ && cls == self_class_;
+  if (!slot) {
+    if (!in_init) errorAt(at, "class " + cls->str() + " has no attribute '" + name + "'");
+    TypePtr t = annotation && annotation->kind() != lang::TypeKind::Optional && annotation->kind() != lang::TypeKind::Union
+                    ? annotation
+                    : value->type();
+    cls->addAttribute(name, t);
+    slot = cls->findAttribute(name);
+  }
+  TypePtr attr_type = cls->attributes()[*slot].type;
+  if (!lang::isSubtypeOf(value->type(), attr_type)) {
+    // A module's __init__ runs before its methods are typed (Note [Module
+    // phases]): an attribute may hold a tensor or None, or different modules,
+    // and is typed again from the value it ends up with.
+    ClassInfo* ci = in_init && module_.constructionPhase() ? module_.classOfType(cls) : nullptr;
+    if (!ci || ci->kind != ClassInfo::Module)
+      errorAt(range, "attribute '" + name + "' has type " + attr_type->str() + " but is assigned a value of type " +
+                         value->type()->str());
+    auto u = lang::unifyTypes(attr_type, value->type());
+    cls->setAttributeType(*slot, u ? *u : lang::anyType());
+  }
+  Node* n = graph_->insertNode(graph_->create(prim::SetAttr, {obj, value}, 0));
+  n->s_(attr::name, name)->setSourceRange(range);
 }
 
 void FunctionEmitter::emitDel(const Expr& target) {

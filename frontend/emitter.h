@@ -50,6 +50,11 @@ struct ClassInfo {
   std::vector<const Expr*> field_defaults;  // NamedTuple defaults, by field (null when none)
   std::vector<lang::IValue> enum_values;    // Enum member values, by member
   std::map<std::string, const Expr*> constants;  // `name : Final[T] = literal` class constants
+  // torch.nn modules (Note [Module phases] in module_builder.cpp).
+  enum Container { NoContainer, ModuleList, Sequential, ModuleDict } container = NoContainer;
+  std::string key;              // the name the compiler finds the class by
+  bool specialized = false;     // typed from one built instance's attribute values
+  std::set<std::string> exported;  // @torch.jit.export methods
 };
 
 class ModuleCompiler;
@@ -80,6 +85,9 @@ class FunctionEmitter {
   void emitAugAssign(const Stmt& s);
   void emitAssignTo(const Expr& target, Value* value, const SourceRange& range, TypePtr annotation = nullptr);
   void emitRaise(const SourceRange& range, Value* message, const std::string& kind);
+  // obj.name = value: declares the attribute in __init__, checks its type elsewhere.
+  void assignAttribute(Value* obj, const std::string& name, Value* value, const SourceRange& range,
+                       TypePtr annotation = nullptr, const SourceRange& target_range = {});
   void emitDel(const Expr& target);
 
   // ---- expressions (emit_expr.cpp) ----
@@ -124,6 +132,28 @@ class FunctionEmitter {
   std::vector<TypePtr> isinstanceTargets(const Expr& types);
   Value* emitPrint(const Expr& call);
   Value* constructClass(ClassInfo& cls, const Expr& call);
+  // Calls `callee` (a value): a module's forward, or a function value.
+  Value* callValue(Value* callee, const Expr& call);
+
+  // ---- torch.nn in scripts (emit_nn.cpp; Note [Module phases]) ----
+  // torch.nn.* calls (Parameter, containers, layers, torch.nn.init); null when `q` is none of them.
+  Value* emitNnCall(const std::string& q, const Expr& call);
+  // Construction phase: a container module built from its arguments.
+  Value* buildContainer(ClassInfo::Container kind, const Expr& call);
+  // Construction phase: self.register_buffer / register_parameter / add_module
+  // / super().__init__(); null when `call` is none of them.
+  Value* emitModuleSelfCall(Value* self, const std::string& name, const Expr& call);
+  // Compiled phase: a module built while compiling, as a constant.
+  Value* buildModuleConstant(ClassInfo& cls, const Expr& call);
+  // Compiled phase: module.train(mode) / module.eval(); null for other names.
+  Value* emitTrainCall(Value* self, const std::string& name, const Expr& call);
+  // Compiled phase: the submodules of a container, unrolled ("0", "1", ... or the dict keys).
+  std::vector<std::pair<std::string, Value*>> containerItems(Value* container, const SourceRange& r);
+  // container[i] / container["key"] with a constant index; null when `obj` is no container.
+  Value* containerSubscript(Value* obj, const Expr& index, const SourceRange& r);
+  // True when `cond` is decided statically (None checks, isinstance, hasattr), as TorchScript's
+  // emitter decides them: only the branch taken is compiled.
+  bool isStaticCondition(const Expr& cond);
   std::vector<Value*> emitArgs(const Expr& call, const std::vector<TypePtr>& hints = {});
   std::vector<std::pair<std::string, Value*>> emitKwargs(const Expr& call);
   // Resolves a dotted expression (math.sqrt, torch.nn.functional.relu, F.relu) to a
@@ -149,6 +179,7 @@ class FunctionEmitter {
   };
   Iterable iterableOf(const Expr& e);
   Iterable iterableOfValue(Value* v, const SourceRange& r);
+  Iterable enumerateUnrolled(const Iterable& inner, Value* start, const SourceRange& r);
   // list(x) and the like: the elements of an iterable in a new list.
   Value* materializeList(const Expr& e, TypePtr hint);
 
@@ -210,12 +241,13 @@ class FunctionEmitter {
 class ModuleCompiler : public CompiledModule {
  public:
   // `module` is the single file, or null in the archive dialect.
-  ModuleCompiler(std::unique_ptr<Module> module, CompileOptions options);
+  ModuleCompiler(std::unique_ptr<Module> module, CompileOptions options, bool construction_phase = false);
   lang::CompilationUnit& unit() override { return cu_; }
   lang::Function* function(const std::string& name) override;
   void compileAll() override;
   lang::TypePtr findType(const std::string& qualname) override;
   lang::TypePtr parseType(const std::string& text) override;
+  lang::IValue constructModule(const std::string& class_name, std::vector<lang::IValue> args) override;
 
   const Stmt* findDef(const std::string& name);
   ClassInfo* findClass(const std::string& name);
@@ -228,6 +260,25 @@ class ModuleCompiler : public CompiledModule {
   void compileClass(ClassInfo& cls);
   TypePtr resolveType(const Expr& annotation);  // type_annotation.cpp
   const CompileOptions& options() const { return options_; }
+
+  // ---- torch.nn (module_builder.cpp, Note [Module phases]) ----
+  // True for the compiler that runs modules' __init__ (phase 1).
+  bool constructionPhase() const { return construction_phase_; }
+  // The class of `torch.nn.X` / `torch.nn.modules.m.X` from wick's prelude, or null.
+  ClassInfo* nnClass(const std::string& qualname);
+  // Loads the prelude file a qualified name ("torch.nn.init.uniform_") lives in; false when none.
+  bool loadPreludeOf(const std::string& qualname);
+  // Phase 1's built-in container class (ModuleList, Sequential, ModuleDict).
+  ClassInfo& containerClass(ClassInfo::Container kind);
+  // Builds `cls(args, kwargs)`: runs __init__ in the construction compiler,
+  // then returns the object retyped by specialize(). Errors at `r`.
+  lang::IValue buildModule(const ClassInfo& cls, std::vector<lang::IValue> args,
+                           std::vector<std::pair<std::string, lang::IValue>> kwargs, const SourceRange& r);
+  // Phase 2 container of already specialized modules.
+  lang::IValue buildContainer(ClassInfo::Container kind, std::vector<std::pair<std::string, lang::IValue>> items);
+  // Copies options.weights into a module built at top level (load_state_dict, strict).
+  void loadWeights(const lang::IValue& module, const SourceRange& r);
+  int build_depth = 0;  // modules built while building another's arguments are not top level
   std::shared_ptr<const lang::Source> source() const { return modules_.empty() ? nullptr : modules_.front()->source; }
 
  private:
@@ -235,8 +286,9 @@ class ModuleCompiler : public CompiledModule {
                              bool signature_only = false);
   // Registers a file's top-level statements; `prefix` qualifies its names
   // ("" for a single file, "__torch__.a." for an archive namespace).
-  void addModule(std::unique_ptr<Module> module, const std::string& prefix);
+  void addModule(std::unique_ptr<Module> module, const std::string& prefix, const std::string& class_prefix = "");
   void declareClass(const Stmt& def, const std::string& key, const std::string& qualname);
+  void alias(const std::string& name, const std::string& target, const std::string& class_prefix);
   void declareClassBody(ClassInfo& cls);
   // Archive dialect: loads the namespace a qualified name lives in; false when already loaded or absent.
   bool loadNamespaceOf(const std::string& qualname);
@@ -251,6 +303,21 @@ class ModuleCompiler : public CompiledModule {
   std::map<std::string, const Expr*> globals_;
   std::map<std::string, lang::Function*> compiled_;
   std::set<const Stmt*> in_progress_;
+  std::string current_prefix_;  // namespace of the def being compiled ("torch.nn.init.")
+
+  // torch.nn (module_builder.cpp)
+  void addPrelude(const std::string& ns);
+  ModuleCompiler& builder();
+
+  lang::IValue specialize(const lang::IValue& built, ModuleCompiler& from);
+  ClassInfo& specializedClass(const ClassInfo& generic, std::vector<lang::ClassType::Attribute> attrs);
+  std::string freshClassName(const std::string& qualname);
+  bool construction_phase_ = false;
+  std::unique_ptr<ModuleCompiler> builder_;
+  std::set<std::string> prelude_loaded_;
+  std::map<const lang::Type*, std::string> key_of_type_;
+  std::map<const lang::Object*, lang::IValue> specialized_objects_;  // one build's objects, shared submodules once
+  std::set<std::string> class_names_;
 };
 
 }  // namespace wick::frontend

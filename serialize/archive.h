@@ -45,6 +45,14 @@ struct Archive {
 std::unique_ptr<Archive> loadArchive(const std::string& path);
 std::unique_ptr<Archive> loadArchive(std::shared_ptr<const std::vector<uint8_t>> bytes, const std::string& name);
 
+// Named tensors to load into a module built by a script (`wick run --weights`):
+// a state_dict saved with torch.save (a dict of name -> tensor), or a
+// TorchScript archive's parameters and buffers, named as state_dict names
+// them ("features.0.weight"). Throws ArchiveError.
+std::vector<std::pair<std::string, lang::IValue>> loadWeights(const std::string& path);
+// The parameters and buffers of a module object, by state_dict name.
+std::vector<std::pair<std::string, lang::IValue>> namedTensors(const lang::IValue& module);
+
 // Writes `a` (its module object as it is now, tensors included) to `path` in
 // torch's layout, atomically: a failed save leaves an existing file intact.
 void saveArchive(const Archive& a, const std::string& path);

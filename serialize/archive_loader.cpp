@@ -196,4 +196,48 @@ std::unique_ptr<Archive> loadArchive(std::shared_ptr<const std::vector<uint8_t>>
   return load(std::make_shared<const ZipReader>(ZipReader::fromBuffer(std::move(bytes), name)), name);
 }
 
+namespace {
+void collectTensors(const lang::IValue& m, const std::string& prefix, std::vector<std::pair<std::string, lang::IValue>>& out) {
+  const lang::Object& o = *m.toObject();
+  const auto& attrs = o.type->attributes();
+  for (size_t i = 0; i < attrs.size() && i < o.slots.size(); ++i) {
+    const lang::IValue& v = o.slots[i];
+    if ((attrs[i].is_parameter || attrs[i].is_buffer) && v.isTensor()) out.push_back({prefix + attrs[i].name, v});
+    else if (v.isObject() && v.toObject()->type->isModule()) collectTensors(v, prefix + attrs[i].name + ".", out);
+  }
+}
+}  // namespace
+
+std::vector<std::pair<std::string, lang::IValue>> namedTensors(const lang::IValue& module) {
+  std::vector<std::pair<std::string, lang::IValue>> out;
+  if (module.isObject()) collectTensors(module, "", out);
+  return out;
+}
+
+std::vector<std::pair<std::string, lang::IValue>> loadWeights(const std::string& path) {
+  auto zip = std::make_shared<const ZipReader>(path);
+  Records rec(zip);
+  if (rec.has("code/__torch__.py") || rec.has("constants.pkl")) return namedTensors(loadArchive(path)->root);
+  // torch.save(module.state_dict(), path): data.pkl holds an OrderedDict of tensors.
+  UnpickleHooks hooks;
+  hooks.resolve_class = [&rec](const std::string& q) -> lang::TypePtr {
+    rec.fail("data.pkl refers to class '" + q + "'; a weights file holds a state_dict (names and tensors)");
+  };
+  hooks.parse_type = [&rec](const std::string& t) -> lang::TypePtr { rec.fail("data.pkl has a typed container (" + t + ")"); };
+  hooks.load_storage = [&rec](const std::string& key, ops::ScalarType dtype, int64_t numel, const std::string& location) {
+    if (location != "cpu" && location.rfind("cpu:", 0) != 0)
+      rec.fail("storage '" + key + "' is on device '" + location + "'; wick loads CPU storages only");
+    return storageFrom(rec, "data/" + key, dtype, numel);
+  };
+  RecordBytes b = rec.read("data.pkl");
+  lang::IValue d = unpickle(b.bytes, hooks, zip->path() + ": " + rec.prefix() + "data.pkl");
+  if (!d.isDict()) rec.fail("data.pkl does not hold a state_dict (a dict of names and tensors)");
+  std::vector<std::pair<std::string, lang::IValue>> out;
+  d.toDict()->forEach([&](const lang::IValue& k, const lang::IValue& v) {
+    if (!k.isStr() || !v.isTensor()) rec.fail("the state_dict in data.pkl holds something other than names and tensors");
+    out.push_back({k.toStr(), v});
+  });
+  return out;
+}
+
 }  // namespace wick::serialize
