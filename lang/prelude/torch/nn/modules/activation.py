@@ -278,7 +278,7 @@ def _multi_head_attention_forward(
                     attn_mask.shape, [tgt_len, src_len]))
             attn_mask = attn_mask.unsqueeze(0)
         elif attn_mask.dim() == 3:
-            if attn_mask.shape != [bsz * num_heads, tgt_len, src_len]:
+            if list(attn_mask.shape) != [bsz * num_heads, tgt_len, src_len]:
                 raise RuntimeError('The shape of the 3D attn_mask is {}, but should be {}.'.format(
                     attn_mask.shape, [bsz * num_heads, tgt_len, src_len]))
         else:
@@ -380,7 +380,7 @@ def _mha_shape_check(query: Tensor, key: Tensor, value: Tensor, key_padding_mask
                 'For unbatched (2-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D but found {}-D tensor instead'.format(attn_mask.dim())
             if attn_mask.dim() == 3:
                 expected_shape = [num_heads, query.size(0), key.size(0)]
-                assert attn_mask.shape == expected_shape, \
+                assert list(attn_mask.shape) == expected_shape, \
                     'Expected `attn_mask` shape to be {} but got {}'.format(expected_shape, attn_mask.shape)
         return False
     raise AssertionError('query should be unbatched 2D or batched 3D tensor but received {}-D query tensor'.format(query.dim()))

@@ -87,8 +87,8 @@ def _check_input(input: Tensor, input_size: int) -> None:
 
 
 def _check_hidden_size(hx: Tensor, expected_hidden_size: List[int], msg: str) -> None:
-    if hx.size() != expected_hidden_size:
-        raise RuntimeError(msg.format(expected_hidden_size, hx.size()))
+    if list(hx.size()) != expected_hidden_size:
+        raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
 
 
 def _batch_input(input: Tensor, hx: Optional[Tensor], batch_first: bool) -> Tuple[Tensor, Optional[Tensor]]:
