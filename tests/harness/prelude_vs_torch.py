@@ -39,6 +39,7 @@ import importlib.util
 import math
 import os
 import sys
+import types
 import warnings
 
 TORCH_PYTHON = "/usr/bin/python3"
@@ -431,8 +432,9 @@ def run_config(files, cfg, seed):
     real = build(cfg["cls"], cfg["kwargs"])
     with PreludeInTorch(files):
         prelude = build(cfg["cls"], cfg["kwargs"])
-    if type(prelude).__module__.split(".")[0] != PACKAGE:
-        return "%s did not resolve to a prelude class" % cfg["cls"]
+    for name, sub in prelude.named_modules():
+        if type(sub).__module__.split(".")[0] != PACKAGE and not isinstance(sub, torch.nn.ModuleList):
+            return "%s is %s, not a prelude class" % (name or cfg["cls"], type(sub).__qualname__)
     why = check_attributes(prelude, real)
     if why:
         return why
@@ -515,6 +517,24 @@ def check_init_module(files, cls_path, kwargs, seed):
     return None
 
 
+# Module-level helpers that only construction runs, and that build modules or
+# Parameters, which TorchScript functions cannot.
+CONSTRUCTION_ONLY_FUNCTIONS = {"_make_weights", "_get_clones"}
+
+
+def check_helper_functions(files):
+    failures = []
+    for f, m in files.items():
+        for name, obj in vars(m).items():
+            if (isinstance(obj, types.FunctionType) and obj.__module__ == m.__name__
+                    and name not in CONSTRUCTION_ONLY_FUNCTIONS):
+                try:
+                    torch.jit.script(obj)
+                except Exception as e:
+                    failures.append("%s.%s does not compile: %s" % (f, name, str(e).strip()[:2000]))
+    return failures
+
+
 def check_init_functions(init):
     import torch.nn.init as real_init
     failures = []
@@ -563,7 +583,7 @@ def main():
     init, files = load_prelude(prelude_dir)
 
     failed = 0
-    for why in check_init_functions(init):
+    for why in check_helper_functions(files) + check_init_functions(init):
         print("FAIL " + why)
         failed += 1
     for i, (cls_path, kwargs) in enumerate(INIT_CHECKS):
