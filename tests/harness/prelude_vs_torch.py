@@ -359,7 +359,7 @@ MODULE_INTERNALS = {"training", "_parameters", "_buffers", "_non_persistent_buff
 def plain_attributes(module):
     out = {}
     for k, v in vars(module).items():
-        if k in MODULE_INTERNALS or k == "_flat_weights" or callable(v) or isinstance(v, torch.Tensor):
+        if k in MODULE_INTERNALS or k == "_flat_weights" or isinstance(v, torch.Tensor):
             continue
         out[k] = tuple(v) if isinstance(v, list) and all(isinstance(x, int) for x in v) else v
     return out
@@ -370,6 +370,11 @@ def check_attributes(prelude, real):
                  list(getattr(type(real), "__constants__", [])), "__constants__")
     if why:
         return why
+    for table in ("_parameters", "_buffers", "_modules"):
+        # Names in registration order, those registered as None included.
+        why = differ(list(getattr(prelude, table)), list(getattr(real, table)), table)
+        if why:
+            return why
     mine, theirs = plain_attributes(prelude), plain_attributes(real)
     for k in set(mine) | set(theirs):
         if k not in mine and k in KNOWN_MISSING_ATTRIBUTES.get(type(real).__name__, ()):
@@ -535,6 +540,25 @@ def check_helper_functions(files):
     return failures
 
 
+def check_encoder_clones(files):
+    """TransformerEncoder's layers start as copies of encoder_layer (PyTorch
+    deep-copies it; the prelude rebuilds and copies values), distinct objects."""
+    with PreludeInTorch(files):
+        layer = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.2, activation="gelu", layer_norm_eps=1e-3,
+                                                 batch_first=True, norm_first=True)
+        layer.eval()
+        encoder = torch.nn.TransformerEncoder(layer, 3)
+    failures = []
+    expected = layer.state_dict()
+    for i, copy_ in enumerate(encoder.layers):
+        why = (check_attributes(copy_, layer)
+               or differ(list(copy_.state_dict().values()), list(expected.values()), "state")
+               or (None if copy_.training == layer.training else "training flag"))
+        if why or copy_ is layer or any(p is q for p, q in zip(copy_.parameters(), layer.parameters())):
+            failures.append("TransformerEncoder layer %d is not a copy of encoder_layer: %s" % (i, why or "shared"))
+    return failures
+
+
 def check_init_functions(init):
     import torch.nn.init as real_init
     failures = []
@@ -583,7 +607,7 @@ def main():
     init, files = load_prelude(prelude_dir)
 
     failed = 0
-    for why in check_helper_functions(files) + check_init_functions(init):
+    for why in check_helper_functions(files) + check_encoder_clones(files) + check_init_functions(init):
         print("FAIL " + why)
         failed += 1
     for i, (cls_path, kwargs) in enumerate(INIT_CHECKS):
