@@ -3,7 +3,7 @@ import torch
 from torch import Tensor
 import torch.nn.functional as F
 from torch.nn import init
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 
 class ReLU(torch.nn.Module):
