@@ -202,6 +202,14 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
       // Not compiled; calling it raises at run time, as in TorchScript.
     }
   }
+  // A prelude file's own names resolve unqualified inside it ("torch.nn.init." + "uniform_").
+  struct PrefixGuard {
+    std::string& prefix;
+    std::string saved;
+    ~PrefixGuard() { prefix = saved; }
+  } guard{current_prefix_, current_prefix_};
+  std::string key = cls ? cls->key.substr(0, cls->key.find('#')) : qualname;
+  current_prefix_ = options_.archive_dialect || key.find('.') == std::string::npos ? "" : key.substr(0, key.rfind('.') + 1);
   lang::FunctionSchema schema;
   schema.name = def.name;
   auto fn = std::make_unique<lang::Function>(qualname, std::make_shared<Graph>(), schema);
@@ -233,21 +241,15 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
     in_progress_.erase(&def);
     return raw;
   }
-  // A prelude file's own names resolve unqualified inside it ("torch.nn.init." + "uniform_").
-  std::string saved_prefix = current_prefix_;
-  const std::string& key = cls ? cls->key : qualname;
-  current_prefix_ = options_.archive_dialect || key.find('.') == std::string::npos ? "" : key.substr(0, key.rfind('.') + 1);
   try {
     FunctionEmitter emitter(*this, *raw, def, self_class);
     TypePtr ret = emitter.emit(declared);
     raw->schema().returns = {lang::Argument{"", ret}};
   } catch (...) {
-    current_prefix_ = saved_prefix;
     in_progress_.erase(&def);
     compiled_.erase(qualname);
     throw;
   }
-  current_prefix_ = saved_prefix;
   in_progress_.erase(&def);
   return raw;
 }

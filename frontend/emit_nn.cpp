@@ -52,7 +52,8 @@ Value* FunctionEmitter::emitNnCall(const std::string& q, const Expr& call) {
     return buildModuleConstant(module_.containerClass(kind), call);
   }
   if (ClassInfo* c = module_.nnClass(q)) return constructClass(*c, call);
-  if (module_.nnClass(q.substr(0, q.rfind('.'))) == nullptr && module_.findDef(q)) return callUserFunction(module_.function(q), call);
+  // torch.nn.init.uniform_ and the prelude's other functions.
+  if (module_.loadPreludeOf(q) && module_.findDef(q)) return callUserFunction(module_.function(q), call);
   return nullptr;
 }
 
@@ -122,10 +123,16 @@ Value* FunctionEmitter::emitModuleSelfCall(Value* self, const std::string& name,
   if (call.elts.size() < 2) errorAt(call.range, name + "() takes a name and a value");
   Value* key = emitExpr(*call.elts[0]);
   auto attr_name = stringConstant(key);
-  if (!attr_name) errorAt(call.elts[0]->range, name + "(): wick needs the attribute name as a string constant here");
   Value* v = emitExpr(*call.elts[1]);
   if (name == "register_parameter" && v->type()->kind() == TypeKind::Tensor)
     v = callOp("aten::requires_grad_", {v, constant(IValue(true))}, call.range);
+  if (!attr_name) {
+    // A computed name (an RNN's weight_ih_l{k}): set when __init__ runs.
+    if (key->type()->kind() != TypeKind::Str) errorAt(call.elts[0]->range, name + "() takes the attribute name as a str");
+    if (is_buffer) errorAt(call.elts[0]->range, "register_buffer() needs the buffer's name as a string constant");
+    callOp("prim::setattr_dynamic", {self, key, v}, call.range);
+    return constant(IValue(), call.range);
+  }
   // The same rules as `self.<name> = value`, on the already-emitted self.
   assignAttribute(self, *attr_name, v, call.range);
   if (is_buffer) {

@@ -318,6 +318,11 @@ Exit FunctionEmitter::emitIfBlocks(Value* cond, const SourceRange& range, const 
     TypePtr type;
     if (before) {
       type = before->declared;
+      // Both sides narrower than the declared type (a refined Optional,
+      // reassigned on one side): the merge keeps the narrower type, as
+      // TorchScript's does; the variable keeps its declared type.
+      if (vals[0] && vals[1])
+        if (auto u = lang::unifyTypes(vals[0]->type(), vals[1]->type()); u && lang::isSubtypeOf(*u, type)) type = *u;
     } else if (vals[0] && vals[1]) {
       auto u = lang::unifyTypes(vals[0]->type(), vals[1]->type());
       if (!u && isFlag(name)) u = lang::anyType();

@@ -153,7 +153,7 @@ ClassInfo& ModuleCompiler::specializedClass(const ClassInfo& generic, std::vecto
     type->attributes().back().is_module = a.is_module;
   }
   spec.type = type;
-  spec.key = generic.key + "#" + type->name();
+  spec.key = generic.key + "#" + std::to_string(classes_.size());  // no dots: the namespace is the generic key's
   key_of_type_[type.get()] = spec.key;
   return classes_[spec.key] = std::move(spec);
 }

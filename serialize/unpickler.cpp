@@ -136,16 +136,57 @@ Item& Unpickler::fillTarget(lang::Tag tag, const char* what) {
   if (target.kind != Item::Kind::Value || target.value.tag() != tag)
     fail(std::string(what) + " fills a " + kind + ", found " +
          (target.kind == Item::Kind::Value ? valueKindName(target.value) : describe(target)));
-  if (target.memoized)
-    fail(std::string(what) + " into a " + kind +
-         " that is already memoized (torch fills containers before memoizing them; this could form a cycle)");
   return target;
+}
+
+namespace {
+// True when `v` is, or holds, the heap object `target` (values are acyclic
+// while unpickling, so the walk ends).
+bool reaches(const IValue& v, const lang::HeapObject* target) {
+  if (v.isNone() || !v.isHeap()) return false;
+  if (v.heapPtr() == target) return true;
+  if (v.isList()) {
+    for (const IValue& x : v.toList()->items)
+      if (reaches(x, target)) return true;
+  } else if (v.isTuple()) {
+    for (const IValue& x : v.toTuple()->items)
+      if (reaches(x, target)) return true;
+  } else if (v.isDict()) {
+    bool found = false;
+    v.toDict()->forEach([&](const IValue& k, const IValue& x) { found = found || reaches(k, target) || reaches(x, target); });
+    return found;
+  } else if (v.isObject()) {
+    for (const IValue& x : v.toObject()->slots)
+      if (reaches(x, target)) return true;
+  }
+  return false;
+}
+}  // namespace
+
+// Note [Containers fill before they are shared]: torch's own pickler fills
+// first; Python's (torch.save of a state_dict) memoizes an empty container
+// and fills it after. Filling a shared container is allowed when what goes in
+// does not hold the container itself, so values stay acyclic, and the memo's
+// copies learn the new depth.
+void Unpickler::checkFill(const Item& target, const std::vector<Item>& items) {
+  if (!target.memoized) return;
+  for (const Item& item : items)
+    if (item.kind == Item::Kind::Value && reaches(item.value, target.value.heapPtr()))
+      fail("a container is filled with itself (a cycle), which TorchScript values cannot hold");
+}
+
+void Unpickler::syncMemo(const Item& target) {
+  if (!target.memoized) return;
+  for (auto& [index, item] : memo_)
+    if (item.kind == Item::Kind::Value && item.value.isHeap() && item.value.heapPtr() == target.value.heapPtr())
+      item.depth = target.depth;
 }
 
 void Unpickler::appendItems() {
   std::vector<Item> items = popToMark();
   uint32_t depth = 1 + depthOf(items);
   Item& target = fillTarget(lang::Tag::List, "APPENDS");
+  checkFill(target, items);
   lang::ListObj* list = target.value.toList();
   for (Item& item : items) {
     if (list->elem_type)
@@ -155,12 +196,14 @@ void Unpickler::appendItems() {
   }
   target.depth = std::max(target.depth, depth);
   if (target.depth > kMaxValueNesting) fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+  syncMemo(target);
 }
 
 // Sets `pairs` (key, value, key, value, ...) in the dict `target` holds.
 void Unpickler::fillDict(Item& target, std::vector<Item> pairs) {
   if (pairs.size() % 2 != 0) fail("needs key/value pairs, found an odd number of items");
   uint32_t depth = 1 + depthOf(pairs);
+  checkFill(target, pairs);
   lang::DictObj* dict = target.value.toDict();
   for (size_t i = 0; i < pairs.size(); i += 2) {
     IValue& key = pairs[i].value;
@@ -174,6 +217,7 @@ void Unpickler::fillDict(Item& target, std::vector<Item> pairs) {
   }
   target.depth = std::max(target.depth, depth);
   if (target.depth > kMaxValueNesting) fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+  syncMemo(target);
 }
 
 // ---- the memo ----

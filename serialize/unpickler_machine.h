@@ -41,10 +41,8 @@ struct Item {
   lang::IValue value;           // Kind::Value
   // Note [Bounded nesting] (unpickler.h): how deep `value` nests.
   uint32_t depth = 0;
-  // Note [Containers fill before they are shared]: APPENDS, SETITEMS and
-  // SETITEM only fill a container that no memo entry refers to yet. Torch's
-  // pickler always fills first and memoizes after, and the rule makes cycles
-  // impossible and keeps `depth` exact (no one else holds a stale copy).
+  // Note [Containers fill before they are shared] (unpickler.cpp): a memo
+  // entry refers to it, so filling it checks for cycles and updates the memo.
   bool memoized = false;
 };
 
@@ -53,6 +51,8 @@ class Unpickler {
   Unpickler(std::span<const uint8_t> bytes, const UnpickleHooks& hooks, const std::string& where)
       : bytes_(bytes), hooks_(hooks), where_(where) {}
   lang::IValue run();
+  void checkFill(const Item& target, const std::vector<Item>& items);
+  void syncMemo(const Item& target);
 
   // ---- unpickler.cpp: reading and the stack ----
   [[noreturn]] void fail(const std::string& message) const;

@@ -523,3 +523,15 @@ TEST_CASE("the bytes torch's pickler writes for small values") {
         "X\x01\x00\x00\x00\x30q\x03X\x03\x00\x00\x00\x63puq\x04K\x04tQq\x05K\x00(K\x04t(K\x01t\x89\x63\x63ollections\n"
         "OrderedDict\nq\x06)RtRq\x07."s);
 }
+
+TEST_CASE("Python's pickler memoizes a dict before filling it (torch.save of a state_dict)") {
+  using namespace std::string_literals;
+  // PROTO 2, EMPTY_DICT, BINPUT 0, MARK, 'a' 1 'b' [BINGET 0's sibling list], SETITEMS, STOP
+  std::string p = "\x80\x02}q\x00(X\x01\x00\x00\x00" "aK\x01X\x01\x00\x00\x00" "b]q\x01(K\x02" "eu."s;
+  std::vector<uint8_t> bytes(p.begin(), p.end());
+  testing::FixtureTypes types;
+  IValue d = unpickle(bytes, types.hooks(), "state_dict");
+  REQUIRE(d.isDict());
+  CHECK(d.toDict()->find(IValue("a"))->toInt() == 1);
+  CHECK(d.toDict()->find(IValue("b"))->toList()->items.at(0).toInt() == 2);
+}

@@ -22,14 +22,13 @@ class MaxPool2d(torch.nn.Module):
             self.stride = kernel_size
         self.padding = padding
         self.dilation = dilation
+        if return_indices:
+            raise NotImplementedError("MaxPool2d(return_indices=True) is not supported by wick yet")
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
-    # Returns a Tensor, or (output, indices) when return_indices is True: the
-    # constant selects F.max_pool2d's overload, as in TorchScript.
-    def forward(self, input: Tensor):
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+    def forward(self, input: Tensor) -> Tensor:
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
 
 
 class AvgPool2d(torch.nn.Module):
