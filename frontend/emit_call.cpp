@@ -40,6 +40,26 @@ std::vector<std::pair<std::string, Value*>> FunctionEmitter::emitKwargs(const Ex
   return out;
 }
 
+// The prelude's torch.nn.functional stands in for aten ops, whose int[2]
+// arguments take a tuple of ints or one int for both: made a List[int] here.
+Value* FunctionEmitter::intListArgument(Value* v, const TypePtr& formal, const SourceRange& r) {
+  if (formal->kind() != TypeKind::List || formal->elem()->kind() != TypeKind::Int) return nullptr;
+  std::vector<Value*> items;
+  if (v->type()->kind() == TypeKind::Int) {
+    items = {v, v};
+  } else if (v->type()->kind() == TypeKind::Tuple) {
+    for (size_t i = 0; i < v->type()->contained().size(); ++i) {
+      if (v->type()->contained()[i]->kind() != TypeKind::Int) return nullptr;
+      items.push_back(tupleIndex(v, i, r));
+    }
+  } else {
+    return nullptr;
+  }
+  Node* n = graph_->insertNode(graph_->create(prim::ListConstruct, items));
+  n->output()->setType(formal);
+  return n->output();
+}
+
 Value* FunctionEmitter::callFunction(lang::Function* fn, Value* self, std::vector<Value*> args,
                                      std::vector<std::pair<std::string, Value*>> kwargs, const SourceRange& r) {
   const auto& formals = fn->schema().arguments;
@@ -66,6 +86,10 @@ Value* FunctionEmitter::callFunction(lang::Function* fn, Value* self, std::vecto
     if (!lang::isSubtypeOf(inputs[i]->type(), formals[i].type)) {
       if (inputs[i]->type()->kind() == TypeKind::Int && formals[i].type->kind() == TypeKind::Float) {
         inputs[i] = callOp("aten::Float", {inputs[i]}, r);
+        continue;
+      }
+      if (Value* l = fn->qualname().rfind("torch.nn.functional.", 0) == 0 ? intListArgument(inputs[i], formals[i].type, r) : nullptr) {
+        inputs[i] = l;
         continue;
       }
       errorAt(r, fn->name() + "() expected a value of type " + formals[i].type->str() + " for argument '" + formals[i].name +

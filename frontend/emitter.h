@@ -123,6 +123,7 @@ class FunctionEmitter {
                                   std::string* why = nullptr);
   Value* callFunction(lang::Function* fn, Value* self, std::vector<Value*> args,
                       std::vector<std::pair<std::string, Value*>> kwargs, const SourceRange& r);
+  Value* intListArgument(Value* v, const TypePtr& formal, const SourceRange& r);
   // Calls a user function with a call expression's arguments (typed by its parameters).
   Value* callUserFunction(lang::Function* fn, const Expr& call);
   Value* emitBuiltinCall(const std::string& name, const Expr& call, TypePtr hint);
@@ -145,7 +146,7 @@ class FunctionEmitter {
   Value* emitModuleSelfCall(Value* self, const std::string& name, const Expr& call);
   // Compiled phase: a module built while compiling, as a constant.
   Value* buildModuleConstant(ClassInfo& cls, const Expr& call);
-  // Compiled phase: module.train(mode) / module.eval(); null for other names.
+  // module.train(mode) / eval() / parameters() / buffers(); null for other names.
   Value* emitTrainCall(Value* self, const std::string& name, const Expr& call);
   // Compiled phase: the submodules of a container, unrolled ("0", "1", ... or the dict keys).
   std::vector<std::pair<std::string, Value*>> containerItems(Value* container, const SourceRange& r);

@@ -55,6 +55,8 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
   if (name == "List" || name == "typing.List" || name == "list") return listType(tensorType());
   if (name == "Dict" || name == "typing.Dict" || name == "dict") return dictType(strType(), tensorType());
   if (ClassInfo* c = findClass(name)) return c->type;
+  if (name.rfind("torch.nn.", 0) == 0 && !options_.archive_dialect)
+    if (ClassInfo* c = nnClass(name)) return c->type;
   if (name.rfind("torch.", 0) == 0 && findClass(name.substr(name.rfind('.') + 1)))
     return findClass(name.substr(name.rfind('.') + 1))->type;
   errorAt(e.range, "unknown type '" + name + "'");

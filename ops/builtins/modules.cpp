@@ -36,7 +36,49 @@ void setattrDynamic(Stack& s) {
   o.slots[*slot] = std::move(value);
 }
 
+// Module.parameters() / buffers(): own tensors first, in the order they were
+// set, then each submodule's (a container's too), each tensor once.
+void collect(const IValue& m, bool params, std::vector<IValue>& out, std::vector<const lang::HeapObject*>& seen) {
+  const lang::Object& o = *m.toObject();
+  const auto& attrs = o.type->attributes();
+  auto once = [&](const IValue& t) {
+    for (const lang::HeapObject* p : seen)
+      if (p == t.heapPtr()) return;
+    seen.push_back(t.heapPtr());
+    out.push_back(t);
+  };
+  for (size_t i = 0; i < attrs.size() && i < o.slots.size(); ++i) {
+    const IValue& v = o.slots[i];
+    if (!v.isTensor()) continue;
+    bool is_param = attrs[i].is_parameter || (!attrs[i].is_buffer && v.toTensorImpl()->requires_grad_);
+    if (params ? is_param : attrs[i].is_buffer) once(v);
+  }
+  auto sub = [&](const IValue& v) {
+    if (v.isObject() && v.toObject()->type->isModule()) collect(v, params, out, seen);
+  };
+  for (size_t i = 0; i < attrs.size() && i < o.slots.size(); ++i) {
+    const IValue& v = o.slots[i];
+    if (v.isList())  // a container's `_modules` while it is being built
+      for (const IValue& x : v.toList()->items) sub(x);
+    else if (v.isDict())
+      v.toDict()->forEach([&](const IValue&, const IValue& x) { sub(x); });
+    else
+      sub(v);
+  }
+}
+
+template <bool kParams>
+void moduleTensors(Stack& s) {
+  IValue self = s.back();
+  std::vector<IValue> out;
+  std::vector<const lang::HeapObject*> seen;
+  if (self.isObject()) collect(self, kParams, out, seen);
+  s.back() = IValue(lang::Ref<lang::ListObj>::make(lang::tensorType(), std::move(out)));
+}
+
 lang::RegisterOps reg({
+    {"prim::module_parameters(Any self) -> Tensor[]", moduleTensors<true>},
+    {"prim::module_buffers(Any self) -> Tensor[]", moduleTensors<false>},
     {"prim::setattr_dynamic(Any self, str name, Any value) -> ()", setattrDynamic, lang::OpClass::Other, false},
     {"prim::module_train(Any self, bool mode) -> ()",
      [](Stack& s) {

@@ -3,7 +3,7 @@
 # strings (the losses). Everything else in F resolves to aten::<name>.
 import torch
 from torch import Tensor
-from typing import Optional
+from typing import List, Optional
 
 
 def _reduction(reduction: str) -> int:
@@ -104,3 +104,55 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     if inplace:
         return input.copy_(result)
     return result
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    # y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]
+    out_features = weight.size(0)
+    in1 = weight.size(1)
+    in2 = weight.size(2)
+    left = torch.matmul(input1, weight.permute(1, 0, 2).reshape(in1, out_features * in2))
+    left = left.reshape(input1.shape[:-1] + [out_features, in2])
+    result = (left * input2.unsqueeze(-2)).sum(-1)
+    if bias is not None:
+        result = result + bias
+    return result
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: List[int] = [1, 1],
+                     padding: List[int] = [0, 0], output_padding: List[int] = [0, 0], groups: int = 1,
+                     dilation: List[int] = [1, 1]) -> Tensor:
+    # The transpose of conv2d: spread the input out by the stride (zeros
+    # between), pad by dilation * (k - 1) - padding (+ output_padding at the
+    # end), and convolve with the kernel flipped and its channels swapped.
+    batched = input.dim() == 4
+    x = input if batched else input.unsqueeze(0)
+    n = x.size(0)
+    c_in = x.size(1)
+    h = x.size(2)
+    w = x.size(3)
+    kh = weight.size(2)
+    kw = weight.size(3)
+    spread = torch.zeros([n, c_in, (h - 1) * stride[0] + 1, (w - 1) * stride[1] + 1], dtype=x.dtype)
+    spread[:, :, ::stride[0], ::stride[1]] = x
+    pads: List[int] = []
+    for d in [1, 0]:
+        k = kh if d == 0 else kw
+        before = dilation[d] * (k - 1) - padding[d]
+        pads.append(before)
+        pads.append(before + output_padding[d])
+    for i in range(4):
+        if pads[i] < 0:
+            dim = 3 - i // 2
+            cut = -pads[i]
+            if i % 2 == 0:
+                spread = spread.narrow(dim, cut, spread.size(dim) - cut)
+            else:
+                spread = spread.narrow(dim, 0, spread.size(dim) - cut)
+            pads[i] = 0
+    spread = torch.nn.functional.pad(spread, pads)
+    c_out_g = weight.size(1)
+    kernel = weight.reshape([groups, c_in // groups, c_out_g, kh, kw]).transpose(1, 2)
+    kernel = kernel.reshape([groups * c_out_g, c_in // groups, kh, kw]).flip([2, 3])
+    out = torch.conv2d(spread, kernel, bias, [1, 1], [0, 0], dilation, groups)
+    return out if batched else out.squeeze(0)
