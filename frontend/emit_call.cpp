@@ -257,6 +257,18 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
     if (cls->kind == ClassInfo::Interface) out->node()->setCallee(nullptr);
     return out;
   }
+  if (t->kind() == TypeKind::Tensor && name == "tolist" && hint && hint->kind() == TypeKind::List && call.elts.empty()) {
+    // `xs: List[List[float]] = t.tolist()`: the annotation types the result (prim::tolist checks it at run time).
+    int64_t dims = 0;
+    TypePtr elem = hint;
+    while (elem->kind() == TypeKind::List) elem = elem->elem(), ++dims;
+    int64_t code = elem->kind() == TypeKind::Int ? 0 : elem->kind() == TypeKind::Float ? 1 : elem->kind() == TypeKind::Bool ? 2 : -1;
+    if (code >= 0) {
+      Value* out = callOp("prim::tolist", {self, constant(IValue(dims)), constant(IValue(code))}, call.range);
+      out->setType(hint);
+      return out;
+    }
+  }
   std::vector<TypePtr> hints;
   if (t->kind() == TypeKind::List) hints = {t->elem(), t->elem()};
   if (t->kind() == TypeKind::Dict) hints = {t->key(), t->value()};

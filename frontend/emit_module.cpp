@@ -276,10 +276,10 @@ void ModuleCompiler::compileClass(ClassInfo& cls) {
     // As torch.jit.script compiles a module: forward and the exported methods,
     // and what they call, against the attributes of a built instance
     // (Note [Module phases]). The generic class only runs __init__.
-    if (!cls.specialized) {
-      declareClassBody(cls);
-      return;
-    }
+    // Class-body annotations of a module (`bias: Optional[Tensor]`) only type
+    // its attributes when __init__ sets them (classBodyType), so attributes
+    // keep the order __init__ registers them in, as state_dict names them.
+    if (!cls.specialized) return;
     if (cls.methods.count("forward")) method(cls, "forward");
     for (const std::string& name : cls.exported) method(cls, name);
     return;
@@ -335,6 +335,14 @@ void ModuleCompiler::declareClassBody(ClassInfo& cls) {
         add(t.elts[0]->name, resolveType(*s->value));
     }
   }
+}
+
+TypePtr ModuleCompiler::classBodyType(const ClassInfo& cls, const std::string& name) {
+  if (!cls.def) return nullptr;
+  for (const StmtPtr& s : cls.def->body)
+    if (s->kind == StmtKind::AnnAssign && s->targets[0]->kind == ExprKind::Name && s->targets[0]->name == name && !s->value)
+      return resolveType(*s->annotation);
+  return nullptr;
 }
 
 void ModuleCompiler::compileAll() {

@@ -709,6 +709,9 @@ void FunctionEmitter::assignAttribute(Value* obj, const std::string& name, Value
   bool in_init = def_.name == "__init__" && self_class_ && cls == self_class_;
   if (!slot) {
     if (!in_init) errorAt(at, "class " + cls->str() + " has no attribute '" + name + "'");
+    if (!annotation)
+      if (ClassInfo* ci = module_.constructionPhase() ? module_.classOfType(cls) : nullptr; ci && ci->kind == ClassInfo::Module)
+        annotation = module_.classBodyType(*ci, name);
     TypePtr t = annotation && annotation->kind() != lang::TypeKind::Optional && annotation->kind() != lang::TypeKind::Union
                     ? annotation
                     : value->type();

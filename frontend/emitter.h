@@ -259,6 +259,8 @@ class ModuleCompiler : public CompiledModule {
   const Expr* globalConstant(const std::string& name) const;
   lang::Function* method(ClassInfo& cls, const std::string& name);
   void compileClass(ClassInfo& cls);
+  // The class body's `name: T` annotation, or null.
+  TypePtr classBodyType(const ClassInfo& cls, const std::string& name);
   TypePtr resolveType(const Expr& annotation);  // type_annotation.cpp
   const CompileOptions& options() const { return options_; }
 
