@@ -6,6 +6,7 @@
 
 #include "cli/value_json.h"
 #include "interpreter/runtime.h"
+#include "ops/builtins/modules.h"
 #include "lang/error.h"
 #include "serialize/archive.h"
 
@@ -86,7 +87,8 @@ frontend::CompileOptions scriptOptions() {
 }
 
 std::optional<Program> loadProgram(const std::string& path, const std::string& name, const std::string& args_json,
-                                   Failure& failure, const std::string& module_class, const std::string& weights) {
+                                   Failure& failure, const std::string& module_class, const std::string& weights,
+                                   bool eval) {
   if (endsWith(path, ".pt") || endsWith(path, ".pth") || endsWith(path, ".zip"))
     return loadArchiveProgram(path, name, args_json, failure);
   Program p;
@@ -112,6 +114,7 @@ std::optional<Program> loadProgram(const std::string& path, const std::string& n
     p.module = frontend::compileSource(src, options);
     if (!module_class.empty()) {
       p.self = p.module->constructModule(module_class, {});
+      if (eval) ops::setTraining(*p.self.toObject(), false);
       p.function = p.self.toObject()->type->findMethod(name);
       if (!p.function) {
         std::cerr << path << ": error: " << module_class << " has no method '" << name << "'\n";

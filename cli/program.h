@@ -31,9 +31,11 @@ frontend::CompileOptions scriptOptions();
 // `failure`.
 // With `module_class`, a script's torch.nn.Module subclass is built (its
 // __init__ run with no arguments) and `name` is its method. `weights` names a
-// state_dict or archive whose tensors the script's modules load.
+// state_dict or archive whose tensors the script's modules load; `eval` puts
+// the --module one in evaluation mode (module.eval()).
 std::optional<Program> loadProgram(const std::string& path, const std::string& name, const std::string& args_json,
-                                   Failure& failure, const std::string& module_class = "", const std::string& weights = "");
+                                   Failure& failure, const std::string& module_class = "", const std::string& weights = "",
+                                   bool eval = false);
 
 // Runs the call; prints a traceback on a runtime error.
 std::optional<lang::IValue> callProgram(Program& p);

@@ -197,13 +197,14 @@ Exit FunctionEmitter::emitFor(const Stmt& s) {
   if (it.is_unrolled) {
     if (hasJump(s.body, StmtKind::Break) || hasJump(s.body, StmtKind::Continue))
       errorAt(s.range, "break and continue are not supported in loops over tuples");
-    for (Value* v : it.unrolled) {
+    std::set<std::string> names;
+    targetNames(target, names);
+    for (size_t k = 0; k < it.unrolled.size(); ++k) {
       // Each element may have its own type (a tuple's, a container's
-      // modules): the loop variable is bound afresh, as TorchScript does.
-      if (target.kind == ExprKind::Name)
-        if (Var* prev = lookup(target.name); prev && prev->value && !lang::isSubtypeOf(v->type(), prev->declared))
-          scope_->vars[target.name] = {nullptr, nullptr};
-      emitAssignTo(target, v, s.range);
+      // modules): the loop variables are bound afresh, as TorchScript does.
+      if (k > 0)
+        for (const std::string& n : names) scope_->vars[n] = {nullptr, nullptr};
+      emitAssignTo(target, it.unrolled[k], s.range);
       Exit e = emitStatements(s.body);
       if (e != Exit::Never) return e;
     }

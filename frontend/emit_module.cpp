@@ -217,8 +217,8 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
   lang::Function* raw = cu_.addFunction(std::move(fn));
   if (self_class) raw->setOwner(self_class);
   compiled_[qualname] = raw;
-  if (in_progress_.count(&def)) return raw;
-  in_progress_.insert(&def);
+  if (in_progress_.count(qualname)) return raw;
+  in_progress_.insert(qualname);
   // Signature first, so calls (recursive ones included) can be checked.
   auto& args = raw->schema().arguments;
   for (size_t i = 0; i < def.params.size(); ++i) {
@@ -238,7 +238,7 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
   if (signature_only) {
     // An interface method: callers dispatch on the object's class at run time.
     if (!declared) errorAt(def.range, "interface methods need a return type annotation");
-    in_progress_.erase(&def);
+    in_progress_.erase(qualname);
     return raw;
   }
   try {
@@ -246,11 +246,11 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
     TypePtr ret = emitter.emit(declared);
     raw->schema().returns = {lang::Argument{"", ret}};
   } catch (...) {
-    in_progress_.erase(&def);
+    in_progress_.erase(qualname);
     compiled_.erase(qualname);
     throw;
   }
-  in_progress_.erase(&def);
+  in_progress_.erase(qualname);
   return raw;
 }
 

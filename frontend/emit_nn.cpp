@@ -75,7 +75,7 @@ Value* FunctionEmitter::buildContainer(ClassInfo::Container kind, const Expr& ca
     if (call.elts.empty()) {
       items = kind == ClassInfo::ModuleDict ? callOp("aten::dict", {}, call.range) : nullptr;
       if (!items) {
-        Node* n = graph_->insertNode(graph_->create(prim::ListConstruct, {}));
+        Node* n = graph_->insertNode(graph_->create(prim::ListConstruct, std::vector<Value*>{}));
         n->output()->setType(any_list);
         items = n->output();
       }

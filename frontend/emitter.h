@@ -279,6 +279,7 @@ class ModuleCompiler : public CompiledModule {
                            std::vector<std::pair<std::string, lang::IValue>> kwargs, const SourceRange& r);
   // Phase 2 container of already specialized modules.
   lang::IValue buildContainer(ClassInfo::Container kind, std::vector<std::pair<std::string, lang::IValue>> items);
+  lang::TypePtr moduleTypeFor(const ClassInfo& cls, const SourceRange& r);
   // Copies options.weights into a module built at top level (load_state_dict, strict).
   void loadWeights(const lang::IValue& module, const SourceRange& r);
   int build_depth = 0;  // modules built while building another's arguments are not top level
@@ -305,7 +306,7 @@ class ModuleCompiler : public CompiledModule {
   std::map<std::string, std::string> aliases_;
   std::map<std::string, const Expr*> globals_;
   std::map<std::string, lang::Function*> compiled_;
-  std::set<const Stmt*> in_progress_;
+  std::set<std::string> in_progress_;  // qualnames being compiled (one def may compile for several classes)
   std::string current_prefix_;  // namespace of the def being compiled ("torch.nn.init.")
 
   // torch.nn (module_builder.cpp)

@@ -320,6 +320,21 @@ IValue ModuleCompiler::buildContainer(ClassInfo::Container kind, std::vector<std
   return IValue(obj);
 }
 
+// A module class named as a type (`def run(model: CharRNN)`) means the class
+// its instances were built with; wick builds one per distinct attribute layout.
+lang::TypePtr ModuleCompiler::moduleTypeFor(const ClassInfo& cls, const SourceRange& r) {
+  if (cls.kind != ClassInfo::Module || cls.specialized || construction_phase_ || options_.archive_dialect) return cls.type;
+  const ClassInfo* found = nullptr;
+  for (auto& [key, info] : classes_) {
+    if (!info.specialized || info.def != cls.def) continue;
+    if (found) errorAt(r, "instances of " + cls.type->str() + " were built with different attributes (" + found->type->str() +
+                              " and " + info.type->str() + "), so the type annotation is ambiguous");
+    found = &info;
+  }
+  if (!found) errorAt(r, cls.type->str() + " is used as a type before any instance of it is built");
+  return found->type;
+}
+
 IValue ModuleCompiler::constructModule(const std::string& class_name, std::vector<IValue> args) {
   ClassInfo* cls = findClass(class_name);
   if (!cls) cls = nnClass(class_name);

@@ -54,7 +54,7 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
   if (auto it = builtins.find(name); it != builtins.end()) return it->second();
   if (name == "List" || name == "typing.List" || name == "list") return listType(tensorType());
   if (name == "Dict" || name == "typing.Dict" || name == "dict") return dictType(strType(), tensorType());
-  if (ClassInfo* c = findClass(name)) return c->type;
+  if (ClassInfo* c = findClass(name)) return moduleTypeFor(*c, e.range);
   if (name.rfind("torch.nn.", 0) == 0 && !options_.archive_dialect)
     if (ClassInfo* c = nnClass(name)) return c->type;
   if (name.rfind("torch.", 0) == 0 && findClass(name.substr(name.rfind('.') + 1)))

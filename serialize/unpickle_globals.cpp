@@ -119,9 +119,10 @@ Item Unpickler::reduce(const Item& callable, IValue args, uint32_t depth) {
   switch (callable.callable) {
     case Callable::RebuildTensor: return rebuildTensor(args);
     case Callable::OrderedDict:
-      // Only ever the empty backward-hooks dict of a tensor; its value is unused.
+      // A tensor's empty backward-hooks dict, or a state_dict that SETITEMS
+      // fills next (torch.save of module.state_dict()).
       if (!tupleArgs(args, 0)) fail("collections.OrderedDict with arguments (only the empty one is supported)");
-      return valueItem(IValue(), 0);
+      return valueItem(IValue(Ref<lang::DictObj>::make(nullptr, nullptr)), 1);
     case Callable::BuildIntList: return typedList(lang::intType(), args, depth);
     case Callable::BuildDoubleList: return typedList(lang::floatType(), args, depth);
     case Callable::BuildBoolList: return typedList(lang::boolType(), args, depth);

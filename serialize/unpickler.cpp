@@ -347,6 +347,12 @@ void Unpickler::step(uint8_t op) {
       uint32_t depth = 0;
       IValue state = popValue("BUILD's state", &depth);
       Item instance = pop("instance for BUILD");
+      if (instance.kind == Item::Kind::Value && instance.value.isDict() && state.isDict()) {
+        // A state_dict's instance attributes (its `_metadata` of module
+        // versions): nothing wick's dict can hold, and nothing it needs.
+        push(std::move(instance));
+        return;
+      }
       if (instance.kind != Item::Kind::NewObject)
         fail("BUILD sets the state of a NEWOBJ instance, found " +
              (instance.kind == Item::Kind::Value ? valueKindName(instance.value) : describe(instance)));

@@ -1,11 +1,12 @@
 // nn.Module.train(mode) / eval(): sets `training` on a module and on every
 // submodule below it, as torch's Module.train does. setattr with a computed
 // name, for a module's __init__ (Note [Module phases] in frontend/module_builder.cpp).
+#include "ops/builtins/modules.h"
+
 #include "ops/builtins/kernel_util.h"
 #include "ops/tensor/tensor.h"
 
 namespace wick::ops {
-namespace {
 
 void setTraining(lang::Object& m, bool mode) {
   const auto& attrs = m.type->attributes();
@@ -14,6 +15,8 @@ void setTraining(lang::Object& m, bool mode) {
     else if (m.slots[i].isObject() && m.slots[i].toObject()->type->isModule()) setTraining(*m.slots[i].toObject(), mode);
   }
 }
+
+namespace {
 
 // The name is known only at run time, so the attribute may be new to the
 // class: it is added, typed by its value, and the object grows a slot.

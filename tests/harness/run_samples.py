@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs every samples/*.py that has a NAME.expected beside it with
-`wick run` and compares stdout with the expectation (recorded from PyTorch).
+"""Runs every .py under samples/ that has a NAME.expected beside it with
+`wick run` (adding `--weights NAME.weights.pt` when that file is there) and
+compares stdout with the expectation (recorded from PyTorch).
 Usage: run_samples.py WICK SAMPLES_DIR. Prints 'N passed, N failed'."""
 import os
 import subprocess
@@ -10,7 +11,8 @@ import sys
 def main() -> int:
     wick, samples = sys.argv[1], sys.argv[2]
     passed = failed = 0
-    for name in sorted(os.listdir(samples)):
+    files = sorted(os.path.relpath(os.path.join(d, f), samples) for d, _, fs in os.walk(samples) for f in fs)
+    for name in files:
         if not name.endswith(".py"):
             continue
         expected_path = os.path.join(samples, name[:-3] + ".expected")
@@ -18,7 +20,11 @@ def main() -> int:
             continue
         with open(expected_path) as f:
             expected = f.read()
-        r = subprocess.run([wick, "run", os.path.join(samples, name)], capture_output=True, text=True, timeout=120)
+        cmd = [wick, "run", os.path.join(samples, name)]
+        weights = os.path.join(samples, name[:-3] + ".weights.pt")
+        if os.path.exists(weights):
+            cmd += ["--weights", weights]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         if r.returncode == 0 and r.stdout == expected:
             passed += 1
         else:
