@@ -104,7 +104,9 @@ Value* FunctionEmitter::emitName(const Expr& e) {
   if (const Expr* g = module_.globalConstant(e.name)) return emitExpr(*g);
   if (Value* v = emitArchiveName(e)) return v;
   if (module_.findDef(e.name)) {
-    errorAt(e.range, "functions cannot be used as values; call '" + e.name + "' instead");
+    // `f = helper`: a function value, its callee known statically from its type.
+    lang::Function* fn = module_.function(e.name);
+    return constant(IValue(lang::Ref<lang::FunctionObj>::make(fn)), e.range, lang::functionType(fn));
   }
   errorAt(e.range, "undefined value '" + e.name + "'");
 }
@@ -238,6 +240,17 @@ Value* FunctionEmitter::emitBoolOp(const Expr& e) {
 Value* FunctionEmitter::emitIfExp(const Expr& e, TypePtr hint) {
   Value* cond = toBool(emitExpr(*e.a), e.a->range);
   CondRefinements ref = refinementsOf(*e.a);
+  if (isStaticCondition(*e.a) && cond->node()->kind() == prim::Constant) {
+    // Decided by types, as in an `if` statement: only the branch taken is compiled.
+    bool taken = cond->node()->ival(lang::attr::value).toBool();
+    auto scope = std::make_unique<Scope>();
+    scope->parent = scope_;
+    scope_ = scope.get();
+    applyRefinements(taken ? ref.when_true : ref.when_false, e.range);
+    Value* v = emitExpr(taken ? *e.b : *e.c, hint);
+    scope_ = scope->parent;
+    return v;
+  }
   Node* n = graph_->insertNode(graph_->create(prim::If, {cond}, 1));
   Value* vals[2];
   Node* save = graph_->insertPoint();

@@ -250,7 +250,18 @@ Value* FunctionEmitter::emitListComp(const Expr& e, TypePtr hint) {
       if (!elem) list->output()->setType(lang::listType(elem = v->type()));
       callOp("aten::append", {list->output(), v}, e.range);
     };
-    if (it.is_unrolled) errorAt(c.iter->range, "comprehensions over tuples are not supported");
+    if (it.is_unrolled) {
+      // Over a tuple (or an enum, a module container): one body per element.
+      std::set<std::string> names;
+      targetNames(*c.target, names);
+      for (size_t j = 0; j < it.unrolled.size(); ++j) {
+        if (j > 0)
+          for (const std::string& n : names) scope_->vars[n] = {nullptr, nullptr};
+        emitAssignTo(*c.target, it.unrolled[j], e.range);
+        body();
+      }
+      return;
+    }
     emitLoop(it.count, constant(IValue(true)), e.range, {}, [&](Value* i) {
       emitAssignTo(*c.target, it.element(i), e.range);
       body();

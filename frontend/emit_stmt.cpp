@@ -310,10 +310,13 @@ Exit FunctionEmitter::emitIfBlocks(Value* cond, const SourceRange& range, const 
     Var* before = lookup(name);
     if (before && !before->value) before = nullptr;
     Value* vals[2] = {nullptr, nullptr};
+    Value* narrowed[2] = {nullptr, nullptr};  // a branch's refinement of an unassigned variable
     for (int b = 0; b < 2; ++b) {
       auto it = scopes[b]->vars.find(name);
       if (it != scopes[b]->vars.end() && scopes[b]->assigned.count(name)) vals[b] = it->second.value;
       else if (before) vals[b] = before->value;
+      if (it != scopes[b]->vars.end() && !scopes[b]->assigned.count(name) && it->second.refinement && it->second.value)
+        narrowed[b] = it->second.value;
     }
     TypePtr type;
     if (before) {
@@ -321,8 +324,15 @@ Exit FunctionEmitter::emitIfBlocks(Value* cond, const SourceRange& range, const 
       // Both sides narrower than the declared type (a refined Optional,
       // reassigned on one side): the merge keeps the narrower type, as
       // TorchScript's does; the variable keeps its declared type.
-      if (vals[0] && vals[1])
-        if (auto u = lang::unifyTypes(vals[0]->type(), vals[1]->type()); u && lang::isSubtypeOf(*u, type)) type = *u;
+      if (vals[0] && vals[1]) {
+        Value* a = narrowed[0] ? narrowed[0] : vals[0];
+        Value* b = narrowed[1] ? narrowed[1] : vals[1];
+        if (auto u = lang::unifyTypes(a->type(), b->type()); u && lang::isSubtypeOf(*u, type) && **u != *type) {
+          type = *u;
+          vals[0] = a;
+          vals[1] = b;
+        }
+      }
     } else if (vals[0] && vals[1]) {
       auto u = lang::unifyTypes(vals[0]->type(), vals[1]->type());
       if (!u && isFlag(name)) u = lang::anyType();
