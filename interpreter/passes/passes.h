@@ -16,6 +16,16 @@ namespace wick::interp {
 // Result:  %b = aten::mul(%x, %x); return (%b)
 void eliminateDeadCode(lang::Graph& g);
 
+// Folds pure ops whose inputs are all constants and whose results are
+// immutable (int, float, bool, str, None, device), by running their kernel
+// now; an op that raises is left to raise at run time. A prim::If on a
+// constant condition is replaced by the branch it takes.
+//
+// Given:   %a = prim::Constant[value=2](); %b = aten::mul(%a, %a)
+//          %c = prim::If(%t)  (with %t constant True)  block0: -> (%b)  block1: -> (%x)
+// Result:  %b = prim::Constant[value=4](); uses of %c read %b
+void propagateConstants(lang::Graph& g);
+
 // Replaces prim::CallFunction / prim::CallMethod of small, finished,
 // non-recursive callees with a copy of the callee's graph.
 void inlineCalls(lang::Graph& g, const lang::Function* self);
@@ -29,7 +39,7 @@ struct Pass {
   void (*run)(lang::Graph&, const lang::Function*);
 };
 
-// The default pipeline: inline, common subexpressions, dead code.
+// The default pipeline: inline, constants, common subexpressions, dead code.
 void optimize(lang::Graph& g, const lang::Function* self);
 
 }  // namespace wick::interp

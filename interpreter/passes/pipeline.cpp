@@ -5,6 +5,7 @@ namespace wick::interp {
 namespace {
 const Pass kPipeline[] = {
     {"inline", [](lang::Graph& g, const lang::Function* f) { inlineCalls(g, f); }},
+    {"constants", [](lang::Graph& g, const lang::Function*) { propagateConstants(g); }},
     {"cse", [](lang::Graph& g, const lang::Function*) { eliminateCommonSubexpressions(g); }},
     {"dce", [](lang::Graph& g, const lang::Function*) { eliminateDeadCode(g); }},
 };

@@ -71,3 +71,36 @@ TEST_CASE("inlining replaces small calls, keeps recursion, and results do not ch
   CHECK(count(after, "prim::CallFunction") >= 1);  // fib's own recursion stays a call
   CHECK(interp::run(*c.f, {lang::IValue(int64_t(10))}).toInt() == 100 + 55);
 }
+
+TEST_CASE("constant propagation folds pure scalar ops and keeps run-time errors") {
+  auto c = compile("def f(x: int) -> int:\n    a = 2 * 3 + 1\n    b = 10 // 0 if x > 100 else 1\n    return x + a + b\n", "f");
+  auto g = c.f->graph().copy();
+  REQUIRE(count(lang::graphToString(*g), "aten::mul") == 1);
+  interp::propagateConstants(*g);
+  interp::eliminateDeadCode(*g);
+  lang::verifyGraph(*g);
+  std::string after = lang::graphToString(*g);
+  CHECK(count(after, "aten::mul") == 0);
+  CHECK(count(after, "value=7") == 1);       // 2 * 3 + 1
+  CHECK(count(after, "aten::floordiv") == 1);  // 10 // 0 raises ZeroDivisionError when run: not folded
+  CHECK(interp::run(*c.f, {lang::IValue(int64_t(5))}).toInt() == 13);
+}
+
+TEST_CASE("constant propagation keeps the taken branch of a constant if and never folds mutable results") {
+  auto c = compile(
+      "from typing import List\n"
+      "def f(x: int) -> List[int]:\n"
+      "    n = 3\n"
+      "    if n > 2:\n        y = x + n\n    else:\n        y = x - n\n"
+      "    return [y, y]\n",
+      "f");
+  auto g = c.f->graph().copy();
+  REQUIRE(count(lang::graphToString(*g), "prim::If") == 1);
+  interp::propagateConstants(*g);
+  interp::eliminateDeadCode(*g);
+  lang::verifyGraph(*g);
+  std::string after = lang::graphToString(*g);
+  CHECK(count(after, "prim::If") == 0);
+  CHECK(count(after, "aten::sub") == 0);
+  CHECK(count(after, "prim::ListConstruct") == 1);  // a list result is built at run time
+}
