@@ -74,7 +74,7 @@ Value* FunctionEmitter::callFunction(lang::Function* fn, Value* self, std::vecto
   }
   if (fn->schema().returns.empty())
     errorAt(r, "recursive call to '" + fn->name() + "' needs a return type annotation on its definition");
-  if (&fn_ == fn) fn_.noteExtension("recursion");
+  if (&fn_ == fn) fn_.noteExtension(lang::Extension::Recursion, r);
   Node* n = graph_->insertNode(graph_->create(self ? prim::CallMethod : prim::CallFunction, inputs));
   n->setCallee(fn)->setSourceRange(r);
   if (self) n->s_(attr::name, fn->name());
