@@ -9,7 +9,7 @@
 // (serialize/savable.cpp).
 //
 // Adding an extension: add it to the enum and to kExtensions, note its uses
-// in the frontend, and say in the conformance README that wick accepts it.
+// in the frontend, and list it in the project README's "Language extensions".
 #include <array>
 #include <string_view>
 
