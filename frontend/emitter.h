@@ -134,6 +134,7 @@ class FunctionEmitter {
   bool isArchiveRoot(const std::string& name);
   Value* emitArchiveName(const Expr& e);                                   // inf, nan
   Value* emitArchiveValue(const std::string& qualname, const SourceRange& r);  // __torch__.f, CONSTANTS.c0
+  bool isArchiveEnumMember(const std::string& qualname);                      // __torch__.Color.RED
   Value* emitArchiveCall(const std::string& qualname, const Expr& call, TypePtr hint);
   Value* emitArchiveBuiltin(const std::string& name, const Expr& call);    // annotate, getattr, ...
   void emitPrimRaise(const Expr& call);
