@@ -709,7 +709,7 @@ void FunctionEmitter::emitDel(const Expr& target) {
   if (target.kind == ExprKind::Subscript && target.elts.size() == 1) {
     Value* obj = emitExpr(*target.a);
     Value* idx = emitExpr(*target.elts[0]);
-    callOp("aten::__delitem__", {obj, idx}, target.range);
+    callOp("aten::Delete", {obj, idx}, target.range, {}, "del");  // torch's name for `del x[i]`
     return;
   }
   if (target.kind == ExprKind::Name) {

@@ -1,6 +1,8 @@
 // Graph IR -> serialized TorchScript: statements, expressions, classes.
 #include "serialize/python_printer.h"
 
+#include <cmath>
+#include <functional>
 #include <limits>
 #include <sstream>
 #include <unordered_set>
@@ -178,7 +180,12 @@ class FunctionPrinter {
         // -9223372036854775808 would lex as the negation of an int too large to read.
         if (v.toInt() == std::numeric_limits<int64_t>::min()) return "torch.sub(-9223372036854775807, 1)";
         return std::to_string(v.toInt());
-      case lang::Tag::Float: return floatLiteral(v.toDouble());
+      case lang::Tag::Float:
+        // torch pools constants that compare equal, so a literal -0. in a
+        // body would become the function's 0. when torch loads it; computed
+        // as in the source that produced it, it stays negative.
+        if (in_body && v.toDouble() == 0.0 && std::signbit(v.toDouble())) return "torch.neg(0.)";
+        return floatLiteral(v.toDouble());
       case lang::Tag::Str:
         if (!isAscii(v.toStrView())) return "CONSTANTS.c" + std::to_string(ctx_.addConstant(v));
         return quotedString(v.toStrView());
@@ -356,12 +363,30 @@ class FunctionPrinter {
     }
     if (sym == Symbol::intern("prim::tolist")) return "annotate(" + typeOfOutput(n) + ", " + use(in[0]) + ".tolist())";
     std::string s = torchSpelling(schema) + "(";
-    for (size_t i = 0; i < in.size(); ++i) {
+    for (size_t i = 0; i < necessaryArgs(schema, in); ++i) {
       if (i) s += ", ";
       if (i < schema.arguments.size() && schema.arguments[i].kwarg_only) s += schema.arguments[i].name + "=";
       s += use(in[i]);
     }
     return s + ")";
+  }
+
+  // How many inputs to print: trailing ones that are constants equal to the
+  // schema's default are left out, as torch's printer does
+  // (CalculateNecessaryArgs). Besides being shorter, this keeps the code
+  // loadable where wick's schema spells a default differently from torch's
+  // (`str? chars=None` against `str chars=" \n\t\f\v"` in aten::strip).
+  static size_t necessaryArgs(const lang::FunctionSchema& schema, const std::vector<Value*>& in) {
+    if (in.size() > schema.arguments.size()) return in.size();  // varargs (format)
+    size_t n = in.size();
+    for (; n > 0; --n) {
+      const lang::Argument& a = schema.arguments[n - 1];
+      Node* def = in[n - 1]->node();
+      if (!a.default_value || def->kind() != prim::Constant) break;
+      IValue actual = def->hasAttribute(attr::value) ? def->ival(attr::value) : IValue();
+      if (actual.tag() != a.default_value->tag() || actual.isTensor() || !lang::equals(actual, *a.default_value)) break;
+    }
+    return n;
   }
 
   // The name torch knows the op by: aten ops as `torch.x`, others as

@@ -36,6 +36,11 @@ std::string serializedTypeName(const TypePtr& t) {
     case TypeKind::Dict: return "Dict[" + serializedTypeName(t->key()) + ", " + serializedTypeName(t->value()) + "]";
     case TypeKind::Optional: return "Optional[" + serializedTypeName(t->elem()) + "]";
     case TypeKind::Union: return "Union[" + joinTypes(t->contained()) + "]";
+    // Only isinstance() targets have these types; `list` matches any list
+    // where `List[Any]` would match only a List[Any] (lists are invariant).
+    case TypeKind::AnyList: return "list";
+    case TypeKind::AnyTuple: return "tuple";
+    case TypeKind::AnyDict: return "dict";
     default: return t->str();  // Tensor, int, float, str, bool, NoneType, Device, Any, ...
   }
 }
@@ -54,7 +59,7 @@ std::string floatLiteral(double d) {
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, d);
   std::string s(buf, res.ptr);
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".";
+  if (s.find_first_of(".eE") == std::string::npos) s += ".";
   return s;
 }
 
