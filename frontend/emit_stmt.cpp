@@ -316,8 +316,15 @@ Exit FunctionEmitter::emitIfBlocks(Value* cond, const SourceRange& range, const 
       else if (before) vals[b] = before->value;
     }
     TypePtr type;
+    auto declaredIn = [&](int b) -> TypePtr {
+      auto it = scopes[b]->vars.find(name);
+      return it != scopes[b]->vars.end() && scopes[b]->assigned.count(name) ? it->second.declared : nullptr;
+    };
     if (before) {
       type = before->declared;
+    } else if (TypePtr d0 = declaredIn(0), d1 = declaredIn(1); d0 && d1 && *d0 == *d1) {
+      // `x : Optional[int] = ...` in both branches (saved code writes this): the declared type.
+      type = d0;
     } else if (vals[0] && vals[1]) {
       auto u = lang::unifyTypes(vals[0]->type(), vals[1]->type());
       if (!u && isFlag(name)) u = lang::anyType();

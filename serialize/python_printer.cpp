@@ -411,9 +411,29 @@ class FunctionPrinter {
       if (b == 1) line(indent) << "else:\n";
       const Block* blk = n->block(b);
       bool any = printNodes(blk, indent + 1);
-      if (!n->outputs().empty()) assign(n->outputs(), blk->outputs(), indent + 1);
+      if (!n->outputs().empty()) assignBranchOutputs(n->outputs(), blk->outputs(), indent + 1);
       else if (!any) line(indent + 1) << "pass\n";
     }
+  }
+
+  // An If's outputs at the end of one branch. An output of Optional or
+  // Union type assigned a narrower value is annotated, `v : Union[int, str]
+  // = "fizz"`: a reader types the output from what both branches assign,
+  // and str with int (or Tensor with float) has no common type otherwise.
+  // The others share one tuple assignment.
+  void assignBranchOutputs(const std::vector<Value*>& outs, const std::vector<Value*>& values, int indent) {
+    std::vector<Value*> plain_outs, plain_values;
+    for (size_t i = 0; i < outs.size(); ++i) {
+      const TypePtr& t = outs[i]->type();
+      bool wide = t->kind() == TypeKind::Optional || t->kind() == TypeKind::Union;
+      if (wide && *values[i]->type() != *t) {
+        line(indent) << nameOf(outs[i]) << " : " << serializedTypeName(t) << " = " << use(values[i]) << "\n";
+      } else {
+        plain_outs.push_back(outs[i]);
+        plain_values.push_back(values[i]);
+      }
+    }
+    assign(plain_outs, plain_values, indent);
   }
 
   // `name : T = value` for each carried value before a loop. The annotation
