@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "lang/error.h"
+#include "serialize/torch_spelling.h"
 
 namespace wick::serialize {
 
@@ -362,11 +363,14 @@ class FunctionPrinter {
       if (name == "str") return "str(" + use(in[0]) + ")";
     }
     if (sym == Symbol::intern("prim::tolist")) return "annotate(" + typeOfOutput(n) + ", " + use(in[0]) + ".tolist())";
-    std::string s = torchSpelling(schema) + "(";
+    std::vector<std::string> args;
+    for (Value* v : in) args.push_back(use(v));
+    if (auto rewritten = torchRewrite(*n, args)) return *rewritten;
+    std::string s = torchCallee(schema) + "(";
     for (size_t i = 0; i < necessaryArgs(schema, in); ++i) {
       if (i) s += ", ";
       if (i < schema.arguments.size() && schema.arguments[i].kwarg_only) s += schema.arguments[i].name + "=";
-      s += use(in[i]);
+      s += args[i];
     }
     return s + ")";
   }
@@ -387,21 +391,6 @@ class FunctionPrinter {
       if (actual.tag() != a.default_value->tag() || actual.isTensor() || !lang::equals(actual, *a.default_value)) break;
     }
     return n;
-  }
-
-  // The name torch knows the op by: aten ops as `torch.x`, others as
-  // `ops.<ns>.x`. A few wick ops live under aten where torch has them
-  // under prim (min/max of scalars and lists, abs of scalars, ...).
-  static std::string torchSpelling(const lang::FunctionSchema& schema) {
-    Symbol sym = Symbol::intern(schema.name);
-    std::string ns(sym.ns()), name(sym.name());
-    static const std::unordered_set<std::string> prim_in_torch = {
-        "aten::min.int",       "aten::min.float",       "aten::min.int_float", "aten::min.float_int",
-        "aten::min.list",      "aten::max.int",         "aten::max.float",     "aten::max.int_float",
-        "aten::max.float_int", "aten::max.list",        "aten::abs.int",       "aten::abs.float",
-        "aten::tolist",        "aten::min.Scalar_Scalar", "aten::max.Scalar_Scalar"};
-    if (prim_in_torch.count(schema.qualifiedName())) return "ops.prim." + name;
-    return ns == "aten" ? "torch." + name : "ops." + ns + "." + name;
   }
 
   void printIf(Node* n, int indent) {

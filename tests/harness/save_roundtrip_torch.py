@@ -171,7 +171,9 @@ def main():
                 why = f"stdout {got.get('stdout')!r}, expected {expected_stdout!r}"
             # When PyTorch agrees with the corpus, the saved code is right and
             # `wick run` is what differs (a wick bug, not a saving bug).
-            wick_wrong = why and corpus and "value" in corpus and "value" in got and not differ(got["value"], corpus["value"])
+            torch_agrees = corpus and (("value" in corpus and "value" in got and not differ(got["value"], corpus["value"]))
+                                       or ("error" in corpus and "error" in got))
+            wick_wrong = why and torch_agrees
             counts["differ (wick run is wrong)" if wick_wrong else "differ" if why else "matched"] += 1
             if wick_wrong:
                 why = "(wick run is wrong; torch matches the corpus) " + why
