@@ -107,6 +107,7 @@ class FunctionEmitter {
 
   // ---- calls (emit_call.cpp) ----
   Value* emitCall(const Expr& e, TypePtr hint);
+  Value* emitFunctionalEmbedding(const Expr& e);  // F.embedding, in aten::embedding's order
   // Calls op `name` ("aten::add") with already-emitted arguments; errors list the schemas tried.
   Value* callOp(const std::string& name, std::vector<Value*> args, const SourceRange& r,
                 std::vector<std::pair<std::string, Value*>> kwargs = {}, const std::string& display = "");
