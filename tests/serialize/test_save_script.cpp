@@ -11,6 +11,7 @@
 #include "frontend/compiler.h"
 #include "interpreter/runtime.h"
 #include "lang/error.h"
+#include "ops/tensor/tensor.h"
 #include "serialize/archive.h"
 #include "serialize/format_version.h"
 #include "serialize/python_printer.h"
@@ -320,4 +321,36 @@ def top(n: int) -> bool:
   CHECK(mutual.find("error: cannot save: function 'is_odd' calls 'is_even', which leads back to it "
                     "(is_even -> is_odd -> is_even)") != std::string::npos);
   CHECK(!std::filesystem::exists(file.path));  // nothing was written
+}
+
+TEST_CASE("tensor constants go to constants.pkl and read back as CONSTANTS.cN") {
+  // Scripts make no tensor constants (torch.tensor(...) stays a call), so
+  // the graph is built by hand, as a frozen module's would look.
+  auto g = std::make_shared<lang::Graph>();
+  lang::Value* x = g->addInput("x")->setType(lang::tensorType());
+  ops::Tensor c = ops::Tensor::empty({3}, ops::ScalarType::Float);
+  for (int i = 0; i < 3; ++i) c.data<float>()[i] = 0.5f * static_cast<float>(i + 1);
+  lang::Value* k = g->insertConstant(c.toIValue(), {}, lang::tensorType());
+  const lang::Operator* add = lang::OperatorRegistry::global().find("aten::add.Tensor");
+  REQUIRE(add);
+  lang::Node* n = g->insertOp(add, {x, k, g->insertConstant(IValue(int64_t(1)))}, {lang::tensorType()});
+  g->registerOutput(n->output());
+  lang::FunctionSchema schema;
+  schema.name = "shift";
+  schema.arguments.push_back(lang::Argument{"x", lang::tensorType()});
+  schema.returns.push_back(lang::Argument{"", lang::tensorType()});
+  lang::CompilationUnit cu;
+  lang::Function* fn = cu.addFunction(std::make_unique<lang::Function>("shift", g, schema));
+
+  TempFile file;
+  serialize::saveCompiled(serialize::functionAsModule(cu, *fn), {{"note.txt", "hi"}}, file.path);
+  auto a = serialize::loadArchive(file.path);
+  std::string code = a->recordText("code/__torch__.py");
+  CHECK(code.find("torch.add(x, CONSTANTS.c0)") != std::string::npos);  // alpha=1 is the default: left out
+  REQUIRE(a->constants.size() == 1);
+  CHECK(a->extra_files.at("note.txt") == "hi");
+  ops::Tensor ones = ops::Tensor::full({3}, 1.0, ops::ScalarType::Float);
+  ops::Tensor y = ops::Tensor::fromIValue(interp::run(*a->method("forward"), {a->root, ones.toIValue()}));
+  CHECK(y.data<float>()[0] == 1.5f);
+  CHECK(y.data<float>()[2] == 2.5f);
 }
