@@ -513,7 +513,35 @@ std::string printFunction(const lang::Function& fn, PrintContext& ctx, int inden
   return out.str();
 }
 
+namespace {
+
+// An interface's methods are signatures only: their graphs stay empty.
+bool isInterface(const lang::ClassType& cls) {
+  if (cls.methods().empty()) return false;
+  for (const lang::Function* m : cls.methods())
+    if (!m->graph().outputs().empty()) return false;
+  return true;
+}
+
+// `class Shape(Interface):` with `def area(self, ...) -> float: pass` per
+// method, as torch prints interfaces.
+std::string printInterface(const lang::ClassType& cls) {
+  std::ostringstream out;
+  out << "class " << cls.name().substr(cls.name().rfind('.') + 1) << (cls.isModule() ? "(ModuleInterface)" : "(Interface)")
+      << ":\n";
+  for (const lang::Function* m : cls.methods()) {
+    out << "  def " << m->name() << "(self";
+    const auto& args = m->schema().arguments;
+    for (size_t i = 1; i < args.size(); ++i) out << ", " << args[i].name << ": " << serializedTypeName(args[i].type);
+    out << ") -> " << serializedTypeName(m->schema().returns.at(0).type) << ":\n    pass\n";
+  }
+  return out.str();
+}
+
+}  // namespace
+
 std::string printClass(const lang::ClassType& cls, PrintContext& ctx) {
+  if (isInterface(cls)) return printInterface(cls);
   std::ostringstream out;
   out << "class " << cls.name().substr(cls.name().rfind('.') + 1) << (cls.isModule() ? "(Module)" : "") << ":\n";
   if (cls.isModule()) {

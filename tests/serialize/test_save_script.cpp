@@ -354,3 +354,20 @@ TEST_CASE("tensor constants go to constants.pkl and read back as CONSTANTS.cN") 
   CHECK(y.data<float>()[0] == 1.5f);
   CHECK(y.data<float>()[2] == 2.5f);
 }
+
+TEST_CASE("interfaces print as method signatures, and the saved code compiles again") {
+  const char* src = R"(
+import torch
+
+@torch.jit.interface
+class Shape:
+    def area(self, scale: float) -> float:
+        pass
+
+def measure(s: Shape) -> float:
+    return s.area(2.0)
+)";
+  std::string code = savedCode(src, "measure");  // loading compiles forward, which needs Shape
+  CHECK(code.find("class Shape(Interface):\n  def area(self, scale: float) -> float:\n    pass\n") != std::string::npos);
+  CHECK(code.find("(s).area(2.)") != std::string::npos);
+}
