@@ -52,16 +52,27 @@ for line in sys.stdin:
             with open(args_path) as f:
                 args = [decode(a, os.path.dirname(args_path)) for a in json.load(f)]
         m = torch.jit.load(path)
+        # The version torch writes for the same code: it recomputes it from
+        # the operators when it saves what it loaded.
+        import io, zipfile
+        def version(z):
+            names = [n for n in z.namelist() if n.endswith("/version") or n.endswith("/.data/version")]
+            return int(z.read(sorted(names)[0]).decode()) if names else None
+        buf = io.BytesIO()
+        torch.jit.save(m, buf)
+        res["versions"] = [version(zipfile.ZipFile(path)), version(zipfile.ZipFile(buf))]
     except Exception as e:
         res = {"load_error": str(e).strip().splitlines()[-1][:300] if str(e).strip() else repr(e)}
     else:
         cap = tempfile.TemporaryFile() if capture == "1" else None
+        versions = res.get("versions")
         if cap:
             sys.stdout.flush(); saved = os.dup(1); os.dup2(cap.fileno(), 1)
         try:
             res = {"value": enc(m(*args))}
         except Exception as e:
             res = {"error": "runtime", "message": (str(e).strip().splitlines() or [""])[-1][:200]}
+        res["versions"] = versions
         if cap:
             os.dup2(saved, 1); os.close(saved); cap.seek(0); res["stdout"] = cap.read().decode()
     out.write(json.dumps(res) + "\n"); out.flush()
@@ -140,6 +151,7 @@ def main():
     from run import differ
     counts = {"cases": len(todo), "saved": 0, "matched": 0, "refused (extension)": 0, "not compiled by wick": 0,
               "not saved": 0, "load failed": 0, "differ": 0, "differ (wick run is wrong)": 0}
+    versions = {}
     it = iter(torch_results)
     for case, (want, printed, saved, err) in zip(todo, wick_results):
         label, expected_stdout, corpus = case[0], case[4], case[5]
@@ -167,6 +179,10 @@ def main():
                 why = None if wick_error == ("error" in got) else f"wick {want}, torch {got}"
             else:
                 why = differ(got["value"], want)
+            ours, torchs = got.get("versions") or [None, None]
+            versions[ours] = versions.get(ours, 0) + 1
+            if not why and ours != torchs:
+                why = f"version record {ours}, torch writes {torchs} for the same code"
             if not why and expected_stdout is not None and got.get("stdout") != expected_stdout:
                 why = f"stdout {got.get('stdout')!r}, expected {expected_stdout!r}"
             # When PyTorch agrees with the corpus, the saved code is right and
@@ -180,6 +196,8 @@ def main():
         if why:
             print(f"FAIL {label}: {why}")
     print(", ".join(f"{v} {k}" for k, v in counts.items()))
+    print("version records written (all checked against torch's):",
+          ", ".join(f"{v}: {n}" for v, n in sorted(versions.items(), key=lambda x: str(x[0]))))
     with open(os.path.join(HERE, "save_roundtrip_floor.json")) as f:
         floor = json.load(f)["matched"]
     if substring:
