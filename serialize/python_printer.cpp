@@ -233,6 +233,13 @@ class FunctionPrinter {
     return s;
   }
 
+  // Arguments of a call to user code, each followed by ", " as torch writes them.
+  std::string callArgs(const std::vector<Value*>& vs, size_t from) {
+    std::string s;
+    for (size_t i = from; i < vs.size(); ++i) s += use(vs[i]) + ", ";
+    return s;
+  }
+
   // `a, b = x, y` (nothing when there are no targets).
   void assign(const std::vector<Value*>& targets, const std::vector<Value*>& values, int indent) {
     if (targets.empty()) return;
@@ -327,9 +334,9 @@ class FunctionPrinter {
       std::string t = typeOfOutput(n);
       return t + ".__new__(" + t + ")";
     }
-    if (k == prim::CallFunction) return ctx_.functionName(*n->callee()) + "(" + useList(in) + ")";
-    if (k == prim::CallIndirect) return use(in[0]) + "(" + useList(in, 1) + ")";
-    if (k == prim::CallMethod) return "(" + use(in[0]) + ")." + n->s(attr::name) + "(" + useList(in, 1) + ")";
+    if (k == prim::CallFunction) return ctx_.functionName(*n->callee()) + "(" + callArgs(in, 0) + ")";
+    if (k == prim::CallIndirect) return use(in[0]) + "(" + callArgs(in, 1) + ")";
+    if (k == prim::CallMethod) return "(" + use(in[0]) + ")." + n->s(attr::name) + "(" + callArgs(in, 1) + ")";
     if (k == prim::Print) return "print(" + useList(in) + ")";
     if (k == prim::Uninitialized) return "uninitialized(" + typeOfOutput(n) + ")";
     if (k == prim::unchecked_cast) return "unchecked_cast(" + typeOfOutput(n) + ", " + use(in[0]) + ")";

@@ -369,5 +369,5 @@ def measure(s: Shape) -> float:
 )";
   std::string code = savedCode(src, "measure");  // loading compiles forward, which needs Shape
   CHECK(code.find("class Shape(Interface):\n  def area(self, scale: float) -> float:\n    pass\n") != std::string::npos);
-  CHECK(code.find("(s).area(2.)") != std::string::npos);
+  CHECK(code.find("(s).area(2., )") != std::string::npos);
 }
