@@ -371,3 +371,42 @@ def measure(s: Shape) -> float:
   CHECK(code.find("class Shape(Interface):\n  def area(self, scale: float) -> float:\n    pass\n") != std::string::npos);
   CHECK(code.find("(s).area(2., )") != std::string::npos);
 }
+
+TEST_CASE("ops written as torch writes them read back in wick: prim min/max/abs, conversions, reflected scalars") {
+  const char* src = R"(
+import math
+import torch
+import torch.nn.functional as F
+from typing import List
+def ops() -> List[float]:
+    t = torch.tensor([1.0, -2.0, 4.0])
+    out: List[float] = [float(min(3, 2)), max(1.5, 2.5), float(max([4, 9, 1])), float(abs(-3)), math.pow(2, 3)]
+    out.append(float((2 / t).sum()))
+    out.append(float((2 - t).sum()))
+    out.append(float((3 < t).sum()))
+    out.append(float(t.long().sum()) + float(t.double().dtype == torch.float64))
+    out.append(float(F.softsign(t).sum()) + float(F.tanhshrink(t).sum()) + float(F.softmin(t, 0)[0]))
+    out.append(float(t.ndim) + float(F.logsigmoid(t)[0]))
+    l = [1, 2, 3]
+    del l[0]
+    out.append(float(len(l)))
+    return out
+)";
+  roundTrip(src, "ops");
+  std::string code = savedCode(src, "ops");
+  CHECK(code.find("ops.prim.min(3, 2)") != std::string::npos);
+  CHECK(code.find("torch.mul(torch.reciprocal(t), 2)") != std::string::npos);
+  CHECK(code.find("torch.to(t, 4)") != std::string::npos);
+  CHECK(code.find("torch.Delete(l, 0)") != std::string::npos);
+}
+
+TEST_CASE("ops PyTorch does not have are refused at the call") {
+  auto module = compile("import torch\nimport torch.nn.functional as F\ndef f(x: torch.Tensor) -> torch.Tensor:\n"
+                        "    return F.interpolate(x, scale_factor=2.0)\n");
+  lang::Function* fn = module->function("f");
+  REQUIRE(fn);
+  TempFile file;
+  CHECK_THROWS_WITH_AS(serialize::saveCompiled(serialize::functionAsModule(module->unit(), *fn), {}, file.path),
+                       doctest::Contains("t.py:4:12: error: cannot save: PyTorch has no operator aten::interpolate"),
+                       lang::CompileError);
+}
