@@ -4,6 +4,7 @@
 // `uninitialized`, `getattr`, `CONSTANTS.cN`, `inf` and `nan`. Everything
 // else in that dialect is ordinary TorchScript and goes through the same
 // emitter as a user's file.
+#include <algorithm>
 #include <cmath>
 
 #include "frontend/emitter.h"
@@ -28,6 +29,15 @@ Value* FunctionEmitter::emitArchiveName(const Expr& e) {
   if (e.name == "inf") return constant(IValue(INFINITY), e.range);
   if (e.name == "nan") return constant(IValue(NAN), e.range);
   return nullptr;
+}
+
+bool FunctionEmitter::isArchiveEnumMember(const std::string& q) {
+  if (!module_.archiveDialect() || q.rfind("__torch__.", 0) != 0) return false;
+  size_t dot = q.rfind('.');
+  ClassInfo* c = module_.findClass(q.substr(0, dot));
+  if (!c || c->kind != ClassInfo::Enum) return false;
+  const auto& names = static_cast<const lang::EnumType&>(*c->type).memberNames();
+  return std::find(names.begin(), names.end(), q.substr(dot + 1)) != names.end();
 }
 
 Value* FunctionEmitter::emitArchiveValue(const std::string& q, const SourceRange& r) {

@@ -98,7 +98,7 @@ Value* FunctionEmitter::callFunction(lang::Function* fn, Value* self, std::vecto
   }
   if (fn->schema().returns.empty())
     errorAt(r, "recursive call to '" + fn->name() + "' needs a return type annotation on its definition");
-  if (&fn_ == fn) fn_.noteExtension("recursion");
+  if (&fn_ == fn) fn_.noteExtension(lang::Extension::Recursion, r);
   Node* n = graph_->insertNode(graph_->create(self ? prim::CallMethod : prim::CallFunction, inputs));
   n->setCallee(fn)->setSourceRange(r);
   if (self) n->s_(attr::name, fn->name());
@@ -228,6 +228,7 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     if (name == "pow") name = "mathpow";
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
+  if (q == "torch.nn.functional.embedding") return emitFunctionalEmbedding(e);
   // F.batch_norm and the others whose signature is not the aten op's live in the prelude.
   if (!module_.archiveDialect() && q.rfind("torch.nn.functional.", 0) == 0 && module_.loadPreludeOf(q) && module_.findDef(q))
     return callUserFunction(module_.function(q), e);
@@ -236,6 +237,32 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
   errorAt(e.range, "unknown function '" + q + "'");
+}
+
+// F.embedding(input, weight, padding_idx=None) is torch's Python wrapper of
+// aten::embedding(weight, indices, padding_idx=-1, ...): the operands swap,
+// and padding_idx (which only affects gradients) becomes an int. Emitting
+// the aten order keeps saved code meaning the same under torch.jit.load.
+Value* FunctionEmitter::emitFunctionalEmbedding(const Expr& e) {
+  std::vector<Value*> args = emitArgs(e);
+  auto kwargs = emitKwargs(e);
+  if (args.size() > 3) errorAt(e.range, "F.embedding: max_norm, norm_type and later arguments are not supported; pass padding_idx by name");
+  std::vector<std::pair<std::string, Value*>> aten_kwargs;
+  for (auto& [name, v] : kwargs) {
+    if (name == "input" || name == "weight") {
+      args.insert(name == "weight" ? args.end() : args.begin(), v);
+    } else if (name == "padding_idx") {
+      if (v->type()->kind() != TypeKind::None) aten_kwargs.emplace_back(name, v);
+    } else if (name == "scale_grad_by_freq" || name == "sparse") {
+      aten_kwargs.emplace_back(name, v);
+    } else {
+      errorAt(e.range, "F.embedding: argument '" + name + "' is not supported");
+    }
+  }
+  if (args.size() < 2) errorAt(e.range, "F.embedding() needs input and weight");
+  std::swap(args[0], args[1]);
+  if (args.size() == 3 && args[2]->type()->kind() == TypeKind::None) args.pop_back();
+  return callOp("aten::embedding", args, e.range, aten_kwargs, "F.embedding");
 }
 
 Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, const Expr& call, TypePtr hint) {

@@ -428,7 +428,11 @@ Value* FunctionEmitter::classAttribute(Value* obj, const std::string& name, cons
 }
 
 Value* FunctionEmitter::emitAttribute(const Expr& e) {
-  std::string q = qualifiedName(e);
+  // `(__torch__.Color.RED).value` as torch prints it: the parentheses are gone
+  // from the AST, so the member and its field would read as one dotted name.
+  bool enum_field = (e.name == "name" || e.name == "value") && e.a->kind == ExprKind::Attribute &&
+                    isArchiveEnumMember(qualifiedName(*e.a));
+  std::string q = enum_field ? "" : qualifiedName(e);
   if (!q.empty()) {
     static const std::map<std::string, double> math_constants = {
         {"math.pi", M_PI}, {"math.e", M_E}, {"math.tau", 2 * M_PI}, {"math.inf", INFINITY}, {"math.nan", NAN}};

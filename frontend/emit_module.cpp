@@ -80,7 +80,7 @@ void ModuleCompiler::declareClass(const Stmt& def, const std::string& key, const
     if (!resolved.empty()) base = resolved + base.substr(std::min(base.size(), base.find('.')));
     if (base.find("NamedTuple") != std::string::npos) info.kind = ClassInfo::NamedTuple;
     else if (base == "enum.Enum" || base == "Enum") info.kind = ClassInfo::Enum;
-    else if (base == "ModuleInterface" || base == "torch.jit.interface") info.kind = ClassInfo::Interface;
+    else if (base == "ModuleInterface" || base == "Interface" || base == "torch.jit.interface") info.kind = ClassInfo::Interface;
     else if (base.find("Module") != std::string::npos) info.kind = ClassInfo::Module;
   }
   for (const ExprPtr& d : def.decorators)

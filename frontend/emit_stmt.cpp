@@ -319,6 +319,10 @@ Exit FunctionEmitter::emitIfBlocks(Value* cond, const SourceRange& range, const 
         narrowed[b] = it->second.value;
     }
     TypePtr type;
+    auto declaredIn = [&](int b) -> TypePtr {
+      auto it = scopes[b]->vars.find(name);
+      return it != scopes[b]->vars.end() && scopes[b]->assigned.count(name) ? it->second.declared : nullptr;
+    };
     if (before) {
       type = before->declared;
       // Both sides narrower than the declared type (a refined Optional,
@@ -333,6 +337,9 @@ Exit FunctionEmitter::emitIfBlocks(Value* cond, const SourceRange& range, const 
           vals[1] = b;
         }
       }
+    } else if (TypePtr d0 = declaredIn(0), d1 = declaredIn(1); d0 && d1 && *d0 == *d1) {
+      // `x : Optional[int] = ...` in both branches (saved code writes this): the declared type.
+      type = d0;
     } else if (vals[0] && vals[1]) {
       auto u = lang::unifyTypes(vals[0]->type(), vals[1]->type());
       if (!u && isFlag(name)) u = lang::anyType();
@@ -748,7 +755,7 @@ void FunctionEmitter::emitDel(const Expr& target) {
   if (target.kind == ExprKind::Subscript && target.elts.size() == 1) {
     Value* obj = emitExpr(*target.a);
     Value* idx = emitExpr(*target.elts[0]);
-    callOp("aten::__delitem__", {obj, idx}, target.range);
+    callOp("aten::Delete", {obj, idx}, target.range, {}, "del");  // torch's name for `del x[i]`
     return;
   }
   if (target.kind == ExprKind::Name) {

@@ -115,6 +115,7 @@ class FunctionEmitter {
 
   // ---- calls (emit_call.cpp) ----
   Value* emitCall(const Expr& e, TypePtr hint);
+  Value* emitFunctionalEmbedding(const Expr& e);  // F.embedding, in aten::embedding's order
   // Calls op `name` ("aten::add") with already-emitted arguments; errors list the schemas tried.
   Value* callOp(const std::string& name, std::vector<Value*> args, const SourceRange& r,
                 std::vector<std::pair<std::string, Value*>> kwargs = {}, const std::string& display = "");
@@ -165,6 +166,7 @@ class FunctionEmitter {
   bool isArchiveRoot(const std::string& name);
   Value* emitArchiveName(const Expr& e);                                   // inf, nan
   Value* emitArchiveValue(const std::string& qualname, const SourceRange& r);  // __torch__.f, CONSTANTS.c0
+  bool isArchiveEnumMember(const std::string& qualname);                      // __torch__.Color.RED
   Value* emitArchiveCall(const std::string& qualname, const Expr& call, TypePtr hint);
   Value* emitArchiveBuiltin(const std::string& name, const Expr& call);    // annotate, getattr, ...
   void emitPrimRaise(const Expr& call);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "lang/extensions.h"
 #include "lang/ir.h"
 #include "lang/operator.h"
 #include "lang/source.h"
@@ -40,9 +41,10 @@ class Function {
   // Decorator flags.
   bool isExported() const { return exported_; }
   void setExported(bool e) { exported_ = e; }
-  // Uses a wick language extension (recursion...): `wick save` refuses it.
-  const std::vector<std::string>& extensionsUsed() const { return extensions_; }
-  void noteExtension(std::string what) { extensions_.push_back(std::move(what)); }
+  // Uses of wick's language extensions (lang/extensions.h) in this body:
+  // `wick save` refuses them, the inliner leaves such callees alone.
+  const std::vector<ExtensionUse>& extensionsUsed() const { return extensions_; }
+  void noteExtension(Extension kind, SourceRange where) { extensions_.push_back({kind, std::move(where)}); }
 
   // Interpreter-owned lowered code (Note [Lazy lowering]): `code` owns it,
   // `code_ptr` is the lock-free fast path every call reads.
@@ -57,7 +59,7 @@ class Function {
   std::weak_ptr<ClassType> owner_;
   SourceRange range_;
   bool exported_ = false;
-  std::vector<std::string> extensions_;
+  std::vector<ExtensionUse> extensions_;
 };
 
 // Everything compiled from one source file (or one archive): free functions and

@@ -59,4 +59,21 @@ void saveArchive(const Archive& a, const std::string& path);
 // The records' top folder torch uses for a file: its name without the last extension.
 std::string archiveNameFor(const std::string& path);
 
+// Writes `root` (an object of a compiled class) and the code of its class and
+// of everything that code reaches, printed back to TorchScript, to `path`
+// in torch's layout, atomically. What is printed is found from the root's
+// class alone, so this serves a module instance (`wick save --module`) as
+// well as a saved function (below); the CompilationUnit that owns the code
+// must outlive the call. The `version` record is computed from the
+// operators the code calls. Throws lang::CompileError when the code uses a
+// wick extension torch cannot load (lang/extensions.h), lang::Error when
+// something cannot be printed, ArchiveError/std::runtime_error on I/O.
+void saveCompiled(const lang::IValue& root, const std::map<std::string, std::string>& extra_files,
+                  const std::string& path);
+
+// What torch.jit.save writes for a scripted function: an object of a new
+// module class `__torch__.PlaceholderModule` (attribute `training`) whose
+// `forward` is the function. The class and method are added to `cu`.
+lang::IValue functionAsModule(lang::CompilationUnit& cu, const lang::Function& fn);
+
 }  // namespace wick::serialize

@@ -2,10 +2,13 @@
 // extra/ records, data/N storages, data.pkl, code/, constants/N,
 // constants.pkl, then the version record; written by ZipWriter, which writes
 // a temporary file and renames it into place.
+#include "serialize/archive_writer.h"
+
 #include <filesystem>
 
 #include "ops/tensor/tensor.h"
 #include "serialize/archive.h"
+#include "serialize/format_version.h"
 #include "serialize/pickler.h"
 #include "serialize/zip_writer.h"
 
@@ -29,6 +32,9 @@ std::vector<uint8_t> pickleWithStorages(const lang::IValue& value, const std::st
   return pickle(value, hooks);
 }
 
+// torch deflates code only past this size (kMinToCompress in export_module.cpp).
+constexpr size_t kMinCodeSizeToCompress = 200;
+
 }  // namespace
 
 // The archive name torch uses: the file name without its last extension.
@@ -37,24 +43,31 @@ std::string archiveNameFor(const std::string& path) {
   return stem.empty() ? "archive" : stem;
 }
 
-void saveArchive(const Archive& a, const std::string& path) {
+void writeArchive(const ArchiveRecords& r, const std::string& path) {
   std::string prefix = archiveNameFor(path) + "/";
   ZipWriter zip(path);
-  for (const auto& [name, bytes] : a.extra_files) zip.add(prefix + "extra/" + name, bytesOf(bytes), false);
-  std::vector<uint8_t> data = pickleWithStorages(a.root, prefix, "data/", zip);
+  for (const auto& [name, bytes] : r.extra_files) zip.add(prefix + "extra/" + name, bytesOf(bytes), false);
+  std::vector<uint8_t> data = pickleWithStorages(r.root, prefix, "data/", zip);
   zip.add(prefix + "data.pkl", data, false);
-  // The classes are the ones the archive was loaded with, so their source is
-  // the archive's own code/ text (printing the IR back is for saving scripts).
-  for (const std::string& f : a.code_files) {
-    std::string text = a.recordText(f);
-    zip.add(prefix + f, bytesOf(text), text.size() > 200);
-  }
+  for (const auto& [name, text] : r.code) zip.add(prefix + name, bytesOf(text), text.size() > kMinCodeSizeToCompress);
   std::vector<uint8_t> constants =
-      pickleWithStorages(lang::IValue(lang::Ref<lang::TupleObj>::make(a.constants)), prefix, "constants/", zip);
+      pickleWithStorages(lang::IValue(lang::Ref<lang::TupleObj>::make(r.constants)), prefix, "constants/", zip);
   zip.add(prefix + "constants.pkl", constants, false);
-  std::string version = std::to_string(a.version) + "\n";
-  zip.add(prefix + (a.version >= 6 ? ".data/version" : "version"), bytesOf(version), false);
+  std::string version = std::to_string(r.version) + "\n";
+  zip.add(prefix + std::string(FormatVersion::recordName(r.version)), bytesOf(version), false);
   zip.finish();
+}
+
+void saveArchive(const Archive& a, const std::string& path) {
+  ArchiveRecords r;
+  r.root = a.root;
+  // The classes are the ones the archive was loaded with, so their source is
+  // the archive's own code/ text (printing the graphs is for saveCompiled).
+  for (const std::string& f : a.code_files) r.code.emplace_back(f, a.recordText(f));
+  r.constants = a.constants;
+  r.version = a.version;
+  r.extra_files = a.extra_files;
+  writeArchive(r, path);
 }
 
 }  // namespace wick::serialize

@@ -192,7 +192,7 @@ void dictView(Stack& s, int which) {
 static lang::RegisterOps reg({
     {"aten::__getitem__.t(t[](a) list, int idx) -> t(*)", listGetItem},
     {"aten::_set_item.t(t[](a!) l, int idx, t(b -> *) el) -> t[](a!)", [](Stack& s) { listSetItem(s); }, lang::OpClass::Other, false},
-    {"aten::__delitem__.t(t[](a!) l, int idx) -> ()", [](Stack& s) {
+    {"aten::Delete.t(t[](a!) self, int idx) -> ()", [](Stack& s) {
        int64_t i = pop(s).toInt();
        auto& l = items(s.back());
        l.erase(l.begin() + normalizeIndex(i, l.size(), "list assignment"));
@@ -280,7 +280,7 @@ static lang::RegisterOps reg({
        s.back().toDict()->set(k, std::move(v));
        s.pop_back();
      }, lang::OpClass::Other, false},
-    {"aten::__delitem__.Dict_t(Dict(t, tVal)(a!) self, t key) -> ()", [](Stack& s) {
+    {"aten::Delete.Dict_t(Dict(t, tVal)(a!) self, t key) -> ()", [](Stack& s) {
        IValue k = pop(s);
        if (!s.back().toDict()->erase(k)) lang::raise("KeyError", lang::toRepr(k));
        s.pop_back();

@@ -104,8 +104,6 @@ void normalizeKernel(Stack& s) {  // normalize(Tensor input, float p=2.0, int di
 
 void embeddingKernel(Stack& s) {  // embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False)
   Tensor w = tensorAt(s, 5, 0), idx = tensorAt(s, 5, 1);
-  // F.embedding takes (input, weight), aten::embedding (weight, indices): the integer one is the index.
-  if (isIntegralType(w.dtype(), false) && !isIntegralType(idx.dtype(), false)) std::swap(w, idx);
   if (!isIntegralType(idx.dtype(), false)) lang::raise("RuntimeError", "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.FloatTensor instead (while checking arguments for embedding)");
   Tensor flat = idx.reshape({-1});
   Tensor rows = callTensorOp(findOp("aten::index_select"), {iv(w), IValue(int64_t(0)), iv(flat)});
