@@ -228,10 +228,11 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     if (name == "pow") name = "mathpow";
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
-  if (q == "torch.nn.functional.embedding") return emitFunctionalEmbedding(e);
   // F.batch_norm and the others whose signature is not the aten op's live in the prelude.
   if (!module_.archiveDialect() && q.rfind("torch.nn.functional.", 0) == 0 && module_.loadPreludeOf(q) && module_.findDef(q))
     return callUserFunction(module_.function(q), e);
+  // Outside scripts (no prelude in the archive dialect): torch's operand order.
+  if (q == "torch.nn.functional.embedding") return emitFunctionalEmbedding(e);
   if (q.rfind("torch.", 0) == 0) {
     (void)hint;
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);

@@ -1,5 +1,5 @@
 # torch.nn.functional where its signature is not the aten op's: argument
-# order (batch_norm), defaults (dropout), reductions spelled as
+# order (batch_norm, embedding), defaults (dropout), reductions spelled as
 # strings (the losses). Everything else in F resolves to aten::<name>.
 import torch
 from torch import Tensor
@@ -21,6 +21,16 @@ def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optio
                weight: Optional[Tensor] = None, bias: Optional[Tensor] = None, training: bool = False,
                momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     return torch.batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, False)
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: Optional[int] = None, max_norm: Optional[float] = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    index = -1
+    if padding_idx is not None:
+        index = padding_idx
+        if index < 0:
+            index = weight.size(0) + index
+    return torch.embedding(weight, input, index, scale_grad_by_freq, sparse)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
