@@ -9,9 +9,10 @@ for every model of MODELS (script files with a torch.nn.Module subclass):
   it), saves its state_dict with torch.save, runs it on seeded inputs.
   wick:    `wick run SCRIPT --module CLASS --weights W.pt --args-json A.json
   --json` builds the same module from the script, loads the weights by name
-  (strict) and runs forward on the same inputs.
+  (strict) and runs forward on the same inputs; `wick save SCRIPT --module
+  CLASS --weights W.pt` saves it, and PyTorch's torch.jit.load runs that.
 
-The outputs must match (atol 1e-5). Skips (exit 77) without PyTorch.
+Both outputs must match PyTorch's (atol 1e-5). Skips (exit 77) without PyTorch.
 
     nn_vs_torch.py WICK [-k SUBSTRING] [-v]
 """
@@ -125,7 +126,15 @@ def run_wick(wick, script, cls, state, inputs, tmp, eval_mode=False):
     out = json.loads(lines[-1]) if lines else {"error": "none"}
     if isinstance(out, dict) and "error" in out:
         return None, (p.stderr.strip().splitlines() or ["(no message)"])[0:3]
-    return from_json(out), None
+    # The same module saved by wick, loaded and run by PyTorch.
+    saved = os.path.join(tmp, "saved.pt")
+    cmd = [wick, "save", script, "--module", cls, "--weights", weights, "-o", saved]
+    p = subprocess.run(cmd + (["--eval"] if eval_mode else []), capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        return None, ["wick save: "] + (p.stderr.strip().splitlines() or ["(no message)"])[0:3]
+    with torch.no_grad():
+        reloaded = torch.jit.load(saved)(*[x for x in inputs if x is not None])
+    return (from_json(out), reloaded), None
 
 
 def check_layer(wick, cfg, seed, tmp):
@@ -144,7 +153,7 @@ def check_layer(wick, cfg, seed, tmp):
         except Exception:  # torch's RNNs script without a callable forward
             expected = real(*inputs, **fkw)
     got, err = run_wick(wick, script, "Wrap", state, wick_inputs, tmp)
-    return err or layers.differ(got, expected, "output")
+    return err or layers.differ(got[0], expected, "output") or layers.differ(got[1], expected, "saved by wick, run by torch")
 
 
 def check_model(wick, path, cls, specs, train, seed, tmp):
@@ -160,7 +169,7 @@ def check_model(wick, path, cls, specs, train, seed, tmp):
     with torch.no_grad():
         expected = model(*inputs)
     got, err = run_wick(wick, full, cls, model.state_dict(), inputs, tmp, eval_mode=not train)
-    return err or layers.differ(got, expected, "output")
+    return err or layers.differ(got[0], expected, "output") or layers.differ(got[1], expected, "saved by wick, run by torch")
 
 
 def main():
