@@ -3,6 +3,7 @@
 // register moves, hot scalar ops to specialized opcodes, every other op to
 // OP with its kernel resolved here (never looked up while running).
 #include <cinttypes>
+#include <climits>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -44,6 +45,7 @@ class Lowering {
     lowerBlock(g.block());
     WICK_ASSERT(g.outputs().size() == 1, "functions return one value");
     emit(Opcode::RET, reg(g.outputs()[0]), 0, 0, nullptr, fn.range());
+    returnEarly();
     // Scalar registers need no clearing on return; only these may hold references.
     for (const auto& [v, r] : regs_) {
       lang::TypeKind k = v->type()->kind();
@@ -119,12 +121,36 @@ class Lowering {
   // instead of on every trip through a loop body.
   void hoistConstants(const Block* b) {
     for (const Node* n : *b) {
-      if (n->kind() == prim::Constant) {
+      if (n->kind() == prim::Constant && !onlyImmediateUses(n->output())) {
         IValue v = n->hasAttribute(attr::value) ? n->ival(attr::value) : IValue();
         emit(Opcode::LOADK, reg(n->output()), constantIndex(v), 0, nullptr, n->sourceRange());
       }
       for (const Block* sub : n->blocks()) hoistConstants(sub);
     }
+  }
+
+  // An int constant that fits in 32 bits, as the second operand of an int
+  // add/sub or of a compare fused with its branch, is an immediate operand
+  // (ADD_IK, JUMP_IF_NOT_LT_IK, ...): no register, no load per call.
+  static std::optional<int32_t> immediate(const Value* v) {
+    const Node* n = v->node();
+    if (n->kind() != prim::Constant || !n->hasAttribute(attr::value) || !n->ival(attr::value).isInt()) return std::nullopt;
+    int64_t x = n->ival(attr::value).toInt();
+    if (x < INT32_MIN || x > INT32_MAX) return std::nullopt;
+    return static_cast<int32_t>(x);
+  }
+  static bool takesImmediate(const Node* user, size_t offset) {
+    if (offset != 1 || !user->op()) return false;
+    const std::string& q = user->op()->schema.qualifiedName();
+    if (q == "aten::add.int" || q == "aten::sub.int") return true;
+    return user->next() && user->next()->kind() == prim::If && user->next()->input() == user->output() &&
+           user->output()->uses().size() == 1 && fusedBranch(user->next());
+  }
+  static bool onlyImmediateUses(const Value* v) {
+    if (!immediate(v) || v->uses().empty()) return false;
+    for (const lang::Use& u : v->uses())
+      if (!takesImmediate(u.user, u.offset)) return false;
+    return true;
   }
 
   void lowerBlock(const Block* b) {
@@ -149,7 +175,7 @@ class Lowering {
 
   // An int comparison whose only use is the prim::If right after it becomes
   // one compare-and-branch instruction (the condition never needs a register).
-  std::optional<Opcode> fusedBranch(const Node* n) {
+  static std::optional<Opcode> fusedBranch(const Node* n) {
     static const std::unordered_map<std::string, Opcode> branches = {
         {"aten::lt.int", Opcode::JUMP_IF_NOT_LT_I}, {"aten::le.int", Opcode::JUMP_IF_NOT_LE_I},
         {"aten::gt.int", Opcode::JUMP_IF_NOT_GT_I}, {"aten::ge.int", Opcode::JUMP_IF_NOT_GE_I},
@@ -167,7 +193,14 @@ class Lowering {
     bool fused = false;
     if (auto op = fusedBranch(n)) {
       const Node* c = n->input()->node();
-      jf = emit(*op, reg(c->input(0)), reg(c->input(1)), 0, nullptr, r);
+      if (auto k = immediate(c->input(1))) {
+        // JUMP_IF_NOT_xx_I -> JUMP_IF_NOT_xx_IK: the same order in the table.
+        auto ik = static_cast<Opcode>(static_cast<int>(*op) - static_cast<int>(Opcode::JUMP_IF_NOT_LT_I) +
+                                      static_cast<int>(Opcode::JUMP_IF_NOT_LT_IK));
+        jf = emit(ik, reg(c->input(0)), static_cast<uint32_t>(*k), 0, nullptr, r);
+      } else {
+        jf = emit(*op, reg(c->input(0)), reg(c->input(1)), 0, nullptr, r);
+      }
       fused = true;
     } else {
       jf = emit(Opcode::JUMP_IF_FALSE, reg(n->input()), 0, 0, nullptr, r);
@@ -233,8 +266,24 @@ class Lowering {
       }
       return false;
     }
+    if (auto k = immediate(n->input(1)); k && (it->second == Opcode::ADD_I || it->second == Opcode::SUB_I)) {
+      emit(it->second == Opcode::ADD_I ? Opcode::ADD_IK : Opcode::SUB_IK, reg(n->output()), reg(n->input(0)),
+           static_cast<uint32_t>(*k), nullptr, n->sourceRange());
+      return true;
+    }
     emit(it->second, reg(n->output()), reg(n->input(0)), reg(n->input(1)), nullptr, n->sourceRange());
     return true;
+  }
+
+  // `MOVE r x` then `RET r` (directly, or through a JUMP to it): `RET x`.
+  // An if whose value is returned thus returns from each branch.
+  void returnEarly() {
+    auto& ins = code_.instrs;
+    for (size_t i = 0; i + 1 < ins.size(); ++i) {
+      if (ins[i].op != Opcode::MOVE) continue;
+      size_t t = ins[i + 1].op == Opcode::JUMP ? ins[i + 1].a : i + 1;
+      if (t < ins.size() && ins[t].op == Opcode::RET && ins[t].a == ins[i].a) ins[i] = {Opcode::RET, ins[i].b, 0, 0, nullptr};
+    }
   }
 
   void lowerNode(const Node* n) {

@@ -20,10 +20,18 @@ namespace wick::interp {
   _(JUMP_IF_NOT_GE_I, "if not r[a] >= r[b]: pc = c")                                     \
   _(JUMP_IF_NOT_EQ_I, "if not r[a] == r[b]: pc = c")                                     \
   _(JUMP_IF_NOT_NE_I, "if not r[a] != r[b]: pc = c")                                     \
+  _(JUMP_IF_NOT_LT_IK, "if not r[a] < b: pc = c (b an int32 immediate)")                \
+  _(JUMP_IF_NOT_LE_IK, "if not r[a] <= b: pc = c")                                       \
+  _(JUMP_IF_NOT_GT_IK, "if not r[a] > b: pc = c")                                        \
+  _(JUMP_IF_NOT_GE_IK, "if not r[a] >= b: pc = c")                                       \
+  _(JUMP_IF_NOT_EQ_IK, "if not r[a] == b: pc = c")                                       \
+  _(JUMP_IF_NOT_NE_IK, "if not r[a] != b: pc = c")                                       \
   _(LOOP_TEST, "if not (r[a] and r[b] < r[c]): pc = target (ops[p])")                  \
   _(INC, "r[a] += 1 (int)")                                                              \
   _(ADD_I, "r[a] = r[b] + r[c] (int)")                                                   \
   _(SUB_I, "r[a] = r[b] - r[c] (int)")                                                   \
+  _(ADD_IK, "r[a] = r[b] + c (int, c an int32 immediate)")                               \
+  _(SUB_IK, "r[a] = r[b] - c (int, c an int32 immediate)")                               \
   _(MUL_I, "r[a] = r[b] * r[c] (int)")                                                   \
   _(FLOORDIV_I, "r[a] = r[b] // r[c] (int, Python floor)")                               \
   _(MOD_I, "r[a] = r[b] % r[c] (int, Python sign)")                                      \
