@@ -179,7 +179,9 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
   if (q.rfind("torch.", 0) == 0) {
-    (void)hint;
+    // torch.linalg.det is aten::linalg_det, torch.special.expit aten::special_expit.
+    for (const char* ns : {"linalg", "special", "fft"})
+      if (q == std::string("torch.") + ns + "." + name) name = std::string(ns) + "_" + name;
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
   errorAt(e.range, "unknown function '" + q + "'");
@@ -198,6 +200,7 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
     if (cls->kind == ClassInfo::Interface) out->node()->setCallee(nullptr);
     return out;
   }
+  if (t->kind() == TypeKind::Tensor && name == "tolist") return emitTolist(self, call, hint);
   std::vector<TypePtr> hints;
   if (t->kind() == TypeKind::List) hints = {t->elem(), t->elem()};
   if (t->kind() == TypeKind::Dict) hints = {t->key(), t->value()};
@@ -205,8 +208,29 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
   if (t->kind() == TypeKind::List && name == "insert") hints = {lang::intType(), t->elem()};
   std::vector<Value*> args = emitArgs(call, hints);
   args.insert(args.begin(), self);
-  (void)hint;
   return callOp("aten::" + name, args, call.range, emitKwargs(call), t->str() + "." + name);
+}
+
+// t.tolist(): the result type comes from the annotation it is assigned or
+// returned to, as in TorchScript (prim::tolist checks it against the tensor
+// at run time: list depth = dim, element int/float/bool = dtype category).
+Value* FunctionEmitter::emitTolist(Value* self, const Expr& call, TypePtr hint) {
+  if (!call.elts.empty() || !call.keywords.empty()) errorAt(call.range, "tolist() takes no arguments");
+  if (hint && hint->kind() == TypeKind::Optional) hint = hint->elem();
+  if (!hint) errorAt(call.range, "Expected type hint for result of tolist()");
+  int64_t dim = 0;
+  TypePtr elem = hint;
+  while (elem->kind() == TypeKind::List) {
+    elem = elem->elem();
+    ++dim;
+  }
+  int64_t code = elem->kind() == TypeKind::Int ? 0 : elem->kind() == TypeKind::Float ? 1 : elem->kind() == TypeKind::Bool ? 2 : -1;
+  if (code < 0)
+    errorAt(call.range, "Output annotation element type for tolist() must be int, float or bool, got " + hint->str());
+  Value* out = callOp("prim::tolist", {self, constant(IValue(dim)), constant(IValue(code))}, call.range);
+  Node* c = graph_->insertNode(graph_->create(prim::unchecked_cast, {out}));
+  c->output()->setType(hint);
+  return c->output();
 }
 
 std::vector<TypePtr> FunctionEmitter::isinstanceTargets(const Expr& te) {

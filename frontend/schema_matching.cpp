@@ -1,9 +1,10 @@
 // Overload resolution against the operator registry: positional and keyword
 // arguments, defaults, type variables (t, K, V, tVal), Optional and Number
-// parameters, and the one implicit conversion TorchScript allows (int to float),
-// tried only when no overload matches exactly.
+// parameters, and the implicit conversions TorchScript allows (int to float,
+// str to Device), tried only when no overload matches exactly.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "frontend/emitter.h"
 
@@ -23,6 +24,8 @@ struct Match {
   std::vector<IValue> defaults; // per input: default used when inputs[i] is null
   std::vector<std::vector<Value*>> packed;  // per input: ints given as varargs for an int[] (zeros(2, 3))
   std::vector<bool> tuple_to_list;          // per input: a tuple given for a list (zeros((2, 3)))
+  std::vector<bool> to_device;              // per input: a str given for a Device (x.to("cpu"))
+  std::vector<bool> retype_empty;           // per input: an empty `[]` literal takes the formal's list type
   TypeEnv env;
   int generic = 0;              // arguments matched through type variables
 };
@@ -101,8 +104,30 @@ TypePtr substitute(const TypePtr& t, const TypeEnv& env) {
   }
 }
 
+// TorchScript's varargsCanBeUsedAsList: positional arguments past the last
+// positional parameter, when that parameter is a list (not a broadcasting
+// int[N], not a type variable), are packed into it: torch.einsum("ij,jk", a, b),
+// torch.meshgrid(a, b). int[] parameters are packed by the rule above.
+void packVarargList(const std::vector<lang::Argument>& formals, const std::vector<Value*>& args,
+                    std::vector<std::vector<Value*>>& packed, std::vector<Value*>& rest) {
+  size_t p = 0;
+  while (p < formals.size() && !formals[p].kwarg_only) ++p;
+  if (p == 0 || args.size() < p) return;
+  size_t last = p - 1;
+  const auto& f = formals[last];
+  if (f.type->kind() != TypeKind::List || f.list_size || f.type->elem()->kind() == TypeKind::Var) return;
+  if (args.size() == p && (args[last]->type()->kind() == TypeKind::List || args[last]->type()->kind() == TypeKind::Tuple)) return;
+  for (size_t q = last; q < args.size(); ++q)
+    if (!lang::isSubtypeOf(args[q]->type(), f.type->elem())) return;
+  packed[last].assign(args.begin() + last, args.end());
+  rest.assign(args.begin(), args.begin() + last + 1);
+}
+
+// empty_lists: `[]` written in the call, which TorchScript types by the
+// parameter it is passed to (`t.sum([])`, `x.view([])`), not as List[Tensor].
 std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*>& args,
-                              const std::vector<std::pair<std::string, Value*>>& kwargs, bool convert, std::string& why) {
+                              const std::vector<std::pair<std::string, Value*>>& kwargs, bool convert,
+                              const std::set<Value*>& empty_lists, std::string& why) {
   const auto& formals = op->schema.arguments;
   Match m;
   m.op = op;
@@ -114,6 +139,8 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
     if (!f.kwarg_only) ++positional;
   m.packed.resize(formals.size());
   m.tuple_to_list.assign(formals.size(), false);
+  m.retype_empty.assign(formals.size(), false);
+  m.to_device.assign(formals.size(), false);
   // TorchScript's varargs sizes: x.view(2, 3) and torch.zeros(2, 3) fill the
   // one int[] parameter when every later positional parameter has a default.
   std::vector<Value*> rest;
@@ -130,6 +157,7 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
     rest.assign(args.begin(), args.begin() + p + 1);
     break;
   }
+  if (rest.empty()) packVarargList(formals, args, m.packed, rest);
   const std::vector<Value*>& pos_args = rest.empty() ? args : rest;
   if (pos_args.size() > positional && !op->schema.is_vararg) {
     why = "expected at most " + std::to_string(positional) + " positional arguments, got " + std::to_string(pos_args.size());
@@ -168,6 +196,18 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
       m.tuple_to_list[i] = true;
       continue;
     }
+    if (empty_lists.count(m.inputs[i]) && f.type->kind() != TypeKind::Var) {
+      TypePtr list = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
+      if (list->kind() == TypeKind::List && list->elem()->kind() != TypeKind::Var) {
+        m.retype_empty[i] = true;
+        continue;
+      }
+    }
+    TypePtr plain = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
+    if (convert && plain->kind() == TypeKind::Device && actual->kind() == TypeKind::Str) {
+      m.to_device[i] = true;
+      continue;
+    }
     bool ok = matchType(f.type, actual, m.env, convert, converted, m.generic);
     // `int[2] stride` and `int[1]? dim` also take one int.
     TypeKind fk = f.type->kind() == TypeKind::Optional ? f.type->elem()->kind() : f.type->kind();
@@ -193,7 +233,7 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   for (bool convert : {false, true}) {
     for (const lang::Operator* op : ops) {
       std::string reason;
-      auto m = tryMatch(op, args, kwargs, convert, reason);
+      auto m = tryMatch(op, args, kwargs, convert, empty_list_literals_, reason);
       if (!m) {
         if (why_out) *why_out += "\n  " + op->schema.str() + ": " + reason;
         continue;
@@ -208,6 +248,13 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   const auto& formals = best->op->schema.arguments;
   for (size_t i = 0; i < best->inputs.size(); ++i) {
     Value* v = best->inputs[i];
+    if (i < formals.size() && best->retype_empty[i]) {
+      TypePtr list = formals[i].type->kind() == TypeKind::Optional ? formals[i].type->elem() : formals[i].type;
+      Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, {}));
+      l->output()->setType(list);
+      inputs.push_back(l->output());
+      continue;
+    }
     if (i < formals.size() && (!best->packed[i].empty() || best->tuple_to_list[i])) {
       std::vector<Value*> items = best->packed[i];
       if (best->tuple_to_list[i])
@@ -221,6 +268,8 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
       v = constant(best->defaults[i], r, i < formals.size() ? substitute(formals[i].type, best->env) : nullptr);
     } else if (i < formals.size() && best->to_float[i]) {
       v = callOp("aten::Float", {v}, r);
+    } else if (i < formals.size() && best->to_device[i]) {
+      v = callOp("aten::device", {v}, r);
     } else if (i < formals.size() && formals[i].list_size && v->type()->kind() == TypeKind::Int) {
       std::vector<Value*> rep(static_cast<size_t>(*formals[i].list_size), v);
       Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, rep));
@@ -234,8 +283,13 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   Node* n = graph_->insertOp(best->op, inputs, outs, r);
   if (outs.empty()) return constant(IValue(), r);
   if (outs.size() == 1) return n->output();
+  // Named returns make a named tuple, as TorchScript's packOutputs does:
+  // `x.max(0).values`, `torch.sort(x).indices`.
+  std::vector<std::string> names;
+  for (const auto& ret : best->op->schema.returns) names.push_back(ret.name);
+  bool named = std::none_of(names.begin(), names.end(), [](const std::string& s) { return s.empty(); });
   Node* t = graph_->insertNode(graph_->create(lang::prim::TupleConstruct, n->outputs()));
-  t->output()->setType(lang::tupleType(outs));
+  t->output()->setType(named ? lang::namedTupleType("", names, outs) : lang::tupleType(outs));
   return t->output();
 }
 

@@ -23,7 +23,6 @@ void deviceKernel(Stack& s) { s.back() = IValue::device(Tensor::fromIValue(s.bac
 void isContiguousKernel(Stack& s) { s.back() = IValue(Tensor::fromIValue(s.back()).is_contiguous()); }
 void elementSizeKernel(Stack& s) { s.back() = IValue(static_cast<int64_t>(Tensor::fromIValue(s.back()).elementSize())); }
 void isFloatingKernel(Stack& s) { s.back() = IValue(isFloatingType(Tensor::fromIValue(s.back()).dtype())); }
-void dataPtrKernel(Stack& s) { s.back() = IValue(static_cast<int64_t>(reinterpret_cast<intptr_t>(Tensor::fromIValue(s.back()).data_ptr()))); }
 void itemKernel(Stack& s) { s.back() = Tensor::fromIValue(s.back()).item(); }
 
 // int(t), float(t), bool(t): one element, converted like Python's int()/float()/bool().
@@ -32,6 +31,17 @@ void intKernel(Stack& s) {
   s.back() = IValue(v.isFloat() ? static_cast<int64_t>(v.toDouble()) : v.isBool() ? int64_t(v.toBool()) : v.toInt());
 }
 void floatKernel(Stack& s) { s.back() = IValue(Tensor::fromIValue(s.back()).item().toScalarDouble()); }
+// aten::FloatImplicit / IntImplicit: a tensor returned where a float or int is
+// declared (checkImplicitTensorToNum: 0-dim only, integral for int).
+template <bool kInt>
+void implicitKernel(Stack& s) {
+  Tensor t = Tensor::fromIValue(s.back());
+  if (t.dim() != 0) lang::raise("RuntimeError", "Cannot input a tensor of dimension other than 0 as a scalar argument");
+  if (kInt && !isIntegralType(t.dtype(), false))
+    lang::raise("RuntimeError", std::string("Cannot input a tensor of type ") + scalarTypeName(t.dtype()) + " as an integral argument");
+  IValue v = t.item();
+  s.back() = kInt ? IValue(v.isBool() ? int64_t(v.toBool()) : v.toInt()) : IValue(v.toScalarDouble());
+}
 void boolKernel(Stack& s) {
   Tensor t = Tensor::fromIValue(s.back());
   if (t.numel() != 1)
@@ -52,7 +62,7 @@ IValue toListRec(const Tensor& t, int64_t dim, int64_t offset, const lang::TypeP
       T v = t.data<T>()[offset];
       if constexpr (std::is_same_v<T, bool>) return IValue(v);
       else if constexpr (std::is_integral_v<T>) return IValue(static_cast<int64_t>(v));
-      else return IValue(static_cast<double>(static_cast<float>(v)));
+      else return IValue(static_cast<double>(static_cast<opmath_t<T>>(v)));
     });
   }
   lang::TypePtr item_type = elem;
@@ -161,12 +171,13 @@ static lang::RegisterOps reg({
     {"aten::is_contiguous(Tensor self) -> bool", isContiguousKernel},
     {"aten::element_size(Tensor self) -> int", elementSizeKernel},
     {"aten::is_floating_point(Tensor self) -> bool", isFloatingKernel},
-    {"aten::data_ptr(Tensor self) -> int", dataPtrKernel},
     {"aten::item(Tensor self) -> Scalar", itemKernel},
     {"aten::Int.Tensor(Tensor a) -> int", intKernel},
     {"aten::Float.Tensor(Tensor a) -> float", floatKernel},
     {"aten::Bool.Tensor(Tensor a) -> bool", boolKernel},
     {"aten::ScalarImplicit(Tensor a) -> Scalar", itemKernel},
+    {"aten::FloatImplicit(Tensor a) -> float", implicitKernel<false>},
+    {"aten::IntImplicit(Tensor a) -> int", implicitKernel<true>},
     {"aten::tolist(Tensor self) -> Any", tolistKernel},
     {"prim::tolist(Tensor self, int dim, int elem_ty) -> Any", primTolistKernel},
     {"aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", toDtypeKernel},
@@ -183,7 +194,6 @@ static lang::RegisterOps reg({
     {"aten::short(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Short>},
     {"aten::char(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Char>},
     {"aten::byte(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Byte>},
-    {"aten::bool(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Bool>},
     {"aten::type_as(Tensor self, Tensor other) -> Tensor", typeAsKernel},
     {"aten::clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor", cloneKernel},
     {"aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a)", contiguousKernel},

@@ -96,15 +96,7 @@ void checkCanCast(ScalarType from, ScalarType to) {
   if (isFloatingType(from) && isIntegralType(to, true)) ok = false;
   if (from != ScalarType::Bool && to == ScalarType::Bool) ok = false;
   if (!ok) {
-    auto pretty = [](ScalarType t) {
-      switch (t) {
-        case ScalarType::Float: return "Float"; case ScalarType::Double: return "Double"; case ScalarType::Half: return "Half";
-        case ScalarType::BFloat16: return "BFloat16"; case ScalarType::Long: return "Long"; case ScalarType::Int: return "Int";
-        case ScalarType::Short: return "Short"; case ScalarType::Char: return "Char"; case ScalarType::Byte: return "Byte";
-        case ScalarType::Bool: return "Bool"; default: return "Undefined";
-      }
-    };
-    lang::raise("RuntimeError", std::string("result type ") + pretty(from) + " can't be cast to the desired output type " + pretty(to));
+    lang::raise("RuntimeError", std::string("result type ") + scalarTypeName(from) + " can't be cast to the desired output type " + scalarTypeName(to));
   }
 }
 
