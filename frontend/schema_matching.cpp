@@ -250,7 +250,7 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
     Value* v = best->inputs[i];
     if (i < formals.size() && best->retype_empty[i]) {
       TypePtr list = formals[i].type->kind() == TypeKind::Optional ? formals[i].type->elem() : formals[i].type;
-      Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, {}));
+      Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, std::vector<Value*>{}));
       l->output()->setType(list);
       inputs.push_back(l->output());
       continue;
