@@ -190,9 +190,10 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
     if (!m.packed[i].empty()) continue;
     bool converted = false;
     TypePtr actual = m.inputs[i]->type();
-    if (f.type->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple && !actual->contained().empty() &&
+    TypePtr plain = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
+    if (plain->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple && !actual->contained().empty() &&
         std::all_of(actual->contained().begin(), actual->contained().end(),
-                    [&](const TypePtr& t) { return lang::isSubtypeOf(t, f.type->elem()); })) {
+                    [&](const TypePtr& t) { return lang::isSubtypeOf(t, plain->elem()); })) {
       m.tuple_to_list[i] = true;
       continue;
     }
@@ -203,7 +204,6 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
         continue;
       }
     }
-    TypePtr plain = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
     if (convert && plain->kind() == TypeKind::Device && actual->kind() == TypeKind::Str) {
       m.to_device[i] = true;
       continue;
@@ -260,7 +260,8 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
       if (best->tuple_to_list[i])
         for (size_t k = 0; k < v->type()->contained().size(); ++k) items.push_back(tupleIndex(v, k, r));
       Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, items));
-      l->output()->setType(lang::listType(formals[i].type->elem()));
+      TypePtr plain = formals[i].type->kind() == TypeKind::Optional ? formals[i].type->elem() : formals[i].type;
+      l->output()->setType(lang::listType(plain->elem()));
       inputs.push_back(l->output());
       continue;
     }
