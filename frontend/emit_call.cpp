@@ -178,6 +178,7 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     if (name == "pow") name = "mathpow";
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
+  if (Value* v = emitBooleanDispatch(q, e)) return v;
   if (q.rfind("torch.", 0) == 0) {
     // torch.linalg.det is aten::linalg_det, torch.special.expit aten::special_expit.
     for (const char* ns : {"linalg", "special", "fft"})
@@ -185,6 +186,42 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
   errorAt(e.range, "unknown function '" + q + "'");
+}
+
+// torch.unique and friends are Python functions whose result type depends on
+// constant bool flags (torch's boolean_dispatch): the op returns every result
+// and the flags, which must be literals, pick which of them the call gives.
+Value* FunctionEmitter::emitBooleanDispatch(const std::string& q, const Expr& e) {
+  struct Flag { const char* name; size_t position; size_t output; };
+  struct Dispatch { const char* qualname; const char* op; std::vector<Flag> flags; };
+  static const Dispatch table[] = {
+      {"torch.unique", "aten::_unique_all", {{"return_inverse", 2, 1}, {"return_counts", 3, 2}}},
+      {"torch.unique_consecutive", "aten::unique_consecutive", {{"return_inverse", 1, 1}, {"return_counts", 2, 2}}},
+  };
+  const Dispatch* d = nullptr;
+  for (const Dispatch& x : table)
+    if (q == x.qualname) d = &x;
+  if (!d) return nullptr;
+  std::vector<size_t> outputs = {0};
+  for (const Flag& f : d->flags) {
+    const Expr* arg = f.position < e.elts.size() ? e.elts[f.position].get() : nullptr;
+    for (const Keyword& k : e.keywords)
+      if (k.name == f.name) arg = k.value.get();
+    if (arg && arg->kind != ExprKind::BoolLit)
+      errorAt(arg->range, q + "(): '" + f.name + "' must be a constant True or False");
+    if (arg && arg->bool_value) outputs.push_back(f.output);
+  }
+  Value* all = callOp(d->op, emitArgs(e), e.range, emitKwargs(e), q);
+  if (outputs.size() == 1) return tupleIndex(all, 0, e.range);
+  std::vector<Value*> picked;
+  std::vector<TypePtr> types;
+  for (size_t i : outputs) {
+    picked.push_back(tupleIndex(all, i, e.range));
+    types.push_back(picked.back()->type());
+  }
+  Node* t = graph_->insertNode(graph_->create(prim::TupleConstruct, picked));
+  t->output()->setType(lang::tupleType(types));
+  return t->output();
 }
 
 Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, const Expr& call, TypePtr hint) {

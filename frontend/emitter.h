@@ -124,6 +124,7 @@ class FunctionEmitter {
   Value* emitQualifiedCall(const std::string& qualname, const Expr& call, TypePtr hint);
   Value* emitMethodCall(Value* self, const std::string& name, const Expr& call, TypePtr hint);
   Value* emitTolist(Value* self, const Expr& call, TypePtr hint);
+  Value* emitBooleanDispatch(const std::string& qualname, const Expr& call);
   Value* emitIsInstance(const Expr& call);
   std::vector<TypePtr> isinstanceTargets(const Expr& types);
   Value* emitPrint(const Expr& call);
