@@ -1,4 +1,4 @@
-// Reductions (sum/mean/prod/max/min/amax/amin/argmax/argmin/std/var/norm/
+// Reductions (sum/mean/prod/max/min/amax/amin/argmax/argmin/std/var/
 // all/any/logsumexp/count_nonzero), each over the rows of reduce_rows.h.
 #include <algorithm>
 #include <cmath>
@@ -182,33 +182,6 @@ void varCorrectionKernel(Stack& s) {  // std.correction(Tensor self, int[1]? dim
   pushResult(s, 4, varStd(tensorAt(s, 4, 0), optDims(argAt(s, 4, 1)), c.isNone() ? 1 : c.toScalarDouble(), argAt(s, 4, 3).toBool(), kStd));
 }
 
-Tensor norm(const Tensor& t, double p, const IntArray& dims, bool keepdim) {
-  ScalarType dt = t.dtype();
-  if (!isFloatingType(dt)) lang::raise("RuntimeError", "norm(): input dtype should be either floating point or complex. Got Long instead.");
-  Rows r = toRows(t, dims, keepdim);
-  return dispatchType(dt, [&](auto tag) {
-    using T = decltype(tag);
-    return reduceRows<T, T>(r, dt, [&](const T* x, int64_t n) {
-      double acc = 0;
-      for (int64_t i = 0; i < n; ++i) {
-        double a = std::fabs(static_cast<double>(static_cast<opmath_t<T>>(x[i])));
-        if (std::isinf(p)) acc = p > 0 ? std::max(acc, a) : (i == 0 ? a : std::min(acc, a));
-        else if (p == 0) acc += a != 0;
-        else if (p == 1) acc += a;
-        else if (p == 2) acc += a * a;
-        else acc += std::pow(a, p);
-      }
-      if (!std::isinf(p) && p != 0 && p != 1) acc = p == 2 ? std::sqrt(acc) : std::pow(acc, 1.0 / p);
-      return convertElement<T>(acc);
-    });
-  });
-}
-void normKernel(Stack& s) { pushResult(s, 2, norm(tensorAt(s, 2, 0), argAt(s, 2, 1).toScalarDouble(), {}, false)); }
-void normDimKernel(Stack& s) {  // norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False)
-  const IValue& p = argAt(s, 4, 1);
-  pushResult(s, 4, norm(tensorAt(s, 4, 0), p.isNone() ? 2.0 : p.toScalarDouble(), toIntArray(argAt(s, 4, 2)), argAt(s, 4, 3).toBool()));
-}
-
 template <bool kAll>
 Tensor allAny(const Tensor& t, const IntArray& dims, bool keepdim) {
   Rows r = toRows(t.to(ScalarType::Bool), dims, keepdim);
@@ -273,8 +246,6 @@ static lang::RegisterOps reg({
     {"aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", varDimKernel<false>, lang::OpClass::Reduction},
     {"aten::std.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<true>, lang::OpClass::Reduction},
     {"aten::var.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<false>, lang::OpClass::Reduction},
-    {"aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor", normKernel, lang::OpClass::Reduction},
-    {"aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor", normDimKernel, lang::OpClass::Reduction},
     {"aten::all(Tensor self) -> Tensor", allKernel<true>, lang::OpClass::Reduction},
     {"aten::any(Tensor self) -> Tensor", allKernel<false>, lang::OpClass::Reduction},
     {"aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", allDimKernel<true>, lang::OpClass::Reduction},
