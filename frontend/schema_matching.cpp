@@ -298,6 +298,15 @@ Value* FunctionEmitter::callOp(const std::string& name, std::vector<Value*> args
                                std::vector<std::pair<std::string, Value*>> kwargs, const std::string& display) {
   std::string why;
   if (auto v = tryCallOp(name, args, kwargs, r, &why)) return *v;
+  // `out=`: every aten op has an out variant; wick computes the result and
+  // copies it into `out` (resizing it as needed), which is what they do.
+  auto out = std::find_if(kwargs.begin(), kwargs.end(), [](const auto& kv) { return kv.first == "out"; });
+  if (out != kwargs.end() && out->second->type()->kind() == TypeKind::Tensor) {
+    Value* dest = out->second;
+    kwargs.erase(out);
+    if (auto v = tryCallOp(name, args, kwargs, r, nullptr); v && (*v)->type()->kind() == TypeKind::Tensor)
+      return callOp("aten::_copy_out", {dest, *v}, r);
+  }
   std::string shown = display.empty() ? name.substr(name.find("::") + 2) : display;
   if (lang::OperatorRegistry::global().lookup(name).empty()) errorAt(r, "unknown builtin function or method '" + shown + "'");
   std::string types;

@@ -135,8 +135,26 @@ void copyKernel(Stack& s) {  // copy_(Tensor(a!) self, Tensor src, bool non_bloc
   Tensor self = tensorAt(s, 3, 0);
   Tensor src = tensorAt(s, 3, 1);
   broadcastShapes(self.sizes(), src.sizes());
+  checkNoInternalOverlap(self);
   self.copy_(src);
   dropArgsKeepSelf(s, 3);
+}
+
+// An op called with out=: the result is copied into `out` (the frontend's
+// lowering of out variants), which is resized first when its shape differs,
+// as aten's resize_output does.
+void copyOutKernel(Stack& s) {  // _copy_out(Tensor(a!) out, Tensor result)
+  Tensor out = tensorAt(s, 2, 0), result = tensorAt(s, 2, 1);
+  checkCanCast(result.dtype(), out.dtype());
+  if (out.sizes() != result.sizes()) {
+    TensorImpl* impl = out.impl();
+    impl->storage_ = Storage::allocate(std::max<size_t>(1, numelOf(result.sizes()) * out.elementSize()));
+    impl->storage_offset_ = 0;
+    impl->sizes_ = result.sizes();
+    impl->strides_ = contiguousStrides(result.sizes());
+  }
+  out.copy_(result);
+  dropArgsKeepSelf(s, 2);
 }
 void fillScalarKernel(Stack& s) {
   Tensor self = tensorAt(s, 2, 0);
@@ -205,6 +223,7 @@ static lang::RegisterOps reg({
        s.back().toTensorImpl()->requires_grad_ = on;
      }, lang::OpClass::Other, false},
     {"aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)", copyKernel, lang::OpClass::Other, false},
+    {"aten::_copy_out(Tensor(a!) out, Tensor result) -> Tensor(a!)", copyOutKernel, lang::OpClass::Other, false},
     {"aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)", fillScalarKernel, lang::OpClass::Other, false},
     {"aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)", fillTensorKernel, lang::OpClass::Other, false},
     {"aten::zero_(Tensor(a!) self) -> Tensor(a!)", zeroKernel, lang::OpClass::Other, false},

@@ -91,6 +91,12 @@ ScalarType resultType(const Tensor& a, const IValue& scalar) { return ResultType
 
 ScalarType defaultFloatIfIntegral(ScalarType t) { return isFloatingType(t) ? t : ScalarType::Float; }
 
+void checkNoInternalOverlap(const Tensor& t) {
+  for (int64_t i = 0; i < t.dim(); ++i)
+    if (t.strides()[i] == 0 && t.sizes()[i] > 1)
+      lang::raise("RuntimeError", "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+}
+
 void checkCanCast(ScalarType from, ScalarType to) {
   bool ok = true;
   if (isFloatingType(from) && isIntegralType(to, true)) ok = false;
