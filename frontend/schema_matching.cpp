@@ -104,10 +104,10 @@ TypePtr substitute(const TypePtr& t, const TypeEnv& env) {
   }
 }
 
-// TorchScript's varargsCanBeUsedAsList: positional arguments past the last
-// positional parameter, when that parameter is a list (not a broadcasting
-// int[N], not a type variable), are packed into it: torch.einsum("ij,jk", a, b),
-// torch.meshgrid(a, b). int[] parameters are packed by the rule above.
+// TorchScript's varargsCanBeUsedAsList: positional arguments from the last
+// positional parameter on, when that parameter is a list (not a broadcasting
+// int[N], not a type variable), are packed into it: x.view(2, 3),
+// torch.zeros(2, 3), torch.einsum("ij,jk", a, b), torch.meshgrid(a, b).
 void packVarargList(const std::vector<lang::Argument>& formals, const std::vector<Value*>& args,
                     std::vector<std::vector<Value*>>& packed, std::vector<Value*>& rest) {
   size_t p = 0;
@@ -141,23 +141,8 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
   m.tuple_to_list.assign(formals.size(), false);
   m.retype_empty.assign(formals.size(), false);
   m.to_device.assign(formals.size(), false);
-  // TorchScript's varargs sizes: x.view(2, 3) and torch.zeros(2, 3) fill the
-  // one int[] parameter when every later positional parameter has a default.
   std::vector<Value*> rest;
-  for (size_t p = 0; p < formals.size() && p < args.size(); ++p) {
-    const auto& f = formals[p];
-    if (f.kwarg_only || f.type->kind() != TypeKind::List || f.type->elem()->kind() != TypeKind::Int) continue;
-    if (args[p]->type()->kind() != TypeKind::Int) break;
-    bool tail_defaults = true;
-    for (size_t q = p + 1; q < formals.size(); ++q) tail_defaults &= formals[q].kwarg_only || formals[q].default_value.has_value();
-    bool all_ints = true;
-    for (size_t q = p; q < args.size(); ++q) all_ints &= args[q]->type()->kind() == TypeKind::Int;
-    if (!tail_defaults || !all_ints || (args.size() == p + 1 && f.list_size)) break;
-    m.packed[p].assign(args.begin() + p, args.end());
-    rest.assign(args.begin(), args.begin() + p + 1);
-    break;
-  }
-  if (rest.empty()) packVarargList(formals, args, m.packed, rest);
+  packVarargList(formals, args, m.packed, rest);
   const std::vector<Value*>& pos_args = rest.empty() ? args : rest;
   if (pos_args.size() > positional && !op->schema.is_vararg) {
     why = "expected at most " + std::to_string(positional) + " positional arguments, got " + std::to_string(pos_args.size());
