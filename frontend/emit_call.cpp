@@ -233,8 +233,11 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     return callUserFunction(module_.function(q), e);
   // Outside scripts (no prelude in the archive dialect): torch's operand order.
   if (q == "torch.nn.functional.embedding") return emitFunctionalEmbedding(e);
+  if (Value* v = emitBooleanDispatch(q, e)) return v;
   if (q.rfind("torch.", 0) == 0) {
-    (void)hint;
+    // torch.linalg.det is aten::linalg_det, torch.special.expit aten::special_expit.
+    for (const char* ns : {"linalg", "special", "fft"})
+      if (q == std::string("torch.") + ns + "." + name) name = std::string(ns) + "_" + name;
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
   errorAt(e.range, "unknown function '" + q + "'");
@@ -264,6 +267,40 @@ Value* FunctionEmitter::emitFunctionalEmbedding(const Expr& e) {
   std::swap(args[0], args[1]);
   if (args.size() == 3 && args[2]->type()->kind() == TypeKind::None) args.pop_back();
   return callOp("aten::embedding", args, e.range, aten_kwargs, "F.embedding");
+// torch.unique and friends are Python functions whose result type depends on
+// constant bool flags (torch's boolean_dispatch): the op returns every result
+// and the flags, which must be literals, pick which of them the call gives.
+Value* FunctionEmitter::emitBooleanDispatch(const std::string& q, const Expr& e) {
+  struct Flag { const char* name; size_t position; size_t output; };
+  struct Dispatch { const char* qualname; const char* op; std::vector<Flag> flags; };
+  static const Dispatch table[] = {
+      {"torch.unique", "aten::_unique_all", {{"return_inverse", 2, 1}, {"return_counts", 3, 2}}},
+      {"torch.unique_consecutive", "aten::unique_consecutive", {{"return_inverse", 1, 1}, {"return_counts", 2, 2}}},
+  };
+  const Dispatch* d = nullptr;
+  for (const Dispatch& x : table)
+    if (q == x.qualname) d = &x;
+  if (!d) return nullptr;
+  std::vector<size_t> outputs = {0};
+  for (const Flag& f : d->flags) {
+    const Expr* arg = f.position < e.elts.size() ? e.elts[f.position].get() : nullptr;
+    for (const Keyword& k : e.keywords)
+      if (k.name == f.name) arg = k.value.get();
+    if (arg && arg->kind != ExprKind::BoolLit)
+      errorAt(arg->range, q + "(): '" + f.name + "' must be a constant True or False");
+    if (arg && arg->bool_value) outputs.push_back(f.output);
+  }
+  Value* all = callOp(d->op, emitArgs(e), e.range, emitKwargs(e), q);
+  if (outputs.size() == 1) return tupleIndex(all, 0, e.range);
+  std::vector<Value*> picked;
+  std::vector<TypePtr> types;
+  for (size_t i : outputs) {
+    picked.push_back(tupleIndex(all, i, e.range));
+    types.push_back(picked.back()->type());
+  }
+  Node* t = graph_->insertNode(graph_->create(prim::TupleConstruct, picked));
+  t->output()->setType(lang::tupleType(types));
+  return t->output();
 }
 
 Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, const Expr& call, TypePtr hint) {
@@ -297,6 +334,7 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
       return out;
     }
   }
+  if (t->kind() == TypeKind::Tensor && name == "tolist") return emitTolist(self, call, hint);
   std::vector<TypePtr> hints;
   if (t->kind() == TypeKind::List) hints = {t->elem(), t->elem()};
   if (t->kind() == TypeKind::Dict) hints = {t->key(), t->value()};
@@ -304,8 +342,29 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
   if (t->kind() == TypeKind::List && name == "insert") hints = {lang::intType(), t->elem()};
   std::vector<Value*> args = emitArgs(call, hints);
   args.insert(args.begin(), self);
-  (void)hint;
   return callOp("aten::" + name, args, call.range, emitKwargs(call), t->str() + "." + name);
+}
+
+// t.tolist(): the result type comes from the annotation it is assigned or
+// returned to, as in TorchScript (prim::tolist checks it against the tensor
+// at run time: list depth = dim, element int/float/bool = dtype category).
+Value* FunctionEmitter::emitTolist(Value* self, const Expr& call, TypePtr hint) {
+  if (!call.elts.empty() || !call.keywords.empty()) errorAt(call.range, "tolist() takes no arguments");
+  if (hint && hint->kind() == TypeKind::Optional) hint = hint->elem();
+  if (!hint) errorAt(call.range, "Expected type hint for result of tolist()");
+  int64_t dim = 0;
+  TypePtr elem = hint;
+  while (elem->kind() == TypeKind::List) {
+    elem = elem->elem();
+    ++dim;
+  }
+  int64_t code = elem->kind() == TypeKind::Int ? 0 : elem->kind() == TypeKind::Float ? 1 : elem->kind() == TypeKind::Bool ? 2 : -1;
+  if (code < 0)
+    errorAt(call.range, "Output annotation element type for tolist() must be int, float or bool, got " + hint->str());
+  Value* out = callOp("prim::tolist", {self, constant(IValue(dim)), constant(IValue(code))}, call.range);
+  Node* c = graph_->insertNode(graph_->create(prim::unchecked_cast, {out}));
+  c->output()->setType(hint);
+  return c->output();
 }
 
 std::vector<TypePtr> FunctionEmitter::isinstanceTargets(const Expr& te) {

@@ -313,82 +313,99 @@ Value* FunctionEmitter::emitSubscript(const Expr& e) {
   if (e.elts.size() == 1)
     if (Value* m = containerSubscript(obj, *e.elts[0], e.range)) return m;
   if (k == TypeKind::Tensor) {
-    // Basic indexing, dimension by dimension: ints select, slices narrow,
-    // None inserts a dimension; tensor indices gather (aten::index).
-    int64_t dim = 0;
-    std::vector<Value*> tensor_indices;
-    bool advanced = false;
-    size_t ellipsis = e.elts.size();
-    for (size_t i = 0; i < e.elts.size(); ++i)
-      if (e.elts[i]->kind == ExprKind::Ellipsis) {
-        if (ellipsis != e.elts.size()) errorAt(e.elts[i]->range, "an index can only have a single ellipsis ('...')");
-        ellipsis = i;
-      }
-    if (ellipsis < e.elts.size()) {
-      // After `...` the indices address the last dimensions: walk them right
-      // to left with negative dims, `offset` counting result dims already
-      // placed to the right.
-      int64_t offset = 0;
-      for (size_t i = e.elts.size(); i-- > ellipsis + 1;) {
-        const Expr& idx = *e.elts[i];
-        Value* d = constant(IValue(-(offset + 1)));
-        if (idx.kind == ExprKind::Slice) {
-          Value* start = idx.a ? emitExpr(*idx.a) : constant(IValue());
-          Value* end = idx.b ? emitExpr(*idx.b) : constant(IValue());
-          Value* step = idx.c ? emitExpr(*idx.c) : constant(IValue(int64_t(1)));
-          obj = callOp("aten::slice", {obj, d, start, end, step}, e.range);
-          ++offset;
-        } else if (idx.kind == ExprKind::NoneLit) {
-          obj = callOp("aten::unsqueeze", {obj, d}, e.range);
-          ++offset;
-        } else {
-          Value* v = emitExpr(idx);
-          if (v->type()->kind() != TypeKind::Int) errorAt(idx.range, "only ints, slices and None may follow '...' in an index");
-          obj = callOp("aten::select", {obj, d, v}, e.range);
-        }
-      }
-    }
-    Value* cur = obj;
-    for (size_t i = 0; i < ellipsis; ++i) {
-      const ExprPtr& idx = e.elts[i];
-      if (idx->kind == ExprKind::Slice) {
-        Value* start = idx->a ? emitExpr(*idx->a) : constant(IValue());
-        Value* end = idx->b ? emitExpr(*idx->b) : constant(IValue());
-        Value* step = idx->c ? emitExpr(*idx->c) : constant(IValue(int64_t(1)));
-        cur = callOp("aten::slice", {cur, constant(IValue(dim)), start, end, step}, e.range);
-        tensor_indices.push_back(nullptr);
-        ++dim;
-      } else if (idx->kind == ExprKind::NoneLit) {
-        cur = callOp("aten::unsqueeze", {cur, constant(IValue(dim))}, e.range);
-        tensor_indices.push_back(nullptr);
-        ++dim;
-      } else {
-        Value* v = emitExpr(*idx);
-        if (v->type()->kind() == TypeKind::Int) {
-          cur = callOp("aten::select", {cur, constant(IValue(dim)), v}, e.range);
-        } else {
-          if (v->type()->kind() == TypeKind::List) v = callOp("aten::tensor", {v}, e.range);
-          tensor_indices.push_back(v);
-          advanced = true;
-          ++dim;
-        }
-      }
-    }
-    if (advanced) {
-      std::vector<Value*> items;
-      for (Value* v : tensor_indices) items.push_back(v ? v : constant(IValue(), e.range, lang::optionalType(lang::tensorType())));
-      for (Value*& v : items)
-        if (v->type()->kind() == TypeKind::Tensor) {
-          Node* c = graph_->insertNode(graph_->create(prim::unchecked_cast, {v}));
-          c->output()->setType(lang::optionalType(lang::tensorType()));
-          v = c->output();
-        }
-      Node* l = graph_->insertNode(graph_->create(prim::ListConstruct, items));
-      l->output()->setType(lang::listType(lang::optionalType(lang::tensorType())));
-      cur = callOp("aten::index", {cur, l->output()}, e.range);
-    }
-    return cur;
+    Value* indices = nullptr;
+    Value* view = emitTensorIndex(obj, e, &indices);
+    return indices ? callOp("aten::index", {view, indices}, e.range) : view;
   }
+  return emitContainerSubscript(obj, e);
+}
+
+// Basic indexing, dimension by dimension: ints select, slices narrow, None
+// inserts a dimension. Returns that view; tensor (or list) indices, if any,
+// come back in *indices as the Tensor?[] that aten::index / index_put_ take
+// on the view (None for dimensions they leave alone).
+Value* FunctionEmitter::emitTensorIndex(Value* obj, const Expr& e, Value** indices) {
+  int64_t dim = 0;
+  std::vector<Value*> tensor_indices;
+  bool advanced = false;
+  size_t ellipsis = e.elts.size();
+  for (size_t i = 0; i < e.elts.size(); ++i)
+    if (e.elts[i]->kind == ExprKind::Ellipsis) {
+      if (ellipsis != e.elts.size()) errorAt(e.elts[i]->range, "an index can only have a single ellipsis ('...')");
+      ellipsis = i;
+    }
+  if (ellipsis < e.elts.size()) {
+    // After `...` the indices address the last dimensions: walk them right
+    // to left with negative dims, `offset` counting result dims already
+    // placed to the right.
+    int64_t offset = 0;
+    for (size_t i = e.elts.size(); i-- > ellipsis + 1;) {
+      const Expr& idx = *e.elts[i];
+      Value* d = constant(IValue(-(offset + 1)));
+      if (idx.kind == ExprKind::Slice) {
+        Value* start = idx.a ? emitExpr(*idx.a) : constant(IValue());
+        Value* end = idx.b ? emitExpr(*idx.b) : constant(IValue());
+        Value* step = idx.c ? emitExpr(*idx.c) : constant(IValue(int64_t(1)));
+        obj = callOp("aten::slice", {obj, d, start, end, step}, e.range);
+        ++offset;
+      } else if (idx.kind == ExprKind::NoneLit) {
+        obj = callOp("aten::unsqueeze", {obj, d}, e.range);
+        ++offset;
+      } else {
+        Value* v = emitExpr(idx);
+        if (v->type()->kind() != TypeKind::Int) errorAt(idx.range, "only ints, slices and None may follow '...' in an index");
+        obj = callOp("aten::select", {obj, d, v}, e.range);
+      }
+    }
+  }
+  Value* cur = obj;
+  for (size_t i = 0; i < ellipsis; ++i) {
+    const ExprPtr& idx = e.elts[i];
+    if (idx->kind == ExprKind::Slice) {
+      Value* start = idx->a ? emitExpr(*idx->a) : constant(IValue());
+      Value* end = idx->b ? emitExpr(*idx->b) : constant(IValue());
+      Value* step = idx->c ? emitExpr(*idx->c) : constant(IValue(int64_t(1)));
+      cur = callOp("aten::slice", {cur, constant(IValue(dim)), start, end, step}, e.range);
+      tensor_indices.push_back(nullptr);
+      ++dim;
+    } else if (idx->kind == ExprKind::NoneLit) {
+      cur = callOp("aten::unsqueeze", {cur, constant(IValue(dim))}, e.range);
+      tensor_indices.push_back(nullptr);
+      ++dim;
+    } else {
+      Value* v = emitExpr(*idx);
+      TypeKind vk = v->type()->kind();
+      if (vk != TypeKind::Int && vk != TypeKind::Tensor && vk != TypeKind::List)
+        errorAt(idx->range, "Unsupported operation: indexing tensor with unsupported index type '" + v->type()->str() +
+                                "'. Only ints, slices, lists and tensors are supported");
+      if (vk == TypeKind::Int) {
+        cur = callOp("aten::select", {cur, constant(IValue(dim)), v}, e.range);
+      } else {
+        if (v->type()->kind() == TypeKind::List) v = callOp("aten::tensor", {v}, e.range);
+        tensor_indices.push_back(v);
+        advanced = true;
+        ++dim;
+      }
+    }
+  }
+  if (advanced) {
+    std::vector<Value*> items;
+    for (Value* v : tensor_indices) items.push_back(v ? v : constant(IValue(), e.range, lang::optionalType(lang::tensorType())));
+    for (Value*& v : items)
+      if (v->type()->kind() == TypeKind::Tensor) {
+        Node* c = graph_->insertNode(graph_->create(prim::unchecked_cast, {v}));
+        c->output()->setType(lang::optionalType(lang::tensorType()));
+        v = c->output();
+      }
+    Node* l = graph_->insertNode(graph_->create(prim::ListConstruct, items));
+    l->output()->setType(lang::listType(lang::optionalType(lang::tensorType())));
+    *indices = l->output();
+  }
+  return cur;
+}
+
+Value* FunctionEmitter::emitContainerSubscript(Value* obj, const Expr& e) {
+  TypeKind k = obj->type()->kind();
   if (e.elts.size() != 1) errorAt(e.range, "only tensors take more than one index");
   const Expr& idx = *e.elts[0];
   if (idx.kind == ExprKind::Slice) return emitSlice(obj, idx, e.range);
@@ -476,6 +493,8 @@ Value* FunctionEmitter::emitAttribute(const Expr& e) {
     case TypeKind::Tensor: {
       if (e.name == "shape") return callOp("aten::size", {obj}, e.range);
       if (e.name == "T") return callOp("aten::numpy_T", {obj}, e.range);
+      if (e.name == "mT" || e.name == "mH") return callOp("aten::" + e.name, {obj}, e.range);
+      if (e.name == "H") return callOp("aten::matrix_H", {obj}, e.range);
       return callOp("prim::" + e.name, {obj}, e.range);
     }
     default: errorAt(e.range, "'" + t->str() + "' object has no attribute '" + e.name + "'");
@@ -503,6 +522,7 @@ Value* FunctionEmitter::emitListLit(const Expr& e, TypePtr hint) {
   Node* n = graph_->insertNode(graph_->create(prim::ListConstruct, items));
   n->output()->setType(lang::listType(elem));
   n->setSourceRange(e.range);
+  if (items.empty() && !elem_hint) empty_list_literals_.insert(n->output());
   return n->output();
 }
 

@@ -9,6 +9,7 @@
 namespace wick::frontend {
 
 using lang::IValue;
+using lang::TypeKind;
 namespace prim = lang::prim;
 namespace attr = lang::attr;
 
@@ -205,6 +206,7 @@ FunctionEmitter::Var* FunctionEmitter::lookup(const std::string& name) {
 }
 
 void FunctionEmitter::define(const std::string& name, Value* v, TypePtr declared, const SourceRange& r) {
+  empty_list_literals_.erase(v);
   Var* prev = lookup(name);
   if (prev && prev->value && !isFlag(name)) {
     if (!lang::isSubtypeOf(v->type(), prev->declared)) {
@@ -525,10 +527,41 @@ void FunctionEmitter::emitRaise(const SourceRange& range, Value* message, const 
   n->s_(attr::name, kind)->setSourceRange(range);
 }
 
+// TorchScript's tryConvertToType with conversions allowed (returns): a
+// number (t.item()) or a tensor becomes the declared float/int, a tensor the
+// declared Scalar, Optional[T] converts as T and tuples element by element.
+Value* FunctionEmitter::implicitConvert(Value* v, const TypePtr& to, const SourceRange& r) {
+  TypeKind from = v->type()->kind();
+  if (to->kind() == TypeKind::Optional && from != TypeKind::Optional && from != TypeKind::None)
+    return implicitConvert(v, to->elem(), r);
+  if (from == TypeKind::Tuple && to->kind() == TypeKind::Tuple && v->type()->contained().size() == to->contained().size()) {
+    std::vector<Value*> parts = unpack(v, to->contained().size(), r);
+    std::vector<TypePtr> types;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      parts[i] = implicitConvert(parts[i], to->contained()[i], r);
+      types.push_back(parts[i]->type());
+    }
+    Node* n = graph_->insertNode(graph_->create(prim::TupleConstruct, parts));
+    n->output()->setType(lang::tupleType(types));
+    return n->output();
+  }
+  if (from == TypeKind::Tensor) {
+    if (to->kind() == TypeKind::Float) return callOp("aten::FloatImplicit", {v}, r);
+    if (to->kind() == TypeKind::Int) return callOp("aten::IntImplicit", {v}, r);
+    if (to->kind() == TypeKind::Number) return callOp("aten::ScalarImplicit", {v}, r);
+  }
+  if (from == TypeKind::Number) {
+    if (to->kind() == TypeKind::Float) return callOp("aten::Float", {v}, r);
+    if (to->kind() == TypeKind::Int) return callOp("aten::Int", {v}, r);
+  }
+  return v;
+}
+
 Exit FunctionEmitter::emitReturn(const Stmt& s) {
   TypePtr hint = return_declared_ ? return_type_ : nullptr;
   Value* v = s.value ? emitExpr(*s.value, hint) : constant(IValue());
   if (return_declared_) {
+    if (!lang::isSubtypeOf(v->type(), return_type_)) v = implicitConvert(v, return_type_, s.range);
     if (!lang::isSubtypeOf(v->type(), return_type_)) {
       if (v->type()->kind() == lang::TypeKind::Int && return_type_->kind() == lang::TypeKind::Float) {
         v = callOp("aten::Float", {v}, s.range);
@@ -654,6 +687,9 @@ void FunctionEmitter::emitAugAssign(const Stmt& s) {
   static const char* ops[] = {"aten::add", "aten::sub", "aten::mul", "aten::div", "aten::floordiv", "aten::remainder",
                               "aten::pow", "aten::matmul", "aten::__lshift__", "aten::__rshift__", "aten::__and__",
                               "aten::__or__", "aten::__xor__"};
+  // TorchScript has no augmented form of // and @, whatever the operand types.
+  if (s.bin_op == BinOpKind::FloorDiv || s.bin_op == BinOpKind::MatMul)
+    errorAt(s.range, std::string("unsupported kind of augmented assignment: ") + binOpSymbol(s.bin_op) + "=");
   Value* cur = emitExpr(target);
   Value* rhs = emitExpr(*s.value, cur->type());
   const char* op = ops[static_cast<int>(s.bin_op)];
@@ -696,10 +732,19 @@ void FunctionEmitter::emitAssignTo(const Expr& target, Value* value, const Sourc
       Value* obj = emitExpr(*target.a);
       lang::TypeKind k = obj->type()->kind();
       if (k == lang::TypeKind::Tensor) {
-        // t[idx] = v: write through the indexed view.
-        Value* view = emitSubscript(target);
-        if (value->type()->kind() == lang::TypeKind::Tensor) callOp("aten::copy_", {view, value}, range);
-        else callOp("aten::fill_", {view, value}, range);
+        // t[idx] = v: write through the indexed view; tensor indices write
+        // with index_put_ on that view (a number becomes a tensor of its dtype).
+        Value* indices = nullptr;
+        Value* view = emitTensorIndex(obj, target, &indices);
+        bool is_tensor = value->type()->kind() == lang::TypeKind::Tensor;
+        if (!indices) {
+          callOp(is_tensor ? "aten::copy_" : "aten::fill_", {view, value}, range);
+          return;
+        }
+        if (!is_tensor)
+          value = callOp("aten::tensor", {value}, range,
+                         {{"dtype", callOp("prim::dtype", {view}, range)}, {"device", callOp("prim::device", {view}, range)}});
+        callOp("aten::index_put_", {view, indices, value, constant(IValue(false))}, range);
         return;
       }
       if (target.elts.size() != 1 || target.elts[0]->kind == ExprKind::Slice)

@@ -81,6 +81,7 @@ class FunctionEmitter {
   Exit emitWhile(const Stmt& s);
   Exit emitFor(const Stmt& s);
   Exit emitReturn(const Stmt& s);
+  Value* implicitConvert(Value* v, const TypePtr& to, const SourceRange& r);
   void emitAssign(const Stmt& s);
   void emitAugAssign(const Stmt& s);
   void emitAssignTo(const Expr& target, Value* value, const SourceRange& range, TypePtr annotation = nullptr);
@@ -97,6 +98,8 @@ class FunctionEmitter {
   Value* emitBoolOp(const Expr& e);
   Value* emitIfExp(const Expr& e, TypePtr hint);
   Value* emitSubscript(const Expr& e);
+  Value* emitTensorIndex(Value* obj, const Expr& e, Value** indices);
+  Value* emitContainerSubscript(Value* obj, const Expr& e);
   Value* emitSlice(Value* obj, const Expr& slice, const SourceRange& range);
   Value* emitAttribute(const Expr& e);
   Value* emitListLit(const Expr& e, TypePtr hint);
@@ -130,6 +133,8 @@ class FunctionEmitter {
   Value* emitBuiltinCall(const std::string& name, const Expr& call, TypePtr hint);
   Value* emitQualifiedCall(const std::string& qualname, const Expr& call, TypePtr hint);
   Value* emitMethodCall(Value* self, const std::string& name, const Expr& call, TypePtr hint);
+  Value* emitTolist(Value* self, const Expr& call, TypePtr hint);
+  Value* emitBooleanDispatch(const std::string& qualname, const Expr& call);
   Value* emitIsInstance(const Expr& call);
   std::vector<TypePtr> isinstanceTargets(const Expr& types);
   Value* emitPrint(const Expr& call);
@@ -230,6 +235,9 @@ class FunctionEmitter {
   bool return_declared_ = false;
   int loop_depth_ = 0;
   bool uses_ret_flag_ = false;  // a return inside a loop
+  // `[]` literals not (yet) bound to a name: a call's schema may type them
+  // (`t.sum([])`); once assigned they are List[Tensor], as in TorchScript.
+  std::set<Value*> empty_list_literals_;
   std::vector<bool> loop_has_break_;
 
   friend struct ScopeGuard;

@@ -1,9 +1,10 @@
 // Overload resolution against the operator registry: positional and keyword
 // arguments, defaults, type variables (t, K, V, tVal), Optional and Number
-// parameters, and the one implicit conversion TorchScript allows (int to float),
-// tried only when no overload matches exactly.
+// parameters, and the implicit conversions TorchScript allows (int to float,
+// str to Device), tried only when no overload matches exactly.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "frontend/emitter.h"
 
@@ -23,6 +24,8 @@ struct Match {
   std::vector<IValue> defaults; // per input: default used when inputs[i] is null
   std::vector<std::vector<Value*>> packed;  // per input: ints given as varargs for an int[] (zeros(2, 3))
   std::vector<bool> tuple_to_list;          // per input: a tuple given for a list (zeros((2, 3)))
+  std::vector<bool> to_device;              // per input: a str given for a Device (x.to("cpu"))
+  std::vector<bool> retype_empty;           // per input: an empty `[]` literal takes the formal's list type
   TypeEnv env;
   int generic = 0;              // arguments matched through type variables
 };
@@ -101,8 +104,30 @@ TypePtr substitute(const TypePtr& t, const TypeEnv& env) {
   }
 }
 
+// TorchScript's varargsCanBeUsedAsList: positional arguments from the last
+// positional parameter on, when that parameter is a list (not a broadcasting
+// int[N], not a type variable), are packed into it: x.view(2, 3),
+// torch.zeros(2, 3), torch.einsum("ij,jk", a, b), torch.meshgrid(a, b).
+void packVarargList(const std::vector<lang::Argument>& formals, const std::vector<Value*>& args,
+                    std::vector<std::vector<Value*>>& packed, std::vector<Value*>& rest) {
+  size_t p = 0;
+  while (p < formals.size() && !formals[p].kwarg_only) ++p;
+  if (p == 0 || args.size() < p) return;
+  size_t last = p - 1;
+  const auto& f = formals[last];
+  if (f.type->kind() != TypeKind::List || f.list_size || f.type->elem()->kind() == TypeKind::Var) return;
+  if (args.size() == p && (args[last]->type()->kind() == TypeKind::List || args[last]->type()->kind() == TypeKind::Tuple)) return;
+  for (size_t q = last; q < args.size(); ++q)
+    if (!lang::isSubtypeOf(args[q]->type(), f.type->elem())) return;
+  packed[last].assign(args.begin() + last, args.end());
+  rest.assign(args.begin(), args.begin() + last + 1);
+}
+
+// empty_lists: `[]` written in the call, which TorchScript types by the
+// parameter it is passed to (`t.sum([])`, `x.view([])`), not as List[Tensor].
 std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*>& args,
-                              const std::vector<std::pair<std::string, Value*>>& kwargs, bool convert, std::string& why) {
+                              const std::vector<std::pair<std::string, Value*>>& kwargs, bool convert,
+                              const std::set<Value*>& empty_lists, std::string& why) {
   const auto& formals = op->schema.arguments;
   Match m;
   m.op = op;
@@ -114,22 +139,10 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
     if (!f.kwarg_only) ++positional;
   m.packed.resize(formals.size());
   m.tuple_to_list.assign(formals.size(), false);
-  // TorchScript's varargs sizes: x.view(2, 3) and torch.zeros(2, 3) fill the
-  // one int[] parameter when every later positional parameter has a default.
+  m.retype_empty.assign(formals.size(), false);
+  m.to_device.assign(formals.size(), false);
   std::vector<Value*> rest;
-  for (size_t p = 0; p < formals.size() && p < args.size(); ++p) {
-    const auto& f = formals[p];
-    if (f.kwarg_only || f.type->kind() != TypeKind::List || f.type->elem()->kind() != TypeKind::Int) continue;
-    if (args[p]->type()->kind() != TypeKind::Int) break;
-    bool tail_defaults = true;
-    for (size_t q = p + 1; q < formals.size(); ++q) tail_defaults &= formals[q].kwarg_only || formals[q].default_value.has_value();
-    bool all_ints = true;
-    for (size_t q = p; q < args.size(); ++q) all_ints &= args[q]->type()->kind() == TypeKind::Int;
-    if (!tail_defaults || !all_ints || (args.size() == p + 1 && f.list_size)) break;
-    m.packed[p].assign(args.begin() + p, args.end());
-    rest.assign(args.begin(), args.begin() + p + 1);
-    break;
-  }
+  packVarargList(formals, args, m.packed, rest);
   const std::vector<Value*>& pos_args = rest.empty() ? args : rest;
   if (pos_args.size() > positional && !op->schema.is_vararg) {
     why = "expected at most " + std::to_string(positional) + " positional arguments, got " + std::to_string(pos_args.size());
@@ -162,10 +175,22 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
     if (!m.packed[i].empty()) continue;
     bool converted = false;
     TypePtr actual = m.inputs[i]->type();
-    if (f.type->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple && !actual->contained().empty() &&
+    TypePtr plain = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
+    if (plain->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple && !actual->contained().empty() &&
         std::all_of(actual->contained().begin(), actual->contained().end(),
-                    [&](const TypePtr& t) { return lang::isSubtypeOf(t, f.type->elem()); })) {
+                    [&](const TypePtr& t) { return lang::isSubtypeOf(t, plain->elem()); })) {
       m.tuple_to_list[i] = true;
+      continue;
+    }
+    if (empty_lists.count(m.inputs[i]) && f.type->kind() != TypeKind::Var) {
+      TypePtr list = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
+      if (list->kind() == TypeKind::List && list->elem()->kind() != TypeKind::Var) {
+        m.retype_empty[i] = true;
+        continue;
+      }
+    }
+    if (convert && plain->kind() == TypeKind::Device && actual->kind() == TypeKind::Str) {
+      m.to_device[i] = true;
       continue;
     }
     bool ok = matchType(f.type, actual, m.env, convert, converted, m.generic);
@@ -193,7 +218,7 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   for (bool convert : {false, true}) {
     for (const lang::Operator* op : ops) {
       std::string reason;
-      auto m = tryMatch(op, args, kwargs, convert, reason);
+      auto m = tryMatch(op, args, kwargs, convert, empty_list_literals_, reason);
       if (!m) {
         if (why_out) *why_out += "\n  " + op->schema.str() + ": " + reason;
         continue;
@@ -208,12 +233,20 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   const auto& formals = best->op->schema.arguments;
   for (size_t i = 0; i < best->inputs.size(); ++i) {
     Value* v = best->inputs[i];
+    if (i < formals.size() && best->retype_empty[i]) {
+      TypePtr list = formals[i].type->kind() == TypeKind::Optional ? formals[i].type->elem() : formals[i].type;
+      Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, std::vector<Value*>{}));
+      l->output()->setType(list);
+      inputs.push_back(l->output());
+      continue;
+    }
     if (i < formals.size() && (!best->packed[i].empty() || best->tuple_to_list[i])) {
       std::vector<Value*> items = best->packed[i];
       if (best->tuple_to_list[i])
         for (size_t k = 0; k < v->type()->contained().size(); ++k) items.push_back(tupleIndex(v, k, r));
       Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, items));
-      l->output()->setType(lang::listType(formals[i].type->elem()));
+      TypePtr plain = formals[i].type->kind() == TypeKind::Optional ? formals[i].type->elem() : formals[i].type;
+      l->output()->setType(lang::listType(plain->elem()));
       inputs.push_back(l->output());
       continue;
     }
@@ -221,6 +254,8 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
       v = constant(best->defaults[i], r, i < formals.size() ? substitute(formals[i].type, best->env) : nullptr);
     } else if (i < formals.size() && best->to_float[i]) {
       v = callOp("aten::Float", {v}, r);
+    } else if (i < formals.size() && best->to_device[i]) {
+      v = callOp("aten::device", {v}, r);
     } else if (i < formals.size() && formals[i].list_size && v->type()->kind() == TypeKind::Int) {
       std::vector<Value*> rep(static_cast<size_t>(*formals[i].list_size), v);
       Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, rep));
@@ -234,8 +269,13 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   Node* n = graph_->insertOp(best->op, inputs, outs, r);
   if (outs.empty()) return constant(IValue(), r);
   if (outs.size() == 1) return n->output();
+  // Named returns make a named tuple, as TorchScript's packOutputs does:
+  // `x.max(0).values`, `torch.sort(x).indices`.
+  std::vector<std::string> names;
+  for (const auto& ret : best->op->schema.returns) names.push_back(ret.name);
+  bool named = std::none_of(names.begin(), names.end(), [](const std::string& s) { return s.empty(); });
   Node* t = graph_->insertNode(graph_->create(lang::prim::TupleConstruct, n->outputs()));
-  t->output()->setType(lang::tupleType(outs));
+  t->output()->setType(named ? lang::namedTupleType("", names, outs) : lang::tupleType(outs));
   return t->output();
 }
 
@@ -243,6 +283,15 @@ Value* FunctionEmitter::callOp(const std::string& name, std::vector<Value*> args
                                std::vector<std::pair<std::string, Value*>> kwargs, const std::string& display) {
   std::string why;
   if (auto v = tryCallOp(name, args, kwargs, r, &why)) return *v;
+  // `out=`: every aten op has an out variant; wick computes the result and
+  // copies it into `out` (resizing it as needed), which is what they do.
+  auto out = std::find_if(kwargs.begin(), kwargs.end(), [](const auto& kv) { return kv.first == "out"; });
+  if (out != kwargs.end() && out->second->type()->kind() == TypeKind::Tensor) {
+    Value* dest = out->second;
+    kwargs.erase(out);
+    if (auto v = tryCallOp(name, args, kwargs, r, nullptr); v && (*v)->type()->kind() == TypeKind::Tensor)
+      return callOp("aten::_copy_out", {dest, *v}, r);
+  }
   std::string shown = display.empty() ? name.substr(name.find("::") + 2) : display;
   if (lang::OperatorRegistry::global().lookup(name).empty()) errorAt(r, "unknown builtin function or method '" + shown + "'");
   std::string types;

@@ -308,6 +308,7 @@ Tensor& assignInPlace(Tensor& self, const Tensor& result) {
     lang::raise("RuntimeError", "output with shape " + shapeStr(self.sizes()) +
                                     " doesn't match the broadcast shape " + shapeStr(result.sizes()));
   checkCanCast(result.dtype(), self.dtype());
+  checkNoInternalOverlap(self);
   self.copy_(result);
   return self;
 }

@@ -139,12 +139,6 @@ void newFullKernel(Stack& s) {  // new_full(Tensor self, int[] size, Scalar fill
   pushResult(s, n, t);
 }
 
-void newTensorKernel(Stack& s) {  // new_tensor(Tensor self, t data, *, options, bool requires_grad=False)
-  constexpr size_t n = 3 + kOptions;
-  Tensor self = tensorAt(s, n, 0);
-  pushResult(s, n, tensorFromData(argAt(s, n, 1), dtypeOr(argAt(s, n, 2), self.dtype())));
-}
-
 void scalarTensorKernel(Stack& s) {  // scalar_tensor(Scalar s, *, options)
   constexpr size_t n = 1 + kOptions;
   const IValue& v = argAt(s, n, 0);
@@ -252,7 +246,6 @@ static lang::RegisterOps reg({
     {"aten::new_ones(Tensor self, int[] size, " WICK_OPTS ") -> Tensor", newKernel<1>, lang::OpClass::Factory},
     {"aten::new_empty(Tensor self, int[] size, " WICK_OPTS ") -> Tensor", newKernel<0>, lang::OpClass::Factory},
     {"aten::new_full(Tensor self, int[] size, Scalar fill_value, " WICK_OPTS ") -> Tensor", newFullKernel, lang::OpClass::Factory},
-    {"aten::new_tensor(Tensor self, t data, " WICK_OPTS ", bool requires_grad=False) -> Tensor", [](Stack& s) { s.pop_back(); newTensorKernel(s); }, lang::OpClass::Factory},
     {"aten::scalar_tensor(Scalar s, " WICK_OPTS ") -> Tensor", scalarTensorKernel, lang::OpClass::Factory},
     {"aten::arange(Scalar end, " WICK_OPTS ") -> Tensor", arangeKernel, lang::OpClass::Factory},
     {"aten::arange.start(Scalar start, Scalar end, " WICK_OPTS ") -> Tensor", arangeStartKernel, lang::OpClass::Factory},

@@ -1,12 +1,10 @@
-// Matrix products: mm/bmm/matmul/mv/dot/outer/addmm/baddbmm/linear/einsum.
+// Matrix products: mm/bmm/matmul/mv/dot/outer/addmm/baddbmm/linear.
 // float32/float64 go to OpenBLAS (cblas_sgemm/dgemm); other dtypes use a
 // plain triple loop. Transposed contiguous operands are passed to BLAS with
 // a transpose flag instead of being copied.
 #include <cblas.h>
 
 #include <algorithm>
-#include <cctype>
-#include <map>
 
 #include "ops/cpu/elementwise.h"
 #include "ops/tensor/call_op.h"
@@ -203,86 +201,6 @@ Tensor linear(const Tensor& input, const Tensor& weight, const IValue& bias) {
 }
 void linearKernel(Stack& s) { pushResult(s, 3, linear(tensorAt(s, 3, 0), tensorAt(s, 3, 1), argAt(s, 3, 2))); }
 
-// einsum by broadcasting: every operand is permuted onto one axis per letter
-// (size 1 where it lacks the letter), the operands are multiplied, and the
-// letters not in the output are summed away. Simple, and fine at the sizes
-// TorchScript programs use it for; mm-shaped equations still reach BLAS via
-// the callers that use matmul directly.
-Tensor einsum(const std::string& eq, const std::vector<Tensor>& ops) {
-  std::string lhs = eq, rhs;
-  bool explicit_out = false;
-  if (auto arrow = eq.find("->"); arrow != std::string::npos) {
-    lhs = eq.substr(0, arrow);
-    rhs = eq.substr(arrow + 2);
-    explicit_out = true;
-  }
-  auto strip = [](std::string x) { x.erase(std::remove(x.begin(), x.end(), ' '), x.end()); return x; };
-  lhs = strip(lhs);
-  rhs = strip(rhs);
-  std::vector<std::string> terms;
-  size_t start = 0;
-  for (size_t i = 0; i <= lhs.size(); ++i)
-    if (i == lhs.size() || lhs[i] == ',') {
-      terms.push_back(lhs.substr(start, i - start));
-      start = i + 1;
-    }
-  if (terms.size() != ops.size())
-    lang::raise("RuntimeError", "einsum(): more operands were provided than specified in the equation");
-  std::map<char, int> count;
-  std::string letters;
-  for (const auto& t : terms)
-    for (char c : t) {
-      if (!std::isalpha(static_cast<unsigned char>(c))) lang::raise("RuntimeError", "einsum(): invalid subscript given at index " + std::to_string(eq.find(c)) + " in the equation string, subscripts must be in [a-zA-Z]");
-      if (count[c]++ == 0) letters += c;
-    }
-  if (!explicit_out) {
-    for (const auto& [c, n] : count)
-      if (n == 1) rhs += c;
-  }
-  std::string order = rhs;
-  for (char c : letters)
-    if (rhs.find(c) == std::string::npos) order += c;
-  Tensor acc;
-  for (size_t k = 0; k < ops.size(); ++k) {
-    const std::string& t = terms[k];
-    if (static_cast<int64_t>(t.size()) != ops[k].dim())
-      lang::raise("RuntimeError", "einsum(): the number of subscripts in the equation (" + std::to_string(t.size()) + ") does not match the number of dimensions (" + std::to_string(ops[k].dim()) + ") for operand " + std::to_string(k) + " and no ellipsis was given");
-    IntArray perm, shape;
-    Tensor cur = ops[k];
-    for (char c : order) {
-      auto pos = t.find(c);
-      if (pos != std::string::npos && t.find(c, pos + 1) != std::string::npos)
-        cur = callTensorOp(findOp("aten::diagonal"), {cur.toIValue(), IValue(int64_t(0)), IValue(int64_t(pos)), IValue(int64_t(t.find(c, pos + 1)))});
-    }
-    std::string cur_terms = t;
-    for (char c : order) {
-      auto pos = cur_terms.find(c);
-      if (pos != std::string::npos && cur_terms.find(c, pos + 1) != std::string::npos) {
-        cur_terms.erase(cur_terms.find(c, pos + 1), 1);
-        cur_terms.erase(pos, 1);
-        cur_terms += c;
-      }
-    }
-    for (char c : order) {
-      auto pos = cur_terms.find(c);
-      if (pos != std::string::npos) perm.push_back(static_cast<int64_t>(pos));
-    }
-    cur = cur.permute(perm);
-    IntArray view;
-    int64_t j = 0;
-    for (char c : order) view.push_back(cur_terms.find(c) != std::string::npos ? cur.sizes()[j++] : 1);
-    cur = cur.reshape(view);
-    acc = acc.defined() ? mul(acc.toIValue(), cur.toIValue()) : cur;
-  }
-  IntArray sum_dims;
-  for (size_t i = rhs.size(); i < order.size(); ++i) sum_dims.push_back(static_cast<int64_t>(i));
-  if (sum_dims.empty()) return acc.contiguous();
-  return callTensorOp(findOp("aten::sum.dim_IntList"), {acc.toIValue(), fromIntArray(sum_dims), IValue(false), IValue()});
-}
-void einsumKernel(Stack& s) {  // einsum(str equation, Tensor[] tensors, *, int[]? path=None)
-  pushResult(s, 3, einsum(argAt(s, 3, 0).toStr(), toTensorList(argAt(s, 3, 1))));
-}
-
 static lang::RegisterOps reg({
     {"aten::mm(Tensor self, Tensor mat2) -> Tensor", mmKernel},
     {"aten::bmm(Tensor self, Tensor mat2) -> Tensor", bmmKernel},
@@ -299,7 +217,6 @@ static lang::RegisterOps reg({
     {"aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor", addmvKernel},
     {"aten::addr(Tensor self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", addrKernel},
     {"aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor", linearKernel},
-    {"aten::einsum(str equation, Tensor[] tensors, *, int[]? path=None) -> Tensor", einsumKernel},
 });
 
 }  // namespace

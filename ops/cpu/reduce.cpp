@@ -1,77 +1,13 @@
-// Reductions (sum/mean/prod/max/min/amax/amin/argmax/argmin/std/var/norm/
-// all/any/logsumexp) and scans (cumsum/cumprod).
-//
-// Every reduction runs the same way: permute the reduced dims last, make the
-// result contiguous (a copy only when needed), and reduce each row of
-// `inner` elements. Float rows accumulate in double.
+// Reductions (sum/mean/prod/max/min/amax/amin/argmax/argmin/std/var/
+// all/any/logsumexp/count_nonzero), each over the rows of reduce_rows.h.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "ops/cpu/elementwise.h"
+#include "ops/cpu/reduce_rows.h"
 
 namespace wick::ops {
 namespace {
-
-struct Rows {
-  Tensor data;         // contiguous, shape [outer, inner] in memory
-  int64_t outer = 1, inner = 1;
-  IntArray out_shape;  // the result shape (keepdim applied)
-};
-
-Rows toRows(const Tensor& t, IntArray dims, bool keepdim) {
-  int64_t nd = t.dim();
-  std::vector<bool> reduced(std::max<int64_t>(nd, 1), dims.empty());
-  for (int64_t d : dims) {
-    int64_t w = wrapDim(d, nd);
-    if (reduced[w] && !dims.empty()) lang::raise("RuntimeError", "dim " + std::to_string(w) + " appears multiple times in the list of dims");
-    reduced[w] = true;
-  }
-  Rows r;
-  IntArray perm;
-  for (int64_t i = 0; i < nd; ++i)
-    if (!reduced[i]) {
-      perm.push_back(i);
-      r.outer *= t.sizes()[i];
-      r.out_shape.push_back(t.sizes()[i]);
-    } else if (keepdim) {
-      r.out_shape.push_back(1);
-    }
-  for (int64_t i = 0; i < nd; ++i)
-    if (reduced[i]) {
-      perm.push_back(i);
-      r.inner *= t.sizes()[i];
-    }
-  if (keepdim) {
-    r.out_shape.clear();
-    for (int64_t i = 0; i < nd; ++i) r.out_shape.push_back(reduced[i] ? 1 : t.sizes()[i]);
-  }
-  r.data = nd == 0 ? t : t.permute(perm).contiguous();
-  return r;
-}
-
-IntArray optDims(const IValue& v) { return v.isNone() ? IntArray{} : toIntArray(v); }
-
-// out[row] = f(const T* row, inner) for every row; Out is the result's C++ type.
-template <class T, class Out, class F>
-Tensor reduceRows(const Rows& r, ScalarType out_dtype, F f) {
-  Tensor out = Tensor::empty(r.out_shape, out_dtype);
-  const T* p = r.data.data<T>();
-  Out* o = out.data<Out>();
-  parallelFor(0, r.outer * std::max<int64_t>(r.inner, 1) >= kParallelGrain ? r.outer : 0, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) o[i] = f(p + i * r.inner, r.inner);
-  });
-  if (r.outer * std::max<int64_t>(r.inner, 1) < kParallelGrain)
-    for (int64_t i = 0; i < r.outer; ++i) o[i] = f(p + i * r.inner, r.inner);
-  return out;
-}
-
-template <class T> using acc_t = std::conditional_t<std::is_floating_point_v<opmath_t<T>>, double, int64_t>;
-
-ScalarType sumDtype(ScalarType t, const IValue& dtype) {
-  if (auto d = toOptDtype(dtype)) return *d;
-  return isIntegralType(t, true) ? ScalarType::Long : t;
-}
 
 template <bool kProd>
 Tensor sumOrProd(const Tensor& t, const IntArray& dims, bool keepdim, ScalarType dt) {
@@ -246,33 +182,6 @@ void varCorrectionKernel(Stack& s) {  // std.correction(Tensor self, int[1]? dim
   pushResult(s, 4, varStd(tensorAt(s, 4, 0), optDims(argAt(s, 4, 1)), c.isNone() ? 1 : c.toScalarDouble(), argAt(s, 4, 3).toBool(), kStd));
 }
 
-Tensor norm(const Tensor& t, double p, const IntArray& dims, bool keepdim) {
-  ScalarType dt = t.dtype();
-  if (!isFloatingType(dt)) lang::raise("RuntimeError", "norm(): input dtype should be either floating point or complex. Got Long instead.");
-  Rows r = toRows(t, dims, keepdim);
-  return dispatchType(dt, [&](auto tag) {
-    using T = decltype(tag);
-    return reduceRows<T, T>(r, dt, [&](const T* x, int64_t n) {
-      double acc = 0;
-      for (int64_t i = 0; i < n; ++i) {
-        double a = std::fabs(static_cast<double>(static_cast<opmath_t<T>>(x[i])));
-        if (std::isinf(p)) acc = p > 0 ? std::max(acc, a) : (i == 0 ? a : std::min(acc, a));
-        else if (p == 0) acc += a != 0;
-        else if (p == 1) acc += a;
-        else if (p == 2) acc += a * a;
-        else acc += std::pow(a, p);
-      }
-      if (!std::isinf(p) && p != 0 && p != 1) acc = p == 2 ? std::sqrt(acc) : std::pow(acc, 1.0 / p);
-      return convertElement<T>(acc);
-    });
-  });
-}
-void normKernel(Stack& s) { pushResult(s, 2, norm(tensorAt(s, 2, 0), argAt(s, 2, 1).toScalarDouble(), {}, false)); }
-void normDimKernel(Stack& s) {  // norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False)
-  const IValue& p = argAt(s, 4, 1);
-  pushResult(s, 4, norm(tensorAt(s, 4, 0), p.isNone() ? 2.0 : p.toScalarDouble(), toIntArray(argAt(s, 4, 2)), argAt(s, 4, 3).toBool()));
-}
-
 template <bool kAll>
 Tensor allAny(const Tensor& t, const IntArray& dims, bool keepdim) {
   Rows r = toRows(t.to(ScalarType::Bool), dims, keepdim);
@@ -314,38 +223,6 @@ void countNonzeroOptKernel(Stack& s) {  // count_nonzero(Tensor self, int? dim=N
   pushResult(s, 2, sumOrProd<false>(t.to(ScalarType::Bool), optDims(argAt(s, 2, 1)), false, ScalarType::Long));
 }
 
-// ---- scans along one dim ----
-
-template <bool kProd>
-Tensor scan(const Tensor& t, int64_t dim, ScalarType dt) {
-  Tensor src = t.to(dt);
-  if (t.dim() == 0) return src.clone();
-  dim = wrapDim(dim, t.dim());
-  Tensor moved = src.transpose(dim, t.dim() - 1).contiguous();
-  Tensor out = Tensor::empty(moved.sizes(), dt);
-  int64_t n = moved.dim() ? moved.sizes().back() : 1;
-  int64_t rows = n == 0 ? 0 : moved.numel() / n;
-  dispatchType(dt, [&](auto tag) {
-    using T = decltype(tag);
-    const T* p = moved.data<T>();
-    T* o = out.data<T>();
-    for (int64_t r = 0; r < rows; ++r) {
-      acc_t<T> acc = kProd ? 1 : 0;
-      for (int64_t i = 0; i < n; ++i) {
-        auto v = static_cast<acc_t<T>>(static_cast<opmath_t<T>>(p[r * n + i]));
-        acc = kProd ? acc * v : acc + v;
-        o[r * n + i] = convertElement<T>(acc);
-      }
-    }
-  });
-  return out.transpose(dim, t.dim() - 1).contiguous();
-}
-template <bool kProd>
-void scanKernel(Stack& s) {  // cumsum(Tensor self, int dim, *, ScalarType? dtype=None)
-  Tensor t = tensorAt(s, 3, 0);
-  pushResult(s, 3, scan<kProd>(t, argAt(s, 3, 1).toInt(), sumDtype(t.dtype(), argAt(s, 3, 2))));
-}
-
 static lang::RegisterOps reg({
     {"aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor", sumKernel, lang::OpClass::Reduction},
     {"aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", sumDimKernel, lang::OpClass::Reduction},
@@ -369,8 +246,6 @@ static lang::RegisterOps reg({
     {"aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", varDimKernel<false>, lang::OpClass::Reduction},
     {"aten::std.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<true>, lang::OpClass::Reduction},
     {"aten::var.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<false>, lang::OpClass::Reduction},
-    {"aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor", normKernel, lang::OpClass::Reduction},
-    {"aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor", normDimKernel, lang::OpClass::Reduction},
     {"aten::all(Tensor self) -> Tensor", allKernel<true>, lang::OpClass::Reduction},
     {"aten::any(Tensor self) -> Tensor", allKernel<false>, lang::OpClass::Reduction},
     {"aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", allDimKernel<true>, lang::OpClass::Reduction},
@@ -378,8 +253,6 @@ static lang::RegisterOps reg({
     {"aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor", logsumexpKernel, lang::OpClass::Reduction},
     {"aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor", countNonzeroKernel, lang::OpClass::Reduction},
     {"aten::count_nonzero(Tensor self, int? dim=None) -> Tensor", countNonzeroOptKernel, lang::OpClass::Reduction},
-    {"aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", scanKernel<false>},
-    {"aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", scanKernel<true>},
 });
 
 }  // namespace

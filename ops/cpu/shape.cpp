@@ -69,6 +69,15 @@ void numpyTKernel(Stack& s) {
   for (int64_t i = 0; i < t.dim(); ++i) dims[i] = t.dim() - 1 - i;
   s.back() = t.permute(dims).toIValue();
 }
+// t.mT / t.mH (real tensors: the same) / t.H / t.adjoint(): the last two dims swapped.
+template <bool kExact>
+void matrixTransposeKernel(Stack& s) {
+  Tensor t = Tensor::fromIValue(s.back());
+  if (kExact ? t.dim() != 2 : t.dim() < 2)
+    lang::raise("RuntimeError", std::string(kExact ? "tensor.H is only supported on matrices (2-D tensors). Got " : "tensor.mT is only supported on matrices or batches of matrices. Got ") +
+                                    std::to_string(t.dim()) + "-D tensor.");
+  s.back() = t.transpose(-2, -1).toIValue();
+}
 void permuteKernel(Stack& s) { pushResult(s, 2, self0(s, 2).permute(toIntArray(argAt(s, 2, 1)))); }
 
 Tensor movedim(const Tensor& t, IntArray src, IntArray dst) {
@@ -363,6 +372,10 @@ static lang::RegisterOps reg({
     {"aten::t(Tensor(a) self) -> Tensor(a)", tKernel, lang::OpClass::View},
     {"aten::numpy_T(Tensor(a) self) -> Tensor(a)", numpyTKernel, lang::OpClass::View},
     {"aten::permute(Tensor(a) self, int[] dims) -> Tensor(a)", permuteKernel, lang::OpClass::View},
+    {"aten::mT(Tensor(a) self) -> Tensor(a)", matrixTransposeKernel<false>, lang::OpClass::View},
+    {"aten::mH(Tensor(a) self) -> Tensor(a)", matrixTransposeKernel<false>, lang::OpClass::View},
+    {"aten::adjoint(Tensor(a) self) -> Tensor(a)", matrixTransposeKernel<false>, lang::OpClass::View},
+    {"aten::matrix_H(Tensor(a) self) -> Tensor(a)", matrixTransposeKernel<true>, lang::OpClass::View},
     {"aten::movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
     {"aten::movedim.int(Tensor(a) self, int source, int destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
     {"aten::moveaxis.int(Tensor(a) self, int source, int destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},

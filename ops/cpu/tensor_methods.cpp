@@ -23,7 +23,6 @@ void deviceKernel(Stack& s) { s.back() = IValue::device(Tensor::fromIValue(s.bac
 void isContiguousKernel(Stack& s) { s.back() = IValue(Tensor::fromIValue(s.back()).is_contiguous()); }
 void elementSizeKernel(Stack& s) { s.back() = IValue(static_cast<int64_t>(Tensor::fromIValue(s.back()).elementSize())); }
 void isFloatingKernel(Stack& s) { s.back() = IValue(isFloatingType(Tensor::fromIValue(s.back()).dtype())); }
-void dataPtrKernel(Stack& s) { s.back() = IValue(static_cast<int64_t>(reinterpret_cast<intptr_t>(Tensor::fromIValue(s.back()).data_ptr()))); }
 void itemKernel(Stack& s) { s.back() = Tensor::fromIValue(s.back()).item(); }
 
 // int(t), float(t), bool(t): one element, converted like Python's int()/float()/bool().
@@ -32,6 +31,17 @@ void intKernel(Stack& s) {
   s.back() = IValue(v.isFloat() ? static_cast<int64_t>(v.toDouble()) : v.isBool() ? int64_t(v.toBool()) : v.toInt());
 }
 void floatKernel(Stack& s) { s.back() = IValue(Tensor::fromIValue(s.back()).item().toScalarDouble()); }
+// aten::FloatImplicit / IntImplicit: a tensor returned where a float or int is
+// declared (checkImplicitTensorToNum: 0-dim only, integral for int).
+template <bool kInt>
+void implicitKernel(Stack& s) {
+  Tensor t = Tensor::fromIValue(s.back());
+  if (t.dim() != 0) lang::raise("RuntimeError", "Cannot input a tensor of dimension other than 0 as a scalar argument");
+  if (kInt && !isIntegralType(t.dtype(), false))
+    lang::raise("RuntimeError", std::string("Cannot input a tensor of type ") + scalarTypeName(t.dtype()) + " as an integral argument");
+  IValue v = t.item();
+  s.back() = kInt ? IValue(v.isBool() ? int64_t(v.toBool()) : v.toInt()) : IValue(v.toScalarDouble());
+}
 void boolKernel(Stack& s) {
   Tensor t = Tensor::fromIValue(s.back());
   if (t.numel() != 1)
@@ -52,7 +62,7 @@ IValue toListRec(const Tensor& t, int64_t dim, int64_t offset, const lang::TypeP
       T v = t.data<T>()[offset];
       if constexpr (std::is_same_v<T, bool>) return IValue(v);
       else if constexpr (std::is_integral_v<T>) return IValue(static_cast<int64_t>(v));
-      else return IValue(static_cast<double>(static_cast<float>(v)));
+      else return IValue(static_cast<double>(static_cast<opmath_t<T>>(v)));
     });
   }
   lang::TypePtr item_type = elem;
@@ -125,8 +135,26 @@ void copyKernel(Stack& s) {  // copy_(Tensor(a!) self, Tensor src, bool non_bloc
   Tensor self = tensorAt(s, 3, 0);
   Tensor src = tensorAt(s, 3, 1);
   broadcastShapes(self.sizes(), src.sizes());
+  checkNoInternalOverlap(self);
   self.copy_(src);
   dropArgsKeepSelf(s, 3);
+}
+
+// An op called with out=: the result is copied into `out` (the frontend's
+// lowering of out variants), which is resized first when its shape differs,
+// as aten's resize_output does.
+void copyOutKernel(Stack& s) {  // _copy_out(Tensor(a!) out, Tensor result)
+  Tensor out = tensorAt(s, 2, 0), result = tensorAt(s, 2, 1);
+  checkCanCast(result.dtype(), out.dtype());
+  if (out.sizes() != result.sizes()) {
+    TensorImpl* impl = out.impl();
+    impl->storage_ = Storage::allocate(std::max<size_t>(1, numelOf(result.sizes()) * out.elementSize()));
+    impl->storage_offset_ = 0;
+    impl->sizes_ = result.sizes();
+    impl->strides_ = contiguousStrides(result.sizes());
+  }
+  out.copy_(result);
+  dropArgsKeepSelf(s, 2);
 }
 void fillScalarKernel(Stack& s) {
   Tensor self = tensorAt(s, 2, 0);
@@ -161,12 +189,13 @@ static lang::RegisterOps reg({
     {"aten::is_contiguous(Tensor self) -> bool", isContiguousKernel},
     {"aten::element_size(Tensor self) -> int", elementSizeKernel},
     {"aten::is_floating_point(Tensor self) -> bool", isFloatingKernel},
-    {"aten::data_ptr(Tensor self) -> int", dataPtrKernel},
     {"aten::item(Tensor self) -> Scalar", itemKernel},
     {"aten::Int.Tensor(Tensor a) -> int", intKernel},
     {"aten::Float.Tensor(Tensor a) -> float", floatKernel},
     {"aten::Bool.Tensor(Tensor a) -> bool", boolKernel},
     {"aten::ScalarImplicit(Tensor a) -> Scalar", itemKernel},
+    {"aten::FloatImplicit(Tensor a) -> float", implicitKernel<false>},
+    {"aten::IntImplicit(Tensor a) -> int", implicitKernel<true>},
     {"aten::tolist(Tensor self) -> Any", tolistKernel},
     {"prim::tolist(Tensor self, int dim, int elem_ty) -> Any", primTolistKernel},
     {"aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", toDtypeKernel},
@@ -183,7 +212,6 @@ static lang::RegisterOps reg({
     {"aten::short(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Short>},
     {"aten::char(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Char>},
     {"aten::byte(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Byte>},
-    {"aten::bool(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Bool>},
     {"aten::type_as(Tensor self, Tensor other) -> Tensor", typeAsKernel},
     {"aten::clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor", cloneKernel},
     {"aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a)", contiguousKernel},
@@ -195,6 +223,7 @@ static lang::RegisterOps reg({
        s.back().toTensorImpl()->requires_grad_ = on;
      }, lang::OpClass::Other, false},
     {"aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)", copyKernel, lang::OpClass::Other, false},
+    {"aten::_copy_out(Tensor(a!) out, Tensor result) -> Tensor(a!)", copyOutKernel, lang::OpClass::Other, false},
     {"aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)", fillScalarKernel, lang::OpClass::Other, false},
     {"aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)", fillTensorKernel, lang::OpClass::Other, false},
     {"aten::zero_(Tensor(a!) self) -> Tensor(a!)", zeroKernel, lang::OpClass::Other, false},

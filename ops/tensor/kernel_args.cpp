@@ -91,20 +91,18 @@ ScalarType resultType(const Tensor& a, const IValue& scalar) { return ResultType
 
 ScalarType defaultFloatIfIntegral(ScalarType t) { return isFloatingType(t) ? t : ScalarType::Float; }
 
+void checkNoInternalOverlap(const Tensor& t) {
+  for (int64_t i = 0; i < t.dim(); ++i)
+    if (t.strides()[i] == 0 && t.sizes()[i] > 1)
+      lang::raise("RuntimeError", "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+}
+
 void checkCanCast(ScalarType from, ScalarType to) {
   bool ok = true;
   if (isFloatingType(from) && isIntegralType(to, true)) ok = false;
   if (from != ScalarType::Bool && to == ScalarType::Bool) ok = false;
   if (!ok) {
-    auto pretty = [](ScalarType t) {
-      switch (t) {
-        case ScalarType::Float: return "Float"; case ScalarType::Double: return "Double"; case ScalarType::Half: return "Half";
-        case ScalarType::BFloat16: return "BFloat16"; case ScalarType::Long: return "Long"; case ScalarType::Int: return "Int";
-        case ScalarType::Short: return "Short"; case ScalarType::Char: return "Char"; case ScalarType::Byte: return "Byte";
-        case ScalarType::Bool: return "Bool"; default: return "Undefined";
-      }
-    };
-    lang::raise("RuntimeError", std::string("result type ") + pretty(from) + " can't be cast to the desired output type " + pretty(to));
+    lang::raise("RuntimeError", std::string("result type ") + scalarTypeName(from) + " can't be cast to the desired output type " + scalarTypeName(to));
   }
 }
 

@@ -56,6 +56,11 @@ ScalarType resultType(const Tensor& a, const Tensor& b);
 ScalarType resultType(const Tensor& a, const IValue& scalar);
 ScalarType defaultFloatIfIntegral(ScalarType t);
 
+// Raises when some element of t is reached by more than one index (a stride
+// of 0 over a dim of size > 1, as expand makes): an in-place write there is
+// ambiguous, and PyTorch refuses it.
+void checkNoInternalOverlap(const Tensor& t);
+
 // Raises unless `from` can be written into a tensor of dtype `to` in place
 // (PyTorch's canCast: no float->int, no int->bool narrowing of category).
 void checkCanCast(ScalarType from, ScalarType to);

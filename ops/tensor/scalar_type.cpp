@@ -32,6 +32,15 @@ const char* dtypeName(ScalarType t) {
   return d ? d->name : "undefined";
 }
 
+const char* scalarTypeName(ScalarType t) {
+  switch (t) {
+    case ScalarType::Float: return "Float"; case ScalarType::Double: return "Double"; case ScalarType::Half: return "Half";
+    case ScalarType::BFloat16: return "BFloat16"; case ScalarType::Long: return "Long"; case ScalarType::Int: return "Int";
+    case ScalarType::Short: return "Short"; case ScalarType::Char: return "Char"; case ScalarType::Byte: return "Byte";
+    case ScalarType::Bool: return "Bool"; default: return "Undefined";
+  }
+}
+
 std::optional<ScalarType> dtypeFromName(std::string_view name) {
   for (const auto& d : kDtypes)
     if (name == d.name) return d.type;

@@ -29,6 +29,8 @@ enum class ScalarType : int8_t {
 // "float32", "int64", ... as spec/values.md names them.
 const char* dtypeName(ScalarType t);
 std::optional<ScalarType> dtypeFromName(std::string_view name);
+// "Float", "Long", ... as c10's toString names them in PyTorch's error messages.
+const char* scalarTypeName(ScalarType t);
 // A valid ScalarType number (for `dtype=` arguments, which are ints), or nullopt.
 std::optional<ScalarType> dtypeFromInt(int64_t code);
 size_t elementSize(ScalarType t);

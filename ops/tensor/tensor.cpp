@@ -145,7 +145,7 @@ IValue Tensor::item() const {
     T v = *data<T>();
     if constexpr (std::is_same_v<T, bool>) return IValue(v);
     else if constexpr (std::is_integral_v<T>) return IValue(static_cast<int64_t>(v));
-    else return IValue(static_cast<double>(static_cast<float>(v)));
+    else return IValue(static_cast<double>(static_cast<opmath_t<T>>(v)));
   });
 }
 
