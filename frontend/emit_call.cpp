@@ -267,6 +267,8 @@ Value* FunctionEmitter::emitFunctionalEmbedding(const Expr& e) {
   std::swap(args[0], args[1]);
   if (args.size() == 3 && args[2]->type()->kind() == TypeKind::None) args.pop_back();
   return callOp("aten::embedding", args, e.range, aten_kwargs, "F.embedding");
+}
+
 // torch.unique and friends are Python functions whose result type depends on
 // constant bool flags (torch's boolean_dispatch): the op returns every result
 // and the flags, which must be literals, pick which of them the call gives.
