@@ -214,6 +214,18 @@ Value* FunctionEmitter::emitBoolOp(const Expr& e) {
     Value* v = toBool(emitExpr(*e.elts[i]), e.elts[i]->range);
     if (i + 1 == e.elts.size()) return v;
     CondRefinements ref = refinementsOf(*e.elts[i]);
+    if (v->node()->kind() == lang::prim::Constant) {
+      // `False and ...` / `True or ...` is decided and the rest not compiled;
+      // otherwise the rest decides. As TorchScript, so that `if` stays static.
+      if (v->node()->ival(attr::value).toBool() != is_and) return v;
+      auto scope = std::make_unique<Scope>();
+      scope->parent = scope_;
+      scope_ = scope.get();
+      applyRefinements(is_and ? ref.when_true : ref.when_false, e.range);
+      Value* r = rest(i + 1);
+      scope_ = scope->parent;
+      return r;
+    }
     Node* n = graph_->insertNode(graph_->create(lang::prim::If, {v}, 1));
     n->output()->setType(lang::boolType());
     Block* t = n->addBlock();
