@@ -27,8 +27,9 @@
 // other branch may return another type). wick folds the scalar ones (bool,
 // int, float, str; None is a NoneType attribute already). Instances whose
 // constants differ get different classes, as PyTorch's concrete types do, so
-// a Linear(4, 3) and a Linear(3, 5) are `Linear` and `___torch_mangle_0.Linear`
-// in both. The attributes stay in the class (state and archives keep them).
+// a Linear(4, 3) and a Linear(3, 5) are `Linear` and a mangled
+// `___torch_mangle_N.Linear`. The attributes stay in the class (state and
+// archives keep them).
 //
 // A module constructed inside a function (`net = Net()` in main) is built
 // while that function compiles and becomes a constant of it, so its
