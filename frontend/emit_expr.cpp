@@ -67,7 +67,12 @@ Value* FunctionEmitter::emitExpr(const Expr& e, TypePtr hint) {
       switch (e.unary_op) {
         case UnaryOpKind::Neg: return callOp("aten::neg", {v}, e.range, {}, "unary -");
         case UnaryOpKind::Pos: return v;
-        case UnaryOpKind::Not: return callOp("aten::__not__", {toBool(v, e.range)}, e.range, {}, "not");
+        case UnaryOpKind::Not: {
+          Value* b = toBool(v, e.range);
+          // Folded, so `if not self.c:` stays decided statically (isStaticCondition).
+          if (b->node()->kind() == prim::Constant) return constant(IValue(!b->node()->ival(attr::value).toBool()), e.range);
+          return callOp("aten::__not__", {b}, e.range, {}, "not");
+        }
         case UnaryOpKind::Invert: return callOp("aten::bitwise_not", {v}, e.range, {}, "~");
       }
       return v;
@@ -211,6 +216,18 @@ Value* FunctionEmitter::emitBoolOp(const Expr& e) {
     Value* v = toBool(emitExpr(*e.elts[i]), e.elts[i]->range);
     if (i + 1 == e.elts.size()) return v;
     CondRefinements ref = refinementsOf(*e.elts[i]);
+    if (v->node()->kind() == lang::prim::Constant) {
+      // `False and ...` / `True or ...` is decided and the rest not compiled;
+      // otherwise the rest decides. As TorchScript, so that `if` stays static.
+      if (v->node()->ival(attr::value).toBool() != is_and) return v;
+      auto scope = std::make_unique<Scope>();
+      scope->parent = scope_;
+      scope_ = scope.get();
+      applyRefinements(is_and ? ref.when_true : ref.when_false, e.range);
+      Value* r = rest(i + 1);
+      scope_ = scope->parent;
+      return r;
+    }
     Node* n = graph_->insertNode(graph_->create(lang::prim::If, {v}, 1));
     n->output()->setType(lang::boolType());
     Block* t = n->addBlock();
@@ -241,8 +258,8 @@ Value* FunctionEmitter::emitIfExp(const Expr& e, TypePtr hint) {
   Value* cond = toBool(emitExpr(*e.a), e.a->range);
   CondRefinements ref = refinementsOf(*e.a);
   if (isStaticCondition(*e.a) && cond->node()->kind() == prim::Constant) {
-    // Decided by types, as in an `if` statement: only the branch taken is compiled.
-    bool taken = cond->node()->ival(lang::attr::value).toBool();
+    // As emitIf: only the branch taken is compiled (`x if self.c else (x, x)`).
+    bool taken = cond->node()->ival(attr::value).toBool();
     auto scope = std::make_unique<Scope>();
     scope->parent = scope_;
     scope_ = scope.get();
@@ -429,6 +446,10 @@ Value* FunctionEmitter::classAttribute(Value* obj, const std::string& name, cons
   auto& cls = static_cast<const lang::ClassType&>(*t);
   auto slot = cls.findAttribute(name);
   ClassInfo* ci = module_.classOfType(t);
+  if (ci) {
+    auto c = ci->constant_values.find(name);  // Note [Module constants]
+    if (c != ci->constant_values.end()) return constant(c->second, r);
+  }
   if (!slot && ci && !ci->methods_compiled) {
     module_.compileClass(*ci);
     slot = cls.findAttribute(name);

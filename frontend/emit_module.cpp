@@ -280,6 +280,7 @@ void ModuleCompiler::compileClass(ClassInfo& cls) {
     // its attributes when __init__ sets them (classBodyType), so attributes
     // keep the order __init__ registers them in, as state_dict names them.
     if (!cls.specialized) return;
+    declareFinalConstants(cls);
     if (cls.methods.count("forward")) method(cls, "forward");
     for (const std::string& name : cls.exported) method(cls, name);
     return;
@@ -294,6 +295,24 @@ void ModuleCompiler::compileClass(ClassInfo& cls) {
     }
     if (!skip) method(cls, name);
   }
+}
+
+namespace {
+bool isFinalConstant(const Stmt& s) {
+  const Expr& ann = *s.annotation;
+  return s.value && ann.kind == ExprKind::Subscript && baseName(*ann.a).ends_with("Final");
+}
+}  // namespace
+
+// `name : Final[T] = v` in a class body: a constant of the class (modules too).
+void ModuleCompiler::declareFinalConstants(ClassInfo& cls) {
+  auto class_type = std::const_pointer_cast<lang::ClassType>(std::static_pointer_cast<const lang::ClassType>(cls.type));
+  for (const StmtPtr& s : cls.def->body)
+    if (s->kind == StmtKind::AnnAssign && s->targets[0]->kind == ExprKind::Name && isFinalConstant(*s) &&
+        !cls.constants.count(s->targets[0]->name)) {
+      cls.constants[s->targets[0]->name] = s->value.get();
+      class_type->constants().push_back({s->targets[0]->name, resolveType(*s->annotation)});
+    }
 }
 
 // The class body's declarations: `name : T` attributes, `name : Final[T] = v`
@@ -318,16 +337,10 @@ void ModuleCompiler::declareClassBody(ClassInfo& cls) {
     if (!class_type->findAttribute(name))
       class_type->addAttribute(name, std::move(type), parameters.count(name) > 0, buffers.count(name) > 0);
   };
+  declareFinalConstants(cls);
   for (const StmtPtr& s : cls.def->body) {
     if (s->kind == StmtKind::AnnAssign && s->targets[0]->kind == ExprKind::Name) {
-      const Expr& ann = *s->annotation;
-      bool final = ann.kind == ExprKind::Subscript && baseName(*ann.a).ends_with("Final");
-      if (final && s->value) {
-        cls.constants[s->targets[0]->name] = s->value.get();
-        class_type->constants().push_back({s->targets[0]->name, resolveType(ann)});
-      } else {
-        add(s->targets[0]->name, resolveType(ann));
-      }
+      if (!isFinalConstant(*s)) add(s->targets[0]->name, resolveType(*s->annotation));
     } else if (s->kind == StmtKind::Assign && s->targets.size() == 1 && s->targets[0]->kind == ExprKind::Subscript) {
       const Expr& t = *s->targets[0];
       if (t.a->kind == ExprKind::Name && t.a->name == "__annotations__" && t.elts.size() == 1 &&

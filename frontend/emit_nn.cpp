@@ -240,6 +240,10 @@ bool FunctionEmitter::isStaticCondition(const Expr& cond) {
     case ExprKind::Call:
       return cond.a->kind == ExprKind::Name && !lookup(cond.a->name) &&
              (cond.a->name == "isinstance" || cond.a->name == "hasattr");
+    // Literals and module constants (Note [Module constants]); an attribute
+    // that is no constant emits no prim::Constant, so the caller compiles both branches.
+    case ExprKind::BoolLit:
+    case ExprKind::Attribute: return true;
     case ExprKind::UnaryOp: return cond.unary_op == UnaryOpKind::Not && isStaticCondition(*cond.a);
     case ExprKind::BoolOp:
       for (const ExprPtr& x : cond.elts)

@@ -54,6 +54,9 @@ struct ClassInfo {
   enum Container { NoContainer, ModuleList, Sequential, ModuleDict } container = NoContainer;
   std::string key;              // the name the compiler finds the class by
   bool specialized = false;     // typed from one built instance's attribute values
+  // Specialized modules: the scalar values of the attributes `__constants__`
+  // names, read as constants (Note [Module constants] in module_builder.cpp).
+  std::map<std::string, lang::IValue> constant_values;
   std::set<std::string> exported;  // @torch.jit.export methods
 };
 
@@ -158,8 +161,9 @@ class FunctionEmitter {
   std::vector<std::pair<std::string, Value*>> containerItems(Value* container, const SourceRange& r);
   // container[i] / container["key"] with a constant index; null when `obj` is no container.
   Value* containerSubscript(Value* obj, const Expr& index, const SourceRange& r);
-  // True when `cond` is decided statically (None checks, isinstance, hasattr), as TorchScript's
-  // emitter decides them: only the branch taken is compiled.
+  // True when `cond` is decided statically (None checks, isinstance, hasattr, True/False and
+  // module constants, Note [Module constants]), as TorchScript's emitter decides them: only
+  // the branch taken is compiled. The caller still checks that `cond` emitted a constant.
   bool isStaticCondition(const Expr& cond);
   std::vector<Value*> emitArgs(const Expr& call, const std::vector<TypePtr>& hints = {});
   std::vector<std::pair<std::string, Value*>> emitKwargs(const Expr& call);
@@ -304,6 +308,7 @@ class ModuleCompiler : public CompiledModule {
   void declareClass(const Stmt& def, const std::string& key, const std::string& qualname);
   void alias(const std::string& name, const std::string& target, const std::string& class_prefix);
   void declareClassBody(ClassInfo& cls);
+  void declareFinalConstants(ClassInfo& cls);
   // Archive dialect: loads the namespace a qualified name lives in; false when already loaded or absent.
   bool loadNamespaceOf(const std::string& qualname);
 
@@ -324,7 +329,8 @@ class ModuleCompiler : public CompiledModule {
   ModuleCompiler& builder();
 
   lang::IValue specialize(const lang::IValue& built, ModuleCompiler& from);
-  ClassInfo& specializedClass(const ClassInfo& generic, std::vector<lang::ClassType::Attribute> attrs);
+  ClassInfo& specializedClass(const ClassInfo& generic, std::vector<lang::ClassType::Attribute> attrs,
+                              std::map<std::string, lang::IValue> constant_values = {});
   std::string freshClassName(const std::string& qualname);
   bool construction_phase_ = false;
   std::unique_ptr<ModuleCompiler> builder_;

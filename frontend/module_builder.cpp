@@ -19,6 +19,18 @@
 //      `...linear.___torch_mangle_0.Linear`). forward and the exported
 //      methods compile against those classes; containers are unrolled.
 //
+// Note [Module constants]
+// As in TorchScript, the attributes a module class lists in `__constants__`
+// are constants of the built class: forward reads the value, so
+// `if self.return_indices:` is decided when compiling and only the branch
+// taken is compiled (TorchScript's "meta-compile" of constant conditions; the
+// other branch may return another type). wick folds the scalar ones (bool,
+// int, float, str; None is a NoneType attribute already). Instances whose
+// constants differ get different classes, as PyTorch's concrete types do, so
+// a Linear(4, 3) and a Linear(3, 5) are `Linear` and a mangled
+// `___torch_mangle_N.Linear`. The attributes stay in the class (state and
+// archives keep them).
+//
 // A module constructed inside a function (`net = Net()` in main) is built
 // while that function compiles and becomes a constant of it, so its
 // arguments must be constants.
@@ -49,6 +61,29 @@ bool hasAny(const lang::TypePtr& t) {
   for (const lang::TypePtr& c : t->contained())
     if (c && hasAny(c)) return true;
   return false;
+}
+
+// The names a class body's `__constants__ = [...]` lists (a list, tuple or set of strings).
+std::set<std::string> constantNames(const ClassInfo& cls) {
+  std::set<std::string> out;
+  if (!cls.def) return out;
+  for (const StmtPtr& s : cls.def->body) {
+    if (s->kind != StmtKind::Assign || s->targets.size() != 1 || s->targets[0]->kind != ExprKind::Name ||
+        s->targets[0]->name != "__constants__")
+      continue;
+    for (const ExprPtr& x : s->value->elts)
+      if (x->kind == ExprKind::StrLit) out.insert(x->name);
+  }
+  return out;
+}
+
+bool sameConstants(const std::map<std::string, IValue>& a, const std::map<std::string, IValue>& b) {
+  if (a.size() != b.size()) return false;
+  for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
+    if (ia->first != ib->first || lang::typeOf(ia->second)->kind() != lang::typeOf(ib->second)->kind() ||
+        !lang::equals(ia->second, ib->second))
+      return false;
+  return true;
 }
 
 bool sameLayout(const std::vector<ClassType::Attribute>& a, const std::vector<ClassType::Attribute>& b) {
@@ -139,14 +174,17 @@ std::string ModuleCompiler::freshClassName(const std::string& qualname) {
   return name;
 }
 
-ClassInfo& ModuleCompiler::specializedClass(const ClassInfo& generic, std::vector<ClassType::Attribute> attrs) {
+ClassInfo& ModuleCompiler::specializedClass(const ClassInfo& generic, std::vector<ClassType::Attribute> attrs,
+                                            std::map<std::string, IValue> constant_values) {
   for (auto& [key, info] : classes_)
     if (info.specialized && info.def == generic.def && info.container == generic.container &&
-        sameLayout(static_cast<const ClassType&>(*info.type).attributes(), attrs))
+        sameLayout(static_cast<const ClassType&>(*info.type).attributes(), attrs) &&
+        sameConstants(info.constant_values, constant_values))
       return info;
   ClassInfo spec = generic;
   spec.specialized = true;
   spec.methods_compiled = false;
+  spec.constant_values = std::move(constant_values);
   auto type = ClassType::create(freshClassName(generic.type->name()), true);
   for (const auto& a : attrs) {
     type->addAttribute(a.name, a.type, a.is_parameter, a.is_buffer);
@@ -204,7 +242,14 @@ IValue ModuleCompiler::specialize(const IValue& v, ModuleCompiler& from) {
   }
   lang::ClassTypePtr type;
   if (generic->kind == ClassInfo::Module) {
-    type = std::const_pointer_cast<ClassType>(std::static_pointer_cast<const ClassType>(specializedClass(*generic, attrs).type));
+    std::map<std::string, IValue> constants;  // Note [Module constants]
+    std::set<std::string> names = constantNames(*generic);
+    for (size_t i = 0; i < attrs.size(); ++i) {
+      const IValue& x = values[i];
+      if (names.count(attrs[i].name) && (x.isBool() || x.isInt() || x.isFloat() || x.isStr())) constants[attrs[i].name] = x;
+    }
+    ClassInfo& spec = specializedClass(*generic, attrs, std::move(constants));
+    type = std::const_pointer_cast<ClassType>(std::static_pointer_cast<const ClassType>(spec.type));
   } else {
     // A plain class instance inside a module: the same class of this compiler, same layout.
     ClassInfo& plain = *findClass(src->key);

@@ -8,11 +8,23 @@
 
 namespace wick::ops {
 
+// Submodules are attributes, or, in a container still being built (the
+// construction phase), the items of its `_modules` list or dict; a
+// TransformerEncoder's layers are such items when its owner calls eval().
 void setTraining(lang::Object& m, bool mode) {
+  auto sub = [mode](const IValue& v) {
+    if (v.isObject() && v.toObject()->type->isModule()) setTraining(*v.toObject(), mode);
+  };
   const auto& attrs = m.type->attributes();
   for (size_t i = 0; i < attrs.size() && i < m.slots.size(); ++i) {
+    const IValue& v = m.slots[i];
     if (attrs[i].name == "training") m.slots[i] = IValue(mode);
-    else if (m.slots[i].isObject() && m.slots[i].toObject()->type->isModule()) setTraining(*m.slots[i].toObject(), mode);
+    else if (v.isList())
+      for (const IValue& x : v.toList()->items) sub(x);
+    else if (v.isDict())
+      v.toDict()->forEach([&](const IValue&, const IValue& x) { sub(x); });
+    else
+      sub(v);
   }
 }
 

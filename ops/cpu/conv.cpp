@@ -103,9 +103,15 @@ void convKernel(Stack& s) {
 
 // ---- pooling ----
 
-template <bool kMax, bool k1d>
+// Note [Max pool indices]
+// max_pool2d_with_indices gives, per output, the index into the input's
+// flattened H*W plane of the element taken: as aten's CPU kernel, the first
+// maximum in window order, or the last NaN, and the first in-bounds element
+// when every value is -inf. max_pool2d's value is the one found that way.
+template <bool kMax, bool k1d, bool kIndices = false>
 void poolKernel(Stack& s) {
   // max_pool2d(self, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False)
+  // max_pool2d_with_indices(the same) -> (Tensor, Tensor)
   // avg_pool2d(self, kernel_size, stride=[], padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)
   constexpr size_t n = kMax ? 6 : (k1d ? 6 : 7);
   Tensor x = tensorAt(s, n, 0);
@@ -134,6 +140,7 @@ void poolKernel(Stack& s) {
   int64_t oh = outSize(H, kh, sh, ph, dh), ow = outSize(W, kw, sw, pw, dw);
   if (oh <= 0 || ow <= 0) lang::raise("RuntimeError", "Given input size: (" + std::to_string(C) + "x" + std::to_string(H) + "x" + std::to_string(W) + "). Calculated output size: (" + std::to_string(C) + "x" + std::to_string(oh) + "x" + std::to_string(ow) + "). Output size is too small");
   Tensor out = Tensor::empty({N, C, oh, ow}, x.dtype());
+  Tensor indices = kIndices ? Tensor::empty({N, C, oh, ow}, ScalarType::Long) : Tensor();
   dispatchType(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using M = opmath_t<T>;
@@ -144,7 +151,7 @@ void poolKernel(Stack& s) {
         for (int64_t ox = 0; ox < ow; ++ox) {
           int64_t y0 = oy * sh - ph, x0 = ox * sw - pw;
           double acc = kMax ? -INFINITY : 0;
-          bool nan = false;
+          int64_t arg = -1;  // Note [Max pool indices]
           int64_t count = 0;
           int64_t ye = std::min(y0 + (kh - 1) * dh + 1, H + ph), xe = std::min(x0 + (kw - 1) * dw + 1, W + pw);
           int64_t pad_count = (ye - y0) * (xe - x0);
@@ -154,19 +161,25 @@ void poolKernel(Stack& s) {
               if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
               double v = static_cast<double>(static_cast<M>(p[(plane * H + y) * W + xx]));
               if (kMax) {
-                if (std::isnan(v)) nan = true;
-                acc = std::max(acc, v);
+                if (arg < 0) arg = y * W + xx;
+                if (v > acc || std::isnan(v)) acc = v, arg = y * W + xx;
               } else {
                 acc += v;
               }
               ++count;
             }
-          double r = kMax ? (nan ? NAN : acc) : acc / (divisor ? divisor : include_pad ? pad_count : count);
+          double r = kMax ? acc : acc / (divisor ? divisor : include_pad ? pad_count : count);
           o[(plane * oh + oy) * ow + ox] = convertElement<T>(r);
+          if constexpr (kIndices) indices.data<int64_t>()[(plane * oh + oy) * ow + ox] = arg;
         }
   });
   if (!batched) out = out.squeeze(0);
-  pushResult(s, n, k1d ? out.squeeze(-2) : out);
+  if constexpr (kIndices) {
+    if (!batched) indices = indices.squeeze(0);
+    pushResults(s, n, {iv(out), iv(indices)});
+  } else {
+    pushResult(s, n, k1d ? out.squeeze(-2) : out);
+  }
 }
 
 template <bool k1d>
@@ -321,6 +334,7 @@ static lang::RegisterOps reg({
     {"aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] dilation=1, int groups=1) -> Tensor", convKernel<true>},
     {"aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, str padding=\"valid\", int[1] dilation=1, int groups=1) -> Tensor", convKernel<true>},
     {"aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor", poolKernel<true, false>},
+    {"aten::max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", poolKernel<true, false, true>},
     {"aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> Tensor", poolKernel<true, true>},
     {"aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor", poolKernel<false, false>},
     {"aten::avg_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, bool ceil_mode=False, bool count_include_pad=True) -> Tensor", poolKernel<false, true>},

@@ -4,7 +4,14 @@
 // composed from linear and the elementwise kernels (no fused cells yet).
 //
 // Parameters come flat, per layer and direction: w_ih, w_hh[, b_ih, b_hh]
-// (gate order i, f, g, o for LSTM; r, z, n for GRU), as torch flattens them.
+// [, w_hr] (gate order i, f, g, o for LSTM; r, z, n for GRU), as torch
+// flattens them.
+//
+// LSTM with projections (nn.LSTM(proj_size=P)): as aten, an LSTM has them
+// when h0's size differs from c0's. The cell state keeps the hidden size H;
+// each step's output and hidden state is h = (o * tanh(c)) @ W_hr^T, of
+// size P, which the next step's w_hh [4H, P] and the next layer's w_ih
+// [4H, P * dirs] read.
 #include "ops/cpu/elementwise.h"
 #include "ops/tensor/call_op.h"
 #include "ops/tensor/kernel_args.h"
@@ -30,7 +37,7 @@ Tensor sigmoid(const Tensor& t) { return unary("aten::sigmoid", t); }
 Tensor tanh(const Tensor& t) { return unary("aten::tanh", t); }
 
 struct Weights {
-  Tensor w_ih, w_hh, b_ih, b_hh;
+  Tensor w_ih, w_hh, b_ih, b_hh, w_hr;  // w_hr: LSTM projections only (undefined without)
   bool has_bias = false;
 };
 
@@ -50,7 +57,9 @@ Tensor catRows(std::vector<IValue> items) {
 // count[t] rows, so sequences that ended (forward) or have not begun
 // (reverse) keep theirs, as packed sequences need.
 Tensor runDirection(Cell cell, const Tensor& x, const Steps& steps, const Weights& w, Tensor& h, Tensor& c, bool reverse) {
-  int64_t nsteps = static_cast<int64_t>(steps.offset.size()), hidden = h.size(-1), batch = h.size(0);
+  // The gates' width is the cell's size (H), which an LSTM's h lacks with projections.
+  int64_t nsteps = static_cast<int64_t>(steps.offset.size()), hidden = c.defined() ? c.size(-1) : h.size(-1);
+  int64_t batch = h.size(0);
   std::vector<IValue> outs(nsteps);
   // The input projection of every step at once: one matmul instead of T.
   Tensor xin = linear(x, w.w_ih, w.has_bias ? &w.b_ih : nullptr);
@@ -71,6 +80,7 @@ Tensor runDirection(Cell cell, const Tensor& x, const Steps& steps, const Weight
         Tensor in = sigmoid(gate(g, 0)), forget = sigmoid(gate(g, 1)), cand = tanh(gate(g, 2)), out = sigmoid(gate(g, 3));
         Tensor cn = add(iv(mul(iv(forget), iv(c.narrow(0, 0, rows)))), iv(mul(iv(in), iv(cand))));
         hn = mul(iv(out), iv(tanh(cn)));
+        if (w.w_hr.defined()) hn = linear(hn, w.w_hr, nullptr);
         c = merge(cn, c, rows);
         break;
       }
@@ -100,10 +110,7 @@ Tensor runLayers(Stack& s, size_t n, size_t first_flag, Cell cell, bool lstm_hx,
   bool train = argAt(s, n, first_flag + 3).toBool();
   bool bidir = argAt(s, n, first_flag + 4).toBool();
   int64_t dirs = bidir ? 2 : 1;
-  size_t per = has_bias ? 4 : 2;
   if (hx.size() != (lstm_hx ? 2u : 1u)) lang::raise("RuntimeError", "rnn: expected " + std::to_string(lstm_hx ? 2 : 1) + " hidden state tensors");
-  if (params.size() != per * layers * dirs)
-    lang::raise("RuntimeError", "rnn: expected " + std::to_string(per * layers * dirs) + " parameter tensors, got " + std::to_string(params.size()));
   Tensor h0 = Tensor::fromIValue(hx[0]), c0 = lstm_hx ? Tensor::fromIValue(hx[1]) : Tensor();
   if (unbatched) {
     h0 = h0.unsqueeze(1);
@@ -112,16 +119,31 @@ Tensor runLayers(Stack& s, size_t n, size_t first_flag, Cell cell, bool lstm_hx,
   if (h0.dim() != 3 || h0.size(0) != layers * dirs)
     lang::raise("RuntimeError", "rnn: hidden state has shape " + shapeStr(h0.sizes()) + ", expected [" +
                                     std::to_string(layers * dirs) + ", batch, hidden]");
+  if (lstm_hx && (c0.dim() != 3 || c0.size(0) != layers * dirs || c0.size(1) != h0.size(1)))
+    lang::raise("RuntimeError", "lstm: cell state has shape " + shapeStr(c0.sizes()) + ", expected [" +
+                                    std::to_string(layers * dirs) + ", " + std::to_string(h0.size(1)) + ", hidden]");
+  int64_t cell_size = lstm_hx ? c0.size(-1) : h0.size(-1);
+  bool has_proj = lstm_hx && h0.size(-1) != cell_size;
+  size_t per = (has_bias ? 4 : 2) + (has_proj ? 1 : 0);
+  if (params.size() != per * layers * dirs)
+    lang::raise("RuntimeError", "rnn: expected " + std::to_string(per * layers * dirs) + " parameter tensors, got " + std::to_string(params.size()));
   std::vector<IValue> h_n, c_n;
   for (int64_t l = 0; l < layers; ++l) {
     std::vector<IValue> dir_outs;
     for (int64_t d = 0; d < dirs; ++d) {
       size_t base = per * (l * dirs + d);
-      Weights w{Tensor::fromIValue(params[base]), Tensor::fromIValue(params[base + 1]), {}, {}, has_bias};
+      Weights w{Tensor::fromIValue(params[base]), Tensor::fromIValue(params[base + 1]), {}, {}, {}, has_bias};
       if (has_bias) w.b_ih = Tensor::fromIValue(params[base + 2]), w.b_hh = Tensor::fromIValue(params[base + 3]);
-      if (w.w_ih.size(0) != gatesOf(cell) * h0.size(-1) || w.w_ih.size(1) != x.size(-1))
+      if (has_proj) w.w_hr = Tensor::fromIValue(params[base + per - 1]);
+      if (w.w_ih.size(0) != gatesOf(cell) * cell_size || w.w_ih.size(1) != x.size(-1))
         lang::raise("RuntimeError", "rnn: weight_ih of layer " + std::to_string(l) + " has shape " + shapeStr(w.w_ih.sizes()) +
                                         " for input of shape " + shapeStr(x.sizes()));
+      if (w.w_hh.size(0) != gatesOf(cell) * cell_size || w.w_hh.size(1) != h0.size(-1))
+        lang::raise("RuntimeError", "rnn: weight_hh of layer " + std::to_string(l) + " has shape " + shapeStr(w.w_hh.sizes()) +
+                                        " for hidden state of shape " + shapeStr(h0.sizes()));
+      if (has_proj && (w.w_hr.size(0) != h0.size(-1) || w.w_hr.size(1) != cell_size))
+        lang::raise("RuntimeError", "lstm: weight_hr of layer " + std::to_string(l) + " has shape " + shapeStr(w.w_hr.sizes()) +
+                                        ", expected [" + std::to_string(h0.size(-1)) + ", " + std::to_string(cell_size) + "]");
       Tensor h = h0.select(0, l * dirs + d), c = lstm_hx ? c0.select(0, l * dirs + d) : Tensor();
       dir_outs.push_back(iv(runDirection(cell, x, steps, w, h, c, d == 1)));
       h_n.push_back(iv(h));

@@ -72,3 +72,20 @@ TEST_CASE("undefined names and variables defined on one branch are errors") {
   std::string e = compileError("def f(x: int) -> int:\n    if x > 0:\n        y = 1\n    return y\n", "f");
   CHECK(e.find("t.py:2:") == 0);
 }
+
+TEST_CASE("constant conditions compile only the branch taken, as TorchScript's") {
+  // torch.jit.script gives both `def f(x: Tensor) -> Tuple[Tensor, Tensor]`.
+  std::string g = graphOf(
+      "from torch import Tensor\ndef f(x: Tensor):\n    if not False:\n        return x, x\n    return x\n", "f");
+  CHECK(g.find("prim::If") == std::string::npos);
+  CHECK(g.find("Tuple[Tensor, Tensor]") != std::string::npos);
+  std::string t = graphOf("from torch import Tensor\ndef f(x: Tensor):\n    return x if False else (x, x)\n", "f");
+  CHECK(t.find("prim::If") == std::string::npos);
+  CHECK(t.find("Tuple[Tensor, Tensor]") != std::string::npos);
+  std::string b = graphOf(
+      "from torch import Tensor\nfrom typing import Optional\ndef f(x: Tensor, y: Optional[Tensor]):\n"
+      "    if False and y is None:\n        return x\n    return x, x\n", "f");
+  CHECK(b.find("prim::If") == std::string::npos);
+  // `1 == 1` is no constant to TorchScript: both branches compile, and their types clash.
+  CHECK(compileError("from torch import Tensor\ndef f(x: Tensor):\n    if 1 == 1:\n        return x, x\n    return x\n", "f") != "");
+}

@@ -46,6 +46,7 @@ MODELS = [
     ("tests/nn/containers.py", "Stack", [[3, 4]], False),
     ("tests/nn/containers.py", "Branches", [[3, 4]], False),
     ("tests/nn/containers.py", "Shared", [[2, 4]], True),
+    ("tests/nn/constants.py", "Constants", [[2, 3, 4, 4]], False),
 ]
 
 DTYPES = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.int32: "int32",

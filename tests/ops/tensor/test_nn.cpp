@@ -41,6 +41,30 @@ TEST_CASE("pooling") {
   CHECK(approx(values(avg)) == approx({1.1111111, 2.6666667, 5.6666665, 10.0}));
 }
 
+TEST_CASE("max_pool2d_with_indices: NaN, -inf and padded windows as PyTorch") {
+  const float inf = INFINITY, nan = NAN;
+  // Multi-return ops push each result (values, then indices).
+  auto pool = [](const Tensor& x, int64_t k, int64_t st, int64_t pad, bool ceil) {
+    wick::lang::Stack s{x.toIValue(), ints({k}), ints({st}), ints({pad}), ints({1}), IValue(ceil)};
+    findOp("aten::max_pool2d_with_indices")->kernel(s);
+    REQUIRE(s.size() == 2);
+    return std::pair{Tensor::fromIValue(s[0]), Tensor::fromIValue(s[1])};
+  };
+  Tensor x = floats({1, 3, 3, -inf, nan, 2, 0, 5, -inf, -inf, 7, nan, -inf, -inf, 1, 4}, {1, 1, 4, 4});
+  auto [v, i] = pool(x, 2, 2, 0, false);
+  std::vector<double> vs = values(v);
+  CHECK(std::isnan(vs[0]));
+  CHECK(vs[1] == 5);
+  CHECK(vs[2] == -inf);
+  CHECK(std::isnan(vs[3]));
+  CHECK(i.dtype() == ScalarType::Long);
+  CHECK(values(i) == std::vector<double>{4, 7, 8, 11});
+  Tensor all_inf = floats({-inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf}, {1, 3, 3});  // unbatched
+  auto [pv, pi] = pool(all_inf, 3, 2, 1, true);
+  CHECK(pi.sizes() == IntArray{1, 2, 2});
+  CHECK(values(pi) == std::vector<double>{0, 1, 3, 4});
+}
+
 TEST_CASE("pad and interpolate") {
   Tensor r = callT("aten::pad", {floats({0, 1, 2}, {1, 3}).toIValue(), ints({2, 1}), IValue("reflect"), none()});
   CHECK(values(r) == std::vector<double>{2, 1, 0, 1, 2, 1});

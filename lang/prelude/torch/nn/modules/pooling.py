@@ -22,12 +22,15 @@ class MaxPool2d(torch.nn.Module):
             self.stride = kernel_size
         self.padding = padding
         self.dilation = dilation
-        if return_indices:
-            raise NotImplementedError("MaxPool2d(return_indices=True) is not supported by wick yet")
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
-    def forward(self, input: Tensor) -> Tensor:
+    # return_indices is in __constants__, so the `if` is decided when forward
+    # compiles (torch.jit and wick alike): (output, indices) or the output.
+    def forward(self, input: Tensor):
+        if self.return_indices:
+            return F.max_pool2d_with_indices(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                                             self.ceil_mode)
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
 
 
