@@ -20,36 +20,36 @@ namespace {
 
 bool isArchivePath(const std::string& p) { return p.ends_with(".pt") || p.ends_with(".pth") || p.ends_with(".zip"); }
 
-// Compiles `path` and saves its function `name`; returns the exit status.
-int saveScriptFunction(const std::string& path, const std::string& name, const std::string& out) {
-  std::shared_ptr<const lang::Source> src;
+std::shared_ptr<const lang::Source> readSource(const std::string& path) {
   try {
-    src = lang::Source::fromFile(path);
+    return lang::Source::fromFile(path);
   } catch (const std::exception&) {
     std::cerr << path << ": error: cannot read the file\n";
-    return 1;
+    return nullptr;
   }
-  auto module = frontend::compileSource(src);
+}
+
+// Compiles `path` and saves its function `name`; returns the exit status.
+int saveScriptFunction(const std::string& path, const std::string& name, const std::map<std::string, std::string>& extra,
+                       const std::string& out) {
+  auto src = readSource(path);
+  if (!src) return 1;
+  auto module = frontend::compileSource(src, scriptOptions());
   lang::Function* fn = module->function(name);
   if (!fn) {
     std::cerr << path << ": error: no function named '" << name << "'\n";
     return 1;
   }
   lang::IValue root = serialize::functionAsModule(module->unit(), *fn);
-  serialize::saveCompiled(root, {}, out);
+  serialize::saveCompiled(root, extra, out);
   return 0;
 }
 
 // Builds the script's module class `cls` (its __init__ with no arguments) and saves it.
 int saveScriptModule(const std::string& path, const std::string& cls, const std::string& weights, bool eval,
                      const std::map<std::string, std::string>& extra, const std::string& out) {
-  std::shared_ptr<const lang::Source> src;
-  try {
-    src = lang::Source::fromFile(path);
-  } catch (const std::exception&) {
-    std::cerr << path << ": error: cannot read the file\n";
-    return 1;
-  }
+  auto src = readSource(path);
+  if (!src) return 1;
   frontend::CompileOptions options = scriptOptions();
   if (!weights.empty()) options.weights = serialize::loadWeights(weights);
   auto module = frontend::compileSource(src, options);
@@ -122,7 +122,7 @@ void addSaveCommand(CLI::App& app, int& status) {
       } else if (!module->empty()) {
         status = saveScriptModule(*path, *module, *weights, *eval, extra, *out);
       } else {
-        status = saveScriptFunction(*path, *call, *out);
+        status = saveScriptFunction(*path, *call, extra, *out);
       }
     } catch (const lang::CompileError& e) {
       std::cerr << e.what();
