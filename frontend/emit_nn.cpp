@@ -195,7 +195,13 @@ Value* FunctionEmitter::buildModuleConstant(ClassInfo& cls, const Expr& call) {
 }
 
 Value* FunctionEmitter::emitTrainCall(Value* self, const std::string& name, const Expr& call) {
-  if (name == "parameters" || name == "buffers") return callOp("prim::module_" + name, {self}, call.range);
+  if (name == "named_parameters" || name == "named_buffers") {
+    Value* out = callOp("prim::module_" + name, {self}, call.range);
+    out->setType(lang::listType(lang::tupleType({lang::strType(), lang::tensorType()})));
+    return out;
+  }
+  if (name == "parameters" || name == "buffers" || name == "state_dict")
+    return callOp("prim::module_" + name, {self}, call.range);
   if (name != "train" && name != "eval") return nullptr;
   Value* mode = name == "eval" ? constant(IValue(false)) : call.elts.empty() ? constant(IValue(true)) : emitExpr(*call.elts[0]);
   if (mode->type()->kind() != TypeKind::Bool) errorAt(call.range, "train() takes a bool");

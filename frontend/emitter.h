@@ -155,7 +155,8 @@ class FunctionEmitter {
   Value* emitModuleSelfCall(Value* self, const std::string& name, const Expr& call);
   // Compiled phase: a module built while compiling, as a constant.
   Value* buildModuleConstant(ClassInfo& cls, const Expr& call);
-  // module.train(mode) / eval() / parameters() / buffers(); null for other names.
+  // module.train(mode) / eval() / parameters() / buffers() / named_parameters() /
+  // named_buffers() / state_dict(); null for other names.
   Value* emitTrainCall(Value* self, const std::string& name, const Expr& call);
   // Compiled phase: the submodules of a container, unrolled ("0", "1", ... or the dict keys).
   std::vector<std::pair<std::string, Value*>> containerItems(Value* container, const SourceRange& r);

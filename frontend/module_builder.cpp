@@ -307,10 +307,6 @@ IValue ModuleCompiler::buildModule(const ClassInfo& cls, std::vector<IValue> arg
   }
   IValue built = specialize(IValue(obj), a);
   specialized_objects_.clear();
-  // Every built class gets its forward now, as torch.jit.script compiles
-  // every submodule, used or not.
-  for (auto& [key, info] : classes_)
-    if (info.specialized && !info.methods_compiled) compileClass(info);
   return built;
 }
 
@@ -387,6 +383,10 @@ IValue ModuleCompiler::constructModule(const std::string& class_name, std::vecto
   if (cls->kind != ClassInfo::Module) errorAt(cls->def->range, "'" + class_name + "' is not a torch.nn.Module subclass");
   IValue m = buildModule(*cls, std::move(args), {}, cls->def->range);
   loadWeights(m, cls->def->range);
+  // As torch.jit.script(CLASS()): every submodule's forward compiles now,
+  // used or not. (A module built inside a function compiles what it calls.)
+  for (auto& [key, info] : classes_)
+    if (info.specialized && !info.methods_compiled) compileClass(info);
   return m;
 }
 

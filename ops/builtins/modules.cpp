@@ -51,49 +51,83 @@ void setattrDynamic(Stack& s) {
   o.slots[*slot] = std::move(value);
 }
 
-// Module.parameters() / buffers(): own tensors first, in the order they were
-// set, then each submodule's (a container's too), each tensor once.
-void collect(const IValue& m, bool params, std::vector<IValue>& out, std::vector<const lang::HeapObject*>& seen) {
+// Module.parameters() / buffers() / named_parameters() / state_dict():
+// a module's own tensors first, in the order they were set, then each
+// submodule's (a container's too) under its name, each tensor once (as
+// torch, which also lists parameters before buffers in a state_dict).
+enum Which { kParams = 1, kBuffers = 2 };
+
+void collect(const IValue& m, int which, const std::string& prefix, std::vector<std::pair<std::string, IValue>>& out,
+             std::vector<const lang::HeapObject*>& seen) {
   const lang::Object& o = *m.toObject();
   const auto& attrs = o.type->attributes();
-  auto once = [&](const IValue& t) {
+  auto once = [&](const std::string& name, const IValue& t) {
     for (const lang::HeapObject* p : seen)
       if (p == t.heapPtr()) return;
     seen.push_back(t.heapPtr());
-    out.push_back(t);
+    out.push_back({name, t});
   };
-  for (size_t i = 0; i < attrs.size() && i < o.slots.size(); ++i) {
-    const IValue& v = o.slots[i];
-    if (!v.isTensor()) continue;
-    bool is_param = attrs[i].is_parameter || (!attrs[i].is_buffer && v.toTensorImpl()->requires_grad_);
-    if (params ? is_param : attrs[i].is_buffer) once(v);
+  for (int kind : {kParams, kBuffers}) {
+    if (!(which & kind)) continue;
+    for (size_t i = 0; i < attrs.size() && i < o.slots.size(); ++i) {
+      const IValue& v = o.slots[i];
+      if (!v.isTensor()) continue;
+      bool is_param = attrs[i].is_parameter || (!attrs[i].is_buffer && v.toTensorImpl()->requires_grad_);
+      if (kind == kParams ? is_param : attrs[i].is_buffer) once(prefix + attrs[i].name, v);
+    }
   }
-  auto sub = [&](const IValue& v) {
-    if (v.isObject() && v.toObject()->type->isModule()) collect(v, params, out, seen);
+  auto sub = [&](const std::string& name, const IValue& v) {
+    if (v.isObject() && v.toObject()->type->isModule()) collect(v, which, prefix + name + ".", out, seen);
   };
   for (size_t i = 0; i < attrs.size() && i < o.slots.size(); ++i) {
     const IValue& v = o.slots[i];
-    if (v.isList())  // a container's `_modules` while it is being built
-      for (const IValue& x : v.toList()->items) sub(x);
-    else if (v.isDict())
-      v.toDict()->forEach([&](const IValue&, const IValue& x) { sub(x); });
-    else
-      sub(v);
+    if (v.isList()) {  // a container's `_modules` while it is being built
+      const auto& items = v.toList()->items;
+      for (size_t k = 0; k < items.size(); ++k) sub(std::to_string(k), items[k]);
+    } else if (v.isDict()) {
+      v.toDict()->forEach([&](const IValue& k, const IValue& x) { sub(k.isStr() ? k.toStr() : lang::toStr(k), x); });
+    } else {
+      sub(attrs[i].name, v);
+    }
   }
 }
 
-template <bool kParams>
-void moduleTensors(Stack& s) {
-  IValue self = s.back();
-  std::vector<IValue> out;
+std::vector<std::pair<std::string, IValue>> namedTensors(const IValue& self, int which) {
+  std::vector<std::pair<std::string, IValue>> out;
   std::vector<const lang::HeapObject*> seen;
-  if (self.isObject()) collect(self, kParams, out, seen);
+  if (self.isObject()) collect(self, which, "", out, seen);
+  return out;
+}
+
+template <int kWhich>
+void moduleTensors(Stack& s) {
+  std::vector<IValue> out;
+  for (auto& [name, t] : namedTensors(s.back(), kWhich)) out.push_back(t);
   s.back() = IValue(lang::Ref<lang::ListObj>::make(lang::tensorType(), std::move(out)));
 }
 
+template <int kWhich>
+void namedModuleTensors(Stack& s) {
+  static const lang::TypePtr pair = lang::tupleType({lang::strType(), lang::tensorType()});
+  std::vector<IValue> out;
+  for (auto& [name, t] : namedTensors(s.back(), kWhich))
+    out.push_back(IValue(lang::Ref<lang::TupleObj>::make(std::vector<IValue>{IValue(name), t}, nullptr)));
+  s.back() = IValue(lang::Ref<lang::ListObj>::make(pair, std::move(out)));
+}
+
+void stateDict(Stack& s) {
+  auto d = lang::Ref<lang::DictObj>::make(lang::strType(), lang::tensorType());
+  for (auto& [name, t] : namedTensors(s.back(), kParams | kBuffers)) d->set(IValue(name), t);
+  s.back() = IValue(d);
+}
+
 lang::RegisterOps reg({
-    {"prim::module_parameters(Any self) -> Tensor[]", moduleTensors<true>},
-    {"prim::module_buffers(Any self) -> Tensor[]", moduleTensors<false>},
+    {"prim::module_parameters(Any self) -> Tensor[]", moduleTensors<kParams>},
+    {"prim::module_buffers(Any self) -> Tensor[]", moduleTensors<kBuffers>},
+    // List[Tuple[str, Tensor]]: the emitter types the result (schemas spell no tuple lists).
+    {"prim::module_named_parameters(Any self) -> Any", namedModuleTensors<kParams>},
+    {"prim::module_named_buffers(Any self) -> Any", namedModuleTensors<kBuffers>},
+    {"prim::module_state_dict(Any self) -> Dict(str, Tensor)", stateDict},
     {"prim::setattr_dynamic(Any self, str name, Any value) -> ()", setattrDynamic, lang::OpClass::Other, false},
     {"prim::module_train(Any self, bool mode) -> ()",
      [](Stack& s) {

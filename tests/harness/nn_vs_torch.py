@@ -43,6 +43,7 @@ MODELS = [
     ("samples/nn/cnn_classifier.py", "Classifier", [[2, 1, 12, 12]], False),
     ("samples/nn/char_rnn.py", "CharRNN", [{"randint": [2, 7], "high": 14}], False),
     ("samples/nn/transformer_block.py", "TinyEncoder", [{"randint": [2, 6], "high": 50}], False),
+    ("samples/nn/pretrained_mlp.py", "RingClassifier", [[5, 2]], False),
     ("tests/nn/containers.py", "Stack", [[3, 4]], False),
     ("tests/nn/containers.py", "Branches", [[3, 4]], False),
     ("tests/nn/containers.py", "Shared", [[2, 4]], True),
