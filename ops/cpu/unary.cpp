@@ -3,6 +3,7 @@
 // keeping ops (abs, neg, floor, ...), and predicates returning bool.
 #include <cmath>
 
+#include "ops/cpu/fast_math.h"
 #include "ops/cpu/elementwise.h"
 
 namespace wick::ops {
@@ -56,7 +57,20 @@ template <class M> M negOf(M a) {
 WICK_UFUNCTOR(AbsOp, absOf<M>(a))
 WICK_UFUNCTOR(NegOp, negOf<M>(a))
 WICK_UFUNCTOR(SignOp, signOf<M>(a))
-WICK_UFUNCTOR(ExpOp, static_cast<M>(std::exp(a)))
+// float32 exp/tanh/sigmoid: fast_math.h's vectorizable forms.
+template <class M> M expOf(M a) {
+  if constexpr (std::is_same_v<M, float>) return fastmath::expf(a);
+  else return static_cast<M>(std::exp(a));
+}
+template <class M> M tanhOf(M a) {
+  if constexpr (std::is_same_v<M, float>) return fastmath::tanhf(a);
+  else return static_cast<M>(std::tanh(a));
+}
+template <class M> M sigmoidOf(M a) {
+  if constexpr (std::is_same_v<M, float>) return fastmath::sigmoidf(a);
+  else return static_cast<M>(M(1) / (M(1) + std::exp(-a)));
+}
+WICK_UFUNCTOR(ExpOp, expOf<M>(a))
 WICK_UFUNCTOR(Exp2Op, static_cast<M>(std::exp2(a)))
 WICK_UFUNCTOR(LogOp, static_cast<M>(std::log(a)))
 WICK_UFUNCTOR(Log2Op, static_cast<M>(std::log2(a)))
@@ -73,11 +87,11 @@ WICK_UFUNCTOR(AcosOp, static_cast<M>(std::acos(a)))
 WICK_UFUNCTOR(AtanOp, static_cast<M>(std::atan(a)))
 WICK_UFUNCTOR(SinhOp, static_cast<M>(std::sinh(a)))
 WICK_UFUNCTOR(CoshOp, static_cast<M>(std::cosh(a)))
-WICK_UFUNCTOR(TanhOp, static_cast<M>(std::tanh(a)))
+WICK_UFUNCTOR(TanhOp, tanhOf<M>(a))
 WICK_UFUNCTOR(AsinhOp, static_cast<M>(std::asinh(a)))
 WICK_UFUNCTOR(AcoshOp, static_cast<M>(std::acosh(a)))
 WICK_UFUNCTOR(AtanhOp, static_cast<M>(std::atanh(a)))
-WICK_UFUNCTOR(SigmoidOp, static_cast<M>(M(1) / (M(1) + std::exp(-a))))
+WICK_UFUNCTOR(SigmoidOp, sigmoidOf<M>(a))
 WICK_UFUNCTOR(ErfOp, static_cast<M>(std::erf(a)))
 WICK_UFUNCTOR(ErfcOp, static_cast<M>(std::erfc(a)))
 WICK_UFUNCTOR(LgammaOp, static_cast<M>(std::lgamma(a)))
