@@ -52,6 +52,25 @@ Tensor mmRaw(const Tensor& a, const Tensor& b) {
   Tensor out = Tensor::empty({m, n}, dt);
   if (dt == ScalarType::Float || dt == ScalarType::Double) {
     BlasMat A = blasMat(a), B = blasMat(b);
+    if (m == 1 || n == 1) {
+      // A matrix times a vector (batch-1 linear layers): gemv, which skips
+      // gemm's packing of both operands, most of the time at these sizes.
+      bool row = m == 1;
+      const BlasMat& mat = row ? B : A;
+      const BlasMat& vec = row ? A : B;
+      int64_t rows = row ? k : m, cols = row ? n : k;  // the matrix operand as used
+      // Stored row-major as rows x cols (not trans) or cols x rows (trans).
+      bool transposed = row != mat.trans;
+      int64_t incx = vec.trans == row ? vec.ld : 1;
+      auto op = transposed ? CblasTrans : CblasNoTrans;
+      if (dt == ScalarType::Float)
+        cblas_sgemv(CblasRowMajor, op, mat.trans ? cols : rows, mat.trans ? rows : cols, 1.0f, mat.t.data<float>(), mat.ld,
+                    vec.t.data<float>(), incx, 0.0f, out.data<float>(), 1);
+      else
+        cblas_dgemv(CblasRowMajor, op, mat.trans ? cols : rows, mat.trans ? rows : cols, 1.0, mat.t.data<double>(), mat.ld,
+                    vec.t.data<double>(), incx, 0.0, out.data<double>(), 1);
+      return out;
+    }
     auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
     if (dt == ScalarType::Float)
       cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, A.t.data<float>(), A.ld, B.t.data<float>(), B.ld, 0.0f, out.data<float>(), n);

@@ -102,6 +102,20 @@ TEST_CASE("matmul family uses BLAS for floats and loops for ints") {
   CHECK(values(e) == std::vector<double>{4, 5, 10, 11});
 }
 
+TEST_CASE("matrix-vector products (gemv) for rows, columns and transposed views") {
+  // a = [[1, 2, 3], [4, 5, 6]]; worked by hand.
+  Tensor a = floats({1, 2, 3, 4, 5, 6}, {2, 3});
+  Tensor row = floats({1, 0, 2}, {1, 3});
+  Tensor col = floats({1, 0, 2}, {3, 1});
+  CHECK(values(callT("aten::mm", {row.toIValue(), a.transpose(0, 1).toIValue()})) == std::vector<double>{7, 16});
+  CHECK(values(callT("aten::mm", {a.toIValue(), col.toIValue()})) == std::vector<double>{7, 16});
+  // The vector as a transposed view (stride 2 along it), the matrix transposed.
+  Tensor at = a.transpose(0, 1);  // 3x2, not contiguous
+  CHECK(values(callT("aten::mm", {floats({1, 1}, {1, 2}).toIValue(), at.transpose(0, 1).toIValue()})) ==
+        std::vector<double>{5, 7, 9});
+  CHECK(values(callT("aten::mm", {at.toIValue(), a.narrow(1, 0, 1).toIValue()})) == std::vector<double>{17, 22, 27});
+}
+
 TEST_CASE("softmax and cross_entropy") {
   Tensor x = floats({1, 2, 3});
   Tensor sm = callT("aten::softmax.int", {x.toIValue(), IValue(int64_t(0)), none()});
