@@ -183,6 +183,13 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     // torch.linalg.det is aten::linalg_det, torch.special.expit aten::special_expit.
     for (const char* ns : {"linalg", "special", "fft"})
       if (q == std::string("torch.") + ns + "." + name) name = std::string(ns) + "_" + name;
+    // Functions TorchScript compiles from Python (torch/nn/functional.py,
+    // torch/functional.py) are registered as functional::X and torch::X.
+    const auto& registry = lang::OperatorRegistry::global();
+    if (q == "torch.nn.functional." + name && !registry.lookup("functional::" + name).empty())
+      return callOp("functional::" + name, emitArgs(e), e.range, emitKwargs(e), q);
+    if (q == "torch." + name && !registry.lookup("torch::" + name).empty())
+      return callOp("torch::" + name, emitArgs(e), e.range, emitKwargs(e), q);
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
   errorAt(e.range, "unknown function '" + q + "'");

@@ -215,7 +215,11 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   const auto& ops = lang::OperatorRegistry::global().lookup(name);
   std::optional<Match> best;
   std::string why;
+  // Python-level functions (functional::, torch::) take their arguments as
+  // TorchScript passes them to compiled Python: no int-to-float conversion.
+  bool python_level = name.rfind("functional::", 0) == 0 || name.rfind("torch::", 0) == 0;
   for (bool convert : {false, true}) {
+    if (convert && python_level) break;
     for (const lang::Operator* op : ops) {
       std::string reason;
       auto m = tryMatch(op, args, kwargs, convert, empty_list_literals_, reason);

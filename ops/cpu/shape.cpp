@@ -249,6 +249,19 @@ Tensor flip(const Tensor& t, const IntArray& dims) {
   return t.asStrided(t.sizes(), st, off).clone();
 }
 void flipKernel(Stack& s) { pushResult(s, 2, flip(self0(s, 2), toIntArray(argAt(s, 2, 1)))); }
+// rot90 as aten composes it: flip one of the two dims, then swap them.
+void rot90Kernel(Stack& s) {  // rot90(Tensor self, int k=1, int[] dims=[0,1])
+  Tensor t = self0(s, 3);
+  int64_t k = argAt(s, 3, 1).toInt();
+  IntArray dims = toIntArray(argAt(s, 3, 2));
+  if (dims.size() != 2) lang::raise("RuntimeError", "expected total rotation dims == 2, but got dims = " + std::to_string(dims.size()));
+  if (t.dim() < 2) lang::raise("RuntimeError", "expected total dims >= 2, but got total dims = " + std::to_string(t.dim()));
+  int64_t d0 = wrapDim(dims[0], t.dim()), d1 = wrapDim(dims[1], t.dim());
+  if (d0 == d1) lang::raise("RuntimeError", "expected rotation dims to be different, but got dim0 = " + std::to_string(dims[0]) + " and dim1 = " + std::to_string(dims[1]));
+  k = ((k % 4) + 4) % 4;
+  Tensor r = k == 1 ? flip(t, {d1}).transpose(d0, d1) : k == 2 ? flip(t, {d0, d1}) : k == 3 ? flip(t, {d0}).transpose(d0, d1) : t.clone();
+  pushResult(s, 3, r);
+}
 void fliplrKernel(Stack& s) { s.back() = flip(Tensor::fromIValue(s.back()), {1}).toIValue(); }
 void flipudKernel(Stack& s) { s.back() = flip(Tensor::fromIValue(s.back()), {0}).toIValue(); }
 
@@ -401,6 +414,7 @@ static lang::RegisterOps reg({
     {"aten::atleast_3d(Tensor self) -> Tensor", atleastKernel<3>},
     {"aten::flip(Tensor self, int[] dims) -> Tensor", flipKernel},
     {"aten::fliplr(Tensor self) -> Tensor", fliplrKernel},
+    {"aten::rot90(Tensor self, int k=1, int[] dims=[0,1]) -> Tensor", rot90Kernel},
     {"aten::flipud(Tensor self) -> Tensor", flipudKernel},
     {"aten::roll(Tensor self, int[1] shifts, int[1] dims=[]) -> Tensor", rollKernel},
     {"aten::repeat(Tensor self, int[] repeats) -> Tensor", repeatKernel},
