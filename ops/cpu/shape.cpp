@@ -124,8 +124,11 @@ void chunkKernel(Stack& s) {
   int64_t chunks = argAt(s, 3, 1).toInt(), dim = argAt(s, 3, 2).toInt();
   if (chunks <= 0) lang::raise("RuntimeError", "chunk expects `chunks` to be greater than 0, got: " + std::to_string(chunks));
   int64_t n = t.size(dim);
-  int64_t size = (n + chunks - 1) / chunks;
-  pushResult(s, 3, fromTensorList(splitBySize(t, std::max<int64_t>(size, n == 0 ? 0 : 1), dim)));
+  if (n == 0) {  // as aten: `chunks` empty pieces
+    pushResult(s, 3, fromTensorList(std::vector<Tensor>(chunks, t.narrow(dim, 0, 0))));
+    return;
+  }
+  pushResult(s, 3, fromTensorList(splitBySize(t, (n + chunks - 1) / chunks, dim)));
 }
 void splitKernel(Stack& s) { pushResult(s, 3, fromTensorList(splitBySize(self0(s, 3), argAt(s, 3, 1).toInt(), argAt(s, 3, 2).toInt()))); }
 void splitSizesKernel(Stack& s) {
