@@ -252,7 +252,7 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
   if (t->kind() == TypeKind::List && name == "insert") hints = {lang::intType(), t->elem()};
   std::vector<Value*> args = emitArgs(call, hints);
   args.insert(args.begin(), self);
-  return callOp("aten::" + name, args, call.range, emitKwargs(call), t->str() + "." + name);
+  return callOp("aten::" + name, args, call.range, emitKwargs(call), t->str() + "." + name, true);
 }
 
 // t.tolist(): the result type comes from the annotation it is assigned or

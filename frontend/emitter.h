@@ -111,11 +111,12 @@ class FunctionEmitter {
   // ---- calls (emit_call.cpp) ----
   Value* emitCall(const Expr& e, TypePtr hint);
   // Calls op `name` ("aten::add") with already-emitted arguments; errors list the schemas tried.
+  // method: args[0] is the receiver of `t.name(...)`, bound to the parameter named self.
   Value* callOp(const std::string& name, std::vector<Value*> args, const SourceRange& r,
-                std::vector<std::pair<std::string, Value*>> kwargs = {}, const std::string& display = "");
+                std::vector<std::pair<std::string, Value*>> kwargs = {}, const std::string& display = "", bool method = false);
   std::optional<Value*> tryCallOp(const std::string& name, const std::vector<Value*>& args,
                                   const std::vector<std::pair<std::string, Value*>>& kwargs, const SourceRange& r,
-                                  std::string* why = nullptr);
+                                  std::string* why = nullptr, bool method = false);
   Value* callFunction(lang::Function* fn, Value* self, std::vector<Value*> args,
                       std::vector<std::pair<std::string, Value*>> kwargs, const SourceRange& r);
   // Calls a user function with a call expression's arguments (typed by its parameters).

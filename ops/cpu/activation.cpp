@@ -161,6 +161,8 @@ static lang::RegisterOps reg({
     {"aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", softmaxKernel<false>},
     {"aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", softmaxKernel<true>},
     {"aten::softmin(Tensor input, int dim, ScalarType? dtype=None) -> Tensor", softminKernel},
+    {"aten::special_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", softmaxKernel<false>},
+    {"aten::special_log_softmax(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", softmaxKernel<true>},
 });
 
 }  // namespace

@@ -332,6 +332,8 @@ static lang::RegisterOps reg({
     WICK_ARITH("lt", LtOp, Family::Compare), WICK_ARITH("le", LeOp, Family::Compare),
     WICK_ARITH("gt", GtOp, Family::Compare), WICK_ARITH("ge", GeOp, Family::Compare),
     WICK_ARITH("greater", GtOp, Family::Compare), WICK_ARITH("less", LtOp, Family::Compare),
+    WICK_ARITH("greater_equal", GeOp, Family::Compare), WICK_ARITH("less_equal", LeOp, Family::Compare),
+    WICK_ARITH("not_equal", NeOp, Family::Compare),
     WICK_ARITH("logical_and", LogicalAndOp, Family::Logical), WICK_ARITH("logical_or", LogicalOrOp, Family::Logical),
     WICK_ARITH("logical_xor", LogicalXorOp, Family::Logical),
     WICK_ARITH("bitwise_and", BitAndOp, Family::Bitwise), WICK_ARITH("bitwise_or", BitOrOp, Family::Bitwise),

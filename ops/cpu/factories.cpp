@@ -99,6 +99,7 @@ void fullKernel(Stack& s) {  // full(int[] size, Scalar fill_value, *, options)
   constexpr size_t n = 2 + kOptions;
   const IValue& v = argAt(s, n, 1);
   Tensor t = Tensor::empty(toIntArray(argAt(s, n, 0)), dtypeOr(argAt(s, n, 2), scalarDefaultDtype(v)));
+  checkFillValue(v, t.dtype());
   t.fill_(v);
   pushResult(s, n, t);
 }
@@ -117,6 +118,7 @@ void fullLikeKernel(Stack& s) {  // full_like(Tensor self, Scalar fill_value, *,
   constexpr size_t n = 3 + kOptions;
   Tensor self = tensorAt(s, n, 0);
   Tensor t = Tensor::empty(self.sizes(), dtypeOr(argAt(s, n, 2), self.dtype()));
+  checkFillValue(argAt(s, n, 1), t.dtype());
   t.fill_(argAt(s, n, 1));
   pushResult(s, n, t);
 }
@@ -135,6 +137,7 @@ void newFullKernel(Stack& s) {  // new_full(Tensor self, int[] size, Scalar fill
   constexpr size_t n = 3 + kOptions;
   Tensor self = tensorAt(s, n, 0);
   Tensor t = Tensor::empty(toIntArray(argAt(s, n, 1)), dtypeOr(argAt(s, n, 3), self.dtype()));
+  checkFillValue(argAt(s, n, 2), t.dtype());
   t.fill_(argAt(s, n, 2));
   pushResult(s, n, t);
 }

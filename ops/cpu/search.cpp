@@ -1,4 +1,4 @@
-// Binary search of sorted boundaries: searchsorted (a sorted sequence, or a
+// Membership (isin) and binary search of sorted boundaries: searchsorted (a sorted sequence, or a
 // batch of them matching the values' leading dims) and bucketize (one 1-D
 // boundaries tensor). left: the first index whose value is >= v; right: > v.
 // Values compare in double, the common dtype of both operands.
@@ -78,7 +78,24 @@ void bucketizeKernel(Stack& s) {
   pushResult(s, 4, search(b, values, argAt(s, 4, 3).toBool(), argAt(s, 4, 2).toBool(), IValue()));
 }
 
+// isin: whether each element occurs among test_elements (compared as doubles;
+// NaN occurs nowhere); invert negates.
+void isinKernel(Stack& s) {  // isin.Tensor_Tensor(Tensor elements, Tensor test_elements, *, bool assume_unique=False, bool invert=False)
+  auto tensorOf = [](const IValue& v) { return v.isTensor() ? Tensor::fromIValue(v) : scalarToTensor(v, scalarDefaultDtype(v)); };
+  Tensor e = tensorOf(argAt(s, 4, 0)), t = tensorOf(argAt(s, 4, 1));
+  bool invert = argAt(s, 4, 3).toBool();
+  Tensor tv = t.to(ScalarType::Double).contiguous(), ev = e.to(ScalarType::Double).contiguous();
+  std::vector<double> set(tv.data<double>(), tv.data<double>() + tv.numel());
+  std::sort(set.begin(), set.end());
+  Tensor out = Tensor::empty(e.sizes(), ScalarType::Bool);
+  for (int64_t i = 0; i < ev.numel(); ++i) out.data<bool>()[i] = std::binary_search(set.begin(), set.end(), ev.data<double>()[i]) != invert;
+  pushResult(s, 4, out);
+}
+
 static lang::RegisterOps reg({
+    {"aten::isin.Tensor_Tensor(Tensor elements, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor", isinKernel},
+    {"aten::isin.Tensor_Scalar(Tensor elements, Scalar test_element, *, bool assume_unique=False, bool invert=False) -> Tensor", isinKernel},
+    {"aten::isin.Scalar_Tensor(Scalar element, Tensor test_elements, *, bool assume_unique=False, bool invert=False) -> Tensor", isinKernel},
     {"aten::searchsorted.Tensor(Tensor sorted_sequence, Tensor self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor", searchsortedKernel},
     {"aten::searchsorted.Scalar(Tensor sorted_sequence, Scalar self, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None) -> Tensor", searchsortedKernel},
     {"aten::bucketize.Tensor(Tensor self, Tensor boundaries, *, bool out_int32=False, bool right=False) -> Tensor", bucketizeKernel},

@@ -158,6 +158,7 @@ void copyOutKernel(Stack& s) {  // _copy_out(Tensor(a!) out, Tensor result)
 }
 void fillScalarKernel(Stack& s) {
   Tensor self = tensorAt(s, 2, 0);
+  checkFillValue(argAt(s, 2, 1), self.dtype());
   self.fill_(argAt(s, 2, 1));
   dropArgsKeepSelf(s, 2);
 }

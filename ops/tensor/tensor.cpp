@@ -195,10 +195,7 @@ Tensor& Tensor::copy_(const Tensor& src) {
   return *this;
 }
 
-namespace {
-// c10::checked_convert: a Python number written into a tensor (fill_, full)
-// must fit the element type; inf and NaN fit floating types.
-void checkFits(const IValue& value, ScalarType t) {
+void checkFillValue(const IValue& value, ScalarType t) {
   if (t == ScalarType::Bool || value.isBool()) return;
   double v = value.isFloat() ? value.toDouble() : static_cast<double>(value.toInt());
   double lo, hi;
@@ -216,10 +213,8 @@ void checkFits(const IValue& value, ScalarType t) {
   bool fits = isFloatingType(t) ? !std::isfinite(v) || (v >= lo && v <= hi) : !(v < lo || v > hi);
   if (!fits) lang::raise("RuntimeError", std::string("value cannot be converted to type ") + name + " without overflow");
 }
-}  // namespace
 
 Tensor& Tensor::fill_(const IValue& value) {
-  checkFits(value, dtype());
   dispatchType(dtype(), [&](auto tag) {
     using T = decltype(tag);
     T v = value.isFloat() ? convertElement<T>(value.toDouble())
