@@ -216,10 +216,6 @@ Tensor stack(const std::vector<Tensor>& ts, int64_t dim) {
   return cat(parts, dim);
 }
 void stackKernel(Stack& s) { pushResult(s, 2, stack(toTensorList(argAt(s, 2, 0)), argAt(s, 2, 1).toInt())); }
-void hstackKernel(Stack& s) {
-  auto ts = toTensorList(s.back());
-  s.back() = cat(ts, ts.at(0).dim() == 1 ? 0 : 1).toIValue();
-}
 Tensor atleast(const Tensor& t, int n) {
   if (t.dim() >= n) return t;
   if (t.dim() == 0) return t.reshape(IntArray(n, 1));
@@ -227,10 +223,23 @@ Tensor atleast(const Tensor& t, int n) {
   if (t.dim() == 1) return t.unsqueeze(0).unsqueeze(2);
   return t.unsqueeze(2);
 }
-void vstackKernel(Stack& s) {
+void hstackKernel(Stack& s) {
   auto ts = toTensorList(s.back());
-  for (Tensor& t : ts) t = atleast(t, 2);
-  s.back() = cat(ts, 0).toIValue();
+  for (Tensor& t : ts) t = atleast(t, 1);
+  s.back() = cat(ts, ts.empty() || ts[0].dim() == 1 ? 0 : 1).toIValue();
+}
+void columnStackKernel(Stack& s) {  // 0-D and 1-D inputs become columns, then hstack
+  auto ts = toTensorList(s.back());
+  for (Tensor& t : ts)
+    if (t.dim() <= 1) t = t.reshape({t.numel(), 1});
+  s.back() = cat(ts, 1).toIValue();
+}
+// vstack / row_stack: at least 2-D, along dim 0; dstack: at least 3-D, along dim 2.
+template <int kDims, int kDim>
+void stackAlongKernel(Stack& s) {
+  auto ts = toTensorList(s.back());
+  for (Tensor& t : ts) t = atleast(t, kDims);
+  s.back() = cat(ts, kDim).toIValue();
 }
 template <int kN>
 void atleastKernel(Stack& s) { s.back() = atleast(Tensor::fromIValue(s.back()), kN).toIValue(); }
@@ -357,6 +366,11 @@ Tensor diagonal(const Tensor& t, int64_t offset, int64_t d1, int64_t d2) {
 void diagonalKernel(Stack& s) {
   pushResult(s, 4, diagonal(self0(s, 4), argAt(s, 4, 1).toInt(), argAt(s, 4, 2).toInt(), argAt(s, 4, 3).toInt()));
 }
+void diagKernel(Stack& s);
+void diagflatKernel(Stack& s) {  // diagflat(Tensor self, int offset=0): diag of the flattened input
+  argAt(s, 2, 0) = self0(s, 2).reshape({-1}).toIValue();
+  diagKernel(s);
+}
 void diagKernel(Stack& s) {  // diag(Tensor self, int diagonal=0)
   Tensor t = self0(s, 2);
   int64_t k = argAt(s, 2, 1).toInt();
@@ -411,7 +425,10 @@ static lang::RegisterOps reg({
     {"aten::concat(Tensor[] tensors, int dim=0) -> Tensor", catKernel},
     {"aten::stack(Tensor[] tensors, int dim=0) -> Tensor", stackKernel},
     {"aten::hstack(Tensor[] tensors) -> Tensor", hstackKernel},
-    {"aten::vstack(Tensor[] tensors) -> Tensor", vstackKernel},
+    {"aten::vstack(Tensor[] tensors) -> Tensor", stackAlongKernel<2, 0>},
+    {"aten::row_stack(Tensor[] tensors) -> Tensor", stackAlongKernel<2, 0>},
+    {"aten::dstack(Tensor[] tensors) -> Tensor", stackAlongKernel<3, 2>},
+    {"aten::column_stack(Tensor[] tensors) -> Tensor", columnStackKernel},
     {"aten::atleast_1d(Tensor self) -> Tensor", atleastKernel<1>},
     {"aten::atleast_2d(Tensor self) -> Tensor", atleastKernel<2>},
     {"aten::atleast_3d(Tensor self) -> Tensor", atleastKernel<3>},
@@ -425,6 +442,7 @@ static lang::RegisterOps reg({
     {"aten::tril(Tensor self, int diagonal=0) -> Tensor", triangleKernel<true>},
     {"aten::triu(Tensor self, int diagonal=0) -> Tensor", triangleKernel<false>},
     {"aten::diag(Tensor self, int diagonal=0) -> Tensor", diagKernel},
+    {"aten::diagflat(Tensor self, int offset=0) -> Tensor", diagflatKernel},
 });
 
 }  // namespace
