@@ -235,9 +235,24 @@ Value* FunctionEmitter::emitBoolOp(const Expr& e) {
   return rest(0);
 }
 
+std::optional<bool> FunctionEmitter::staticCondition(Value* cond) {
+  Node* n = cond->node();
+  if (n->kind() != prim::Constant || cond->type()->kind() != TypeKind::Bool) return std::nullopt;
+  return n->ival(lang::attr::value).toBool();
+}
+
 Value* FunctionEmitter::emitIfExp(const Expr& e, TypePtr hint) {
   Value* cond = toBool(emitExpr(*e.a), e.a->range);
   CondRefinements ref = refinementsOf(*e.a);
+  if (std::optional<bool> taken = staticCondition(cond)) {  // only the branch taken compiles
+    auto scope = std::make_unique<Scope>();
+    scope->parent = scope_;
+    scope_ = scope.get();
+    applyRefinements(*taken ? ref.when_true : ref.when_false, e.range);
+    Value* v = emitExpr(*taken ? *e.b : *e.c, hint);
+    scope_ = scope->parent;
+    return v;
+  }
   Node* n = graph_->insertNode(graph_->create(prim::If, {cond}, 1));
   Value* vals[2];
   Node* save = graph_->insertPoint();

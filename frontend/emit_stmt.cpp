@@ -397,6 +397,12 @@ Exit FunctionEmitter::guardRest(const Continuation* rest, const SourceRange& ran
 Exit FunctionEmitter::emitIf(const Stmt& s, const Continuation* rest) {
   Value* cond = toBool(emitExpr(*s.value), s.value->range);
   CondRefinements ref = refinementsOf(*s.value);
+  // TorchScript's static if: a constant condition (True, False, a decided
+  // isinstance) compiles only the branch taken, inline.
+  if (std::optional<bool> taken = staticCondition(cond)) {
+    applyRefinements(*taken ? ref.when_true : ref.when_false, s.range);
+    return emitStatements(*taken ? s.body : s.orelse, 0, rest);
+  }
   bool then_exits = alwaysExits(s.body), else_exits = alwaysExits(s.orelse);
   // Note [Exits]: the statements after an `if` whose one branch always exits
   // belong to the other branch (through elif chains too, so refinements

@@ -89,6 +89,8 @@ class FunctionEmitter {
   Value* emitCompare(const Expr& e);
   Value* emitBoolOp(const Expr& e);
   Value* emitIfExp(const Expr& e, TypePtr hint);
+  // The value of a condition known at compile time (a bool constant), as TorchScript's static if.
+  std::optional<bool> staticCondition(Value* cond);
   Value* emitSubscript(const Expr& e);
   Value* emitTensorIndex(Value* obj, const Expr& e, Value** indices);
   Value* emitContainerSubscript(Value* obj, const Expr& e);
