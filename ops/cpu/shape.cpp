@@ -78,6 +78,19 @@ void matrixTransposeKernel(Stack& s) {
                                     std::to_string(t.dim()) + "-D tensor.");
   s.back() = t.transpose(-2, -1).toIValue();
 }
+void expandKernelNoImplicit(Stack& s) { pushResult(s, 2, self0(s, 2).expand(toIntArray(argAt(s, 2, 1)))); }
+void broadcastTensorsKernel(Stack& s) {
+  std::vector<Tensor> ts = toTensorList(s.back());
+  IntArray shape;
+  for (const Tensor& t : ts) shape = broadcastShapes(shape, t.sizes());
+  for (Tensor& t : ts) t = t.expand(shape);
+  s.back() = fromTensorList(ts);
+}
+void asStridedKernel(Stack& s) {  // as_strided(Tensor(a) self, int[] size, int[] stride, int? storage_offset=None)
+  Tensor t = self0(s, 4);
+  auto off = toOptInt(argAt(s, 4, 3));
+  pushResult(s, 4, t.asStrided(toIntArray(argAt(s, 4, 1)), toIntArray(argAt(s, 4, 2)), off.value_or(t.storageOffset())));
+}
 void permuteKernel(Stack& s) { pushResult(s, 2, self0(s, 2).permute(toIntArray(argAt(s, 2, 1)))); }
 
 Tensor movedim(const Tensor& t, IntArray src, IntArray dst) {
@@ -409,6 +422,14 @@ static lang::RegisterOps reg({
     {"aten::movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
     {"aten::movedim.int(Tensor(a) self, int source, int destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
     {"aten::moveaxis.int(Tensor(a) self, int source, int destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
+    {"aten::moveaxis.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
+    {"aten::ravel(Tensor(a) self) -> Tensor(a)", [](Stack& s) { s.back() = Tensor::fromIValue(s.back()).reshape({-1}).toIValue(); }, lang::OpClass::View},
+    {"aten::broadcast_to(Tensor(a) self, int[] size) -> Tensor(a)", expandKernelNoImplicit, lang::OpClass::View},
+    {"aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]", broadcastTensorsKernel, lang::OpClass::View},
+    {"aten::as_strided(Tensor(a) self, int[] size, int[] stride, int? storage_offset=None) -> Tensor(a)", asStridedKernel, lang::OpClass::View},
+    {"aten::narrow_copy(Tensor self, int dim, int start, int length) -> Tensor", [](Stack& s) {
+       pushResult(s, 4, tensorAt(s, 4, 0).narrow(argAt(s, 4, 1).toInt(), argAt(s, 4, 2).toInt(), argAt(s, 4, 3).toInt()).clone());
+     }},
     {"aten::squeeze(Tensor(a) self) -> Tensor(a)", squeezeKernel, lang::OpClass::View},
     {"aten::squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)", squeezeDimKernel, lang::OpClass::View},
     {"aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)", unsqueezeKernel, lang::OpClass::View},

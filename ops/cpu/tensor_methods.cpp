@@ -210,7 +210,7 @@ static lang::RegisterOps reg({
     {"aten::ndimension(Tensor self) -> int", dimKernel},
     {"prim::ndim(Tensor self) -> int", dimKernel},
     {"aten::numel(Tensor self) -> int", numelKernel},
-    {"aten::nelement(Tensor self) -> int", numelKernel},
+    {"aten::storage_offset(Tensor self) -> int", [](Stack& s) { s.back() = IValue(Tensor::fromIValue(s.back()).storageOffset()); }},
     {"aten::len.Tensor(Tensor t) -> int", lenKernel},
     {"prim::dtype(Tensor a) -> int", dtypeKernel},
     {"prim::device(Tensor a) -> Device", deviceKernel},
