@@ -135,30 +135,17 @@ void batchNorm(Stack& s) {
                                      argAt(s, 8, 6), argAt(s, 8, 7), IValue(false)}, false);
 }
 
-// F.embedding(input, weight, padding_idx, max_norm, norm_type, ...): with
-// max_norm, the looked-up rows of weight are first renormalized in place.
+// F.embedding(input, weight, padding_idx, max_norm, ...): aten::embedding with
+// the arguments swapped. TorchScript's F.embedding leaves the weight alone
+// under max_norm (its renorm runs under no_grad, which scripting drops), so
+// wick does too.
 void embedding(Stack& s) {
   constexpr size_t n = 7;
-  Tensor idx = tensorAt(s, n, 0), w = tensorAt(s, n, 1);
-  const IValue& max_norm = argAt(s, n, 3);
-  if (!max_norm.isNone()) {
-    double mx = max_norm.toDouble(), p = argAt(s, n, 4).toDouble();
-    Tensor flat = idx.reshape({-1}).to(ScalarType::Long).contiguous();
-    std::vector<bool> done(w.sizes()[0]);
-    for (int64_t i = 0; i < flat.numel(); ++i) {
-      int64_t r = flat.data<int64_t>()[i];
-      if (r < 0 || r >= w.sizes()[0] || done[r]) continue;
-      done[r] = true;
-      Tensor row = w.select(0, r);
-      double norm = Tensor::fromIValue(callOp(findOp("aten::linalg_vector_norm"), {row.toIValue(), IValue(p), IValue(), IValue(false), IValue()})).item().toDouble();
-      if (norm > mx) row.copy_(mul(row.toIValue(), IValue(mx / (norm + 1e-7))));
-    }
-  }
-  forward(s, n, "aten::embedding", {w.toIValue(), idx.toIValue(), IValue(int64_t(-1)), IValue(false), IValue(false)}, false);
+  forward(s, n, "aten::embedding", {argAt(s, n, 1), argAt(s, n, 0), IValue(int64_t(-1)), IValue(false), IValue(false)}, false);
 }
 
 // Not pure: inplace flags write the input, training-mode dropout draws
-// random numbers, embedding with max_norm renormalizes the weight.
+// random numbers.
 static lang::RegisterOps reg({
     {"functional::relu(Tensor input, bool inplace=False) -> Tensor", relu, lang::OpClass::Other, false},
     {"functional::relu6(Tensor input, bool inplace=False) -> Tensor", relu6, lang::OpClass::Other, false},
