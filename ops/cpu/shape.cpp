@@ -91,6 +91,24 @@ void asStridedKernel(Stack& s) {  // as_strided(Tensor(a) self, int[] size, int[
   auto off = toOptInt(argAt(s, 4, 3));
   pushResult(s, 4, t.asStrided(toIntArray(argAt(s, 4, 1)), toIntArray(argAt(s, 4, 2)), off.value_or(t.storageOffset())));
 }
+// In-place metadata ops (unsqueeze_, t_, ...): the view's sizes and strides
+// become self's own, so every handle on self sees the new shape.
+void adoptView(Stack& s, size_t n, const Tensor& view) {
+  Tensor self = tensorAt(s, n, 0);
+  self.impl()->sizes_ = view.sizes();
+  self.impl()->strides_ = view.strides();
+  self.impl()->storage_offset_ = view.storageOffset();
+  pushResult(s, n, self);
+}
+void unsqueezeInplaceKernel(Stack& s) { adoptView(s, 2, self0(s, 2).unsqueeze(argAt(s, 2, 1).toInt())); }
+void squeezeInplaceKernel(Stack& s) { adoptView(s, 1, self0(s, 1).squeeze()); }
+void squeezeDimInplaceKernel(Stack& s) { adoptView(s, 2, self0(s, 2).squeeze(argAt(s, 2, 1).toInt())); }
+void transposeInplaceKernel(Stack& s) { adoptView(s, 3, self0(s, 3).transpose(argAt(s, 3, 1).toInt(), argAt(s, 3, 2).toInt())); }
+void tInplaceKernel(Stack& s) {
+  Tensor t = self0(s, 1);
+  if (t.dim() > 2) lang::raise("RuntimeError", "t_() expects a tensor with <= 2 dimensions, but self is " + std::to_string(t.dim()) + "D");
+  adoptView(s, 1, t.dim() < 2 ? t : t.transpose(0, 1));
+}
 void permuteKernel(Stack& s) { pushResult(s, 2, self0(s, 2).permute(toIntArray(argAt(s, 2, 1)))); }
 
 Tensor movedim(const Tensor& t, IntArray src, IntArray dst) {
@@ -431,6 +449,13 @@ static lang::RegisterOps reg({
        pushResult(s, 4, tensorAt(s, 4, 0).narrow(argAt(s, 4, 1).toInt(), argAt(s, 4, 2).toInt(), argAt(s, 4, 3).toInt()).clone());
      }},
     {"aten::squeeze(Tensor(a) self) -> Tensor(a)", squeezeKernel, lang::OpClass::View},
+    {"aten::unsqueeze_(Tensor(a!) self, int dim) -> Tensor(a!)", unsqueezeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::squeeze_(Tensor(a!) self) -> Tensor(a!)", squeezeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::squeeze_.dim(Tensor(a!) self, int dim) -> Tensor(a!)", squeezeDimInplaceKernel, lang::OpClass::Other, false},
+    {"aten::transpose_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)", transposeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::swapdims_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)", transposeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::swapaxes_(Tensor(a!) self, int axis0, int axis1) -> Tensor(a!)", transposeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::t_(Tensor(a!) self) -> Tensor(a!)", tInplaceKernel, lang::OpClass::Other, false},
     {"aten::squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)", squeezeDimKernel, lang::OpClass::View},
     {"aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)", unsqueezeKernel, lang::OpClass::View},
     {"aten::expand(Tensor(a) self, int[] size, *, bool implicit=False) -> Tensor(a)", expandKernel, lang::OpClass::View},
