@@ -1,6 +1,8 @@
 // Calls: user functions and methods, class construction, module functions
 // (math.*, torch.*, F.*), and the Python builtins that need the emitter
 // (print, isinstance, int()/float()/str(), min/max of several values...).
+#include <set>
+
 #include "frontend/emitter.h"
 
 namespace wick::frontend {
@@ -238,6 +240,13 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     // torch.linalg.det is aten::linalg_det, torch.special.expit aten::special_expit.
     for (const char* ns : {"linalg", "special", "fft"})
       if (q == std::string("torch.") + ns + "." + name) name = std::string(ns) + "_" + name;
+    // Functions TorchScript compiles from Python (torch/nn/functional.py,
+    // torch/functional.py) are registered as functional::X and torch::X.
+    const auto& registry = lang::OperatorRegistry::global();
+    if (q == "torch.nn.functional." + name && !registry.lookup("functional::" + name).empty())
+      return callOp("functional::" + name, emitArgs(e), e.range, emitKwargs(e), q);
+    if (q == "torch." + name && !registry.lookup("torch::" + name).empty())
+      return callOp("torch::" + name, emitArgs(e), e.range, emitKwargs(e), q);
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
   errorAt(e.range, "unknown function '" + q + "'");
@@ -269,21 +278,32 @@ Value* FunctionEmitter::emitFunctionalEmbedding(const Expr& e) {
   return callOp("aten::embedding", args, e.range, aten_kwargs, "F.embedding");
 }
 
-// torch.unique and friends are Python functions whose result type depends on
-// constant bool flags (torch's boolean_dispatch): the op returns every result
-// and the flags, which must be literals, pick which of them the call gives.
+// torch.unique, F.max_pool2d(return_indices=) and friends are Python
+// functions whose result type depends on constant bool flags (torch's
+// boolean_dispatch): `op` returns every result and the flags, which must be
+// literals, pick which of them the call gives. strip: the flags are not
+// arguments of `op` (they are dropped); fallthrough: with every flag False
+// the call resolves as usual (F.max_pool2d is then aten::max_pool2d).
 Value* FunctionEmitter::emitBooleanDispatch(const std::string& q, const Expr& e) {
   struct Flag { const char* name; size_t position; size_t output; };
-  struct Dispatch { const char* qualname; const char* op; std::vector<Flag> flags; };
+  struct Dispatch { const char* qualname; const char* op; std::vector<Flag> flags; bool strip, fallthrough; };
   static const Dispatch table[] = {
-      {"torch.unique", "aten::_unique_all", {{"return_inverse", 2, 1}, {"return_counts", 3, 2}}},
-      {"torch.unique_consecutive", "aten::unique_consecutive", {{"return_inverse", 1, 1}, {"return_counts", 2, 2}}},
+      {"torch.unique", "aten::_unique_all", {{"return_inverse", 2, 1}, {"return_counts", 3, 2}}, false, false},
+      {"torch.unique_consecutive", "aten::unique_consecutive", {{"return_inverse", 1, 1}, {"return_counts", 2, 2}}, false, false},
+      {"torch.nn.functional.max_pool1d", "aten::max_pool1d_with_indices", {{"return_indices", 6, 1}}, true, true},
+      {"torch.nn.functional.max_pool2d", "aten::max_pool2d_with_indices", {{"return_indices", 6, 1}}, true, true},
+      {"torch.nn.functional.max_pool3d", "aten::max_pool3d_with_indices", {{"return_indices", 6, 1}}, true, true},
+      {"torch.nn.functional.adaptive_max_pool1d", "aten::adaptive_max_pool1d", {{"return_indices", 2, 1}}, true, false},
+      {"torch.nn.functional.adaptive_max_pool2d", "aten::adaptive_max_pool2d", {{"return_indices", 2, 1}}, true, false},
+      {"torch.nn.functional.adaptive_max_pool3d", "aten::adaptive_max_pool3d", {{"return_indices", 2, 1}}, true, false},
   };
   const Dispatch* d = nullptr;
   for (const Dispatch& x : table)
     if (q == x.qualname) d = &x;
   if (!d) return nullptr;
   std::vector<size_t> outputs = {0};
+  std::set<size_t> flag_positions;
+  std::set<std::string> flag_names;
   for (const Flag& f : d->flags) {
     const Expr* arg = f.position < e.elts.size() ? e.elts[f.position].get() : nullptr;
     for (const Keyword& k : e.keywords)
@@ -291,8 +311,17 @@ Value* FunctionEmitter::emitBooleanDispatch(const std::string& q, const Expr& e)
     if (arg && arg->kind != ExprKind::BoolLit)
       errorAt(arg->range, q + "(): '" + f.name + "' must be a constant True or False");
     if (arg && arg->bool_value) outputs.push_back(f.output);
+    flag_positions.insert(f.position);
+    flag_names.insert(f.name);
   }
-  Value* all = callOp(d->op, emitArgs(e), e.range, emitKwargs(e), q);
+  if (d->fallthrough && outputs.size() == 1) return nullptr;
+  std::vector<Value*> args;
+  for (size_t i = 0; i < e.elts.size(); ++i)
+    if (!d->strip || !flag_positions.count(i)) args.push_back(emitExpr(*e.elts[i]));
+  std::vector<std::pair<std::string, Value*>> kwargs;
+  for (const Keyword& k : e.keywords)
+    if (!d->strip || !flag_names.count(k.name)) kwargs.emplace_back(k.name, emitExpr(*k.value));
+  Value* all = callOp(d->op, args, e.range, kwargs, q);
   if (outputs.size() == 1) return tupleIndex(all, 0, e.range);
   std::vector<Value*> picked;
   std::vector<TypePtr> types;
@@ -344,7 +373,7 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
   if (t->kind() == TypeKind::List && name == "insert") hints = {lang::intType(), t->elem()};
   std::vector<Value*> args = emitArgs(call, hints);
   args.insert(args.begin(), self);
-  return callOp("aten::" + name, args, call.range, emitKwargs(call), t->str() + "." + name);
+  return callOp("aten::" + name, args, call.range, emitKwargs(call), t->str() + "." + name, true);
 }
 
 // t.tolist(): the result type comes from the annotation it is assigned or

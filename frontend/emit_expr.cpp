@@ -69,7 +69,7 @@ Value* FunctionEmitter::emitExpr(const Expr& e, TypePtr hint) {
         case UnaryOpKind::Pos: return v;
         case UnaryOpKind::Not: {
           Value* b = toBool(v, e.range);
-          // Folded, so `if not self.c:` stays decided statically (isStaticCondition).
+          // Folded, so `if not self.c:` stays decided statically (staticCondition).
           if (b->node()->kind() == prim::Constant) return constant(IValue(!b->node()->ival(attr::value).toBool()), e.range);
           return callOp("aten::__not__", {b}, e.range, {}, "not");
         }
@@ -254,17 +254,21 @@ Value* FunctionEmitter::emitBoolOp(const Expr& e) {
   return rest(0);
 }
 
+std::optional<bool> FunctionEmitter::staticCondition(Value* cond) {
+  Node* n = cond->node();
+  if (n->kind() != prim::Constant || cond->type()->kind() != TypeKind::Bool) return std::nullopt;
+  return n->ival(lang::attr::value).toBool();
+}
+
 Value* FunctionEmitter::emitIfExp(const Expr& e, TypePtr hint) {
   Value* cond = toBool(emitExpr(*e.a), e.a->range);
   CondRefinements ref = refinementsOf(*e.a);
-  if (isStaticCondition(*e.a) && cond->node()->kind() == prim::Constant) {
-    // As emitIf: only the branch taken is compiled (`x if self.c else (x, x)`).
-    bool taken = cond->node()->ival(attr::value).toBool();
+  if (std::optional<bool> taken = staticCondition(cond)) {  // only the branch taken compiles
     auto scope = std::make_unique<Scope>();
     scope->parent = scope_;
     scope_ = scope.get();
-    applyRefinements(taken ? ref.when_true : ref.when_false, e.range);
-    Value* v = emitExpr(taken ? *e.b : *e.c, hint);
+    applyRefinements(*taken ? ref.when_true : ref.when_false, e.range);
+    Value* v = emitExpr(*taken ? *e.b : *e.c, hint);
     scope_ = scope->parent;
     return v;
   }

@@ -238,25 +238,5 @@ Value* FunctionEmitter::containerSubscript(Value* obj, const Expr& index, const 
   return items[at].second;
 }
 
-bool FunctionEmitter::isStaticCondition(const Expr& cond) {
-  switch (cond.kind) {
-    case ExprKind::Compare:
-      return cond.comparisons.size() == 1 &&
-             (cond.comparisons[0].op == CmpOpKind::Is || cond.comparisons[0].op == CmpOpKind::IsNot);
-    case ExprKind::Call:
-      return cond.a->kind == ExprKind::Name && !lookup(cond.a->name) &&
-             (cond.a->name == "isinstance" || cond.a->name == "hasattr");
-    // Literals and module constants (Note [Module constants]); an attribute
-    // that is no constant emits no prim::Constant, so the caller compiles both branches.
-    case ExprKind::BoolLit:
-    case ExprKind::Attribute: return true;
-    case ExprKind::UnaryOp: return cond.unary_op == UnaryOpKind::Not && isStaticCondition(*cond.a);
-    case ExprKind::BoolOp:
-      for (const ExprPtr& x : cond.elts)
-        if (!isStaticCondition(*x)) return false;
-      return true;
-    default: return false;
-  }
-}
 
 }  // namespace wick::frontend

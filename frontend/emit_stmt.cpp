@@ -419,13 +419,13 @@ Exit FunctionEmitter::guardRest(const Continuation* rest, const SourceRange& ran
 Exit FunctionEmitter::emitIf(const Stmt& s, const Continuation* rest) {
   Value* cond = toBool(emitExpr(*s.value), s.value->range);
   CondRefinements ref = refinementsOf(*s.value);
-  if (isStaticCondition(*s.value) && cond->node()->kind() == prim::Constant) {
-    // Decided by types (`self.bias is not None` where bias is None, hasattr,
-    // isinstance): only the branch taken is compiled, as TorchScript does, so
-    // the other may use what this module lacks.
-    bool taken = cond->node()->ival(lang::attr::value).toBool();
-    applyRefinements(taken ? ref.when_true : ref.when_false, s.range);
-    return emitStatements(taken ? s.body : s.orelse, 0, rest);
+  // TorchScript's static if: a constant condition (True, False, a module
+  // constant, `x is None` decided by types, isinstance, hasattr) compiles
+  // only the branch taken, inline, so the other may use what this value or
+  // module lacks.
+  if (std::optional<bool> taken = staticCondition(cond)) {
+    applyRefinements(*taken ? ref.when_true : ref.when_false, s.range);
+    return emitStatements(*taken ? s.body : s.orelse, 0, rest);
   }
   bool then_exits = alwaysExits(s.body), else_exits = alwaysExits(s.orelse);
   // Note [Exits]: the statements after an `if` whose one branch always exits

@@ -100,6 +100,8 @@ class FunctionEmitter {
   Value* emitCompare(const Expr& e);
   Value* emitBoolOp(const Expr& e);
   Value* emitIfExp(const Expr& e, TypePtr hint);
+  // The value of a condition known at compile time (a bool constant), as TorchScript's static if.
+  std::optional<bool> staticCondition(Value* cond);
   Value* emitSubscript(const Expr& e);
   Value* emitTensorIndex(Value* obj, const Expr& e, Value** indices);
   Value* emitContainerSubscript(Value* obj, const Expr& e);
@@ -123,11 +125,12 @@ class FunctionEmitter {
   Value* emitCall(const Expr& e, TypePtr hint);
   Value* emitFunctionalEmbedding(const Expr& e);  // F.embedding, in aten::embedding's order
   // Calls op `name` ("aten::add") with already-emitted arguments; errors list the schemas tried.
+  // method: args[0] is the receiver of `t.name(...)`, bound to the parameter named self.
   Value* callOp(const std::string& name, std::vector<Value*> args, const SourceRange& r,
-                std::vector<std::pair<std::string, Value*>> kwargs = {}, const std::string& display = "");
+                std::vector<std::pair<std::string, Value*>> kwargs = {}, const std::string& display = "", bool method = false);
   std::optional<Value*> tryCallOp(const std::string& name, const std::vector<Value*>& args,
                                   const std::vector<std::pair<std::string, Value*>>& kwargs, const SourceRange& r,
-                                  std::string* why = nullptr);
+                                  std::string* why = nullptr, bool method = false);
   Value* callFunction(lang::Function* fn, Value* self, std::vector<Value*> args,
                       std::vector<std::pair<std::string, Value*>> kwargs, const SourceRange& r);
   Value* intListArgument(Value* v, const TypePtr& formal, const SourceRange& r);
@@ -162,10 +165,6 @@ class FunctionEmitter {
   std::vector<std::pair<std::string, Value*>> containerItems(Value* container, const SourceRange& r);
   // container[i] / container["key"] with a constant index; null when `obj` is no container.
   Value* containerSubscript(Value* obj, const Expr& index, const SourceRange& r);
-  // True when `cond` is decided statically (None checks, isinstance, hasattr, True/False and
-  // module constants, Note [Module constants]), as TorchScript's emitter decides them: only
-  // the branch taken is compiled. The caller still checks that `cond` emitted a constant.
-  bool isStaticCondition(const Expr& cond);
   std::vector<Value*> emitArgs(const Expr& call, const std::vector<TypePtr>& hints = {});
   std::vector<std::pair<std::string, Value*>> emitKwargs(const Expr& call);
   // Resolves a dotted expression (math.sqrt, torch.nn.functional.relu, F.relu) to a

@@ -65,9 +65,10 @@ bool matchType(const TypePtr& formal, const TypePtr& actual, TypeEnv& env, bool 
       return true;
     }
     case TypeKind::Number:
-      // Scalar parameters are less specific than int/float ones.
+      // Scalar parameters are less specific than int/float ones. A bool is
+      // not a Scalar in TorchScript (`t == True` does not compile).
       ++generic;
-      return actual->kind() == TypeKind::Int || actual->kind() == TypeKind::Float || actual->kind() == TypeKind::Bool ||
+      return actual->kind() == TypeKind::Int || actual->kind() == TypeKind::Float ||
              actual->kind() == TypeKind::Number || lang::isSubtypeOf(actual, lang::numberType());
     case TypeKind::Any:
     case TypeKind::AnyTuple:
@@ -125,10 +126,22 @@ void packVarargList(const std::vector<lang::Argument>& formals, const std::vecto
 
 // empty_lists: `[]` written in the call, which TorchScript types by the
 // parameter it is passed to (`t.sum([])`, `x.view([])`), not as List[Tensor].
-std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*>& args,
-                              const std::vector<std::pair<std::string, Value*>>& kwargs, bool convert,
-                              const std::set<Value*>& empty_lists, std::string& why) {
+std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*>& args_in,
+                              const std::vector<std::pair<std::string, Value*>>& kwargs_in, bool convert,
+                              const std::set<Value*>& empty_lists, bool method, std::string& why) {
   const auto& formals = op->schema.arguments;
+  // A method's receiver binds to `self` wherever the schema puts it:
+  // x.where(cond, y) is where.self(Tensor condition, Tensor self, Tensor other).
+  std::vector<Value*> args = args_in;
+  std::vector<std::pair<std::string, Value*>> kwargs = kwargs_in;
+  auto self_at = std::find_if(formals.begin(), formals.end(), [](const lang::Argument& a) { return a.name == "self"; });
+  if (method && !args.empty() && self_at != formals.end() && self_at != formals.begin()) {
+    size_t k = static_cast<size_t>(self_at - formals.begin());
+    Value* self = args[0];
+    args.erase(args.begin());
+    if (args.size() >= k) args.insert(args.begin() + static_cast<std::ptrdiff_t>(k), self);
+    else kwargs.emplace_back("self", self);
+  }
   Match m;
   m.op = op;
   m.inputs.assign(formals.size(), nullptr);
@@ -211,14 +224,18 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
 
 std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const std::vector<Value*>& args,
                                                  const std::vector<std::pair<std::string, Value*>>& kwargs,
-                                                 const SourceRange& r, std::string* why_out) {
+                                                 const SourceRange& r, std::string* why_out, bool method) {
   const auto& ops = lang::OperatorRegistry::global().lookup(name);
   std::optional<Match> best;
   std::string why;
+  // Python-level functions (functional::, torch::) take their arguments as
+  // TorchScript passes them to compiled Python: no int-to-float conversion.
+  bool python_level = name.rfind("functional::", 0) == 0 || name.rfind("torch::", 0) == 0;
   for (bool convert : {false, true}) {
+    if (convert && python_level) break;
     for (const lang::Operator* op : ops) {
       std::string reason;
-      auto m = tryMatch(op, args, kwargs, convert, empty_list_literals_, reason);
+      auto m = tryMatch(op, args, kwargs, convert, empty_list_literals_, method, reason);
       if (!m) {
         if (why_out) *why_out += "\n  " + op->schema.str() + ": " + reason;
         continue;
@@ -280,16 +297,16 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
 }
 
 Value* FunctionEmitter::callOp(const std::string& name, std::vector<Value*> args, const SourceRange& r,
-                               std::vector<std::pair<std::string, Value*>> kwargs, const std::string& display) {
+                               std::vector<std::pair<std::string, Value*>> kwargs, const std::string& display, bool method) {
   std::string why;
-  if (auto v = tryCallOp(name, args, kwargs, r, &why)) return *v;
+  if (auto v = tryCallOp(name, args, kwargs, r, &why, method)) return *v;
   // `out=`: every aten op has an out variant; wick computes the result and
   // copies it into `out` (resizing it as needed), which is what they do.
   auto out = std::find_if(kwargs.begin(), kwargs.end(), [](const auto& kv) { return kv.first == "out"; });
   if (out != kwargs.end() && out->second->type()->kind() == TypeKind::Tensor) {
     Value* dest = out->second;
     kwargs.erase(out);
-    if (auto v = tryCallOp(name, args, kwargs, r, nullptr); v && (*v)->type()->kind() == TypeKind::Tensor)
+    if (auto v = tryCallOp(name, args, kwargs, r, nullptr, method); v && (*v)->type()->kind() == TypeKind::Tensor)
       return callOp("aten::_copy_out", {dest, *v}, r);
   }
   std::string shown = display.empty() ? name.substr(name.find("::") + 2) : display;

@@ -33,7 +33,9 @@ double gelu(double x, bool tanh_approx) {
 }
 
 void geluKernel(Stack& s) {  // gelu(Tensor self, *, str approximate='none')
-  bool t = argAt(s, 2, 1).toStr() == "tanh";
+  const std::string& mode = argAt(s, 2, 1).toStr();
+  if (mode != "none" && mode != "tanh") lang::raise("RuntimeError", "approximate argument must be either none or tanh.");
+  bool t = mode == "tanh";
   pushResult(s, 2, pointwise(tensorAt(s, 2, 0), "GeluKernelImpl", [t](auto x) { return decltype(x)(gelu(x, t)); }));
 }
 void siluKernel(Stack& s) { s.back() = pointwise(Tensor::fromIValue(s.back()), "silu", [](auto x) { return decltype(x)(x / (1 + std::exp(-x))); }).toIValue(); }
@@ -115,11 +117,11 @@ Tensor softmax(const Tensor& t, int64_t dim, const IValue& dtype) {
     for (int64_t r = 0; r < rows; ++r) {
       const T* row = p + r * n;
       double m = -INFINITY;
-      for (int64_t i = 0; i < n; ++i) m = std::max(m, static_cast<double>(static_cast<float>(row[i])));
+      for (int64_t i = 0; i < n; ++i) m = std::max(m, static_cast<double>(static_cast<opmath_t<T>>(row[i])));
       double sum = 0;
-      for (int64_t i = 0; i < n; ++i) sum += std::exp(static_cast<double>(static_cast<float>(row[i])) - m);
+      for (int64_t i = 0; i < n; ++i) sum += std::exp(static_cast<double>(static_cast<opmath_t<T>>(row[i])) - m);
       for (int64_t i = 0; i < n; ++i) {
-        double v = static_cast<double>(static_cast<float>(row[i])) - m;
+        double v = static_cast<double>(static_cast<opmath_t<T>>(row[i])) - m;
         o[r * n + i] = convertElement<T>(kLog ? v - std::log(sum) : std::exp(v) / sum);
       }
     }
@@ -159,6 +161,8 @@ static lang::RegisterOps reg({
     {"aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", softmaxKernel<false>},
     {"aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", softmaxKernel<true>},
     {"aten::softmin(Tensor input, int dim, ScalarType? dtype=None) -> Tensor", softminKernel},
+    {"aten::special_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", softmaxKernel<false>},
+    {"aten::special_log_softmax(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", softmaxKernel<true>},
 });
 
 }  // namespace

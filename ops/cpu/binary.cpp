@@ -108,6 +108,36 @@ template <class M> M minNan(M a, M b) {
   return a < b ? a : b;
 }
 
+// log(e^a + e^b) (base 2 with kBase2) as aten computes it: equal infinities stay.
+template <class M> M logAddExp(M a, M b, bool base2) {
+  if constexpr (std::is_floating_point_v<M>) {
+    M m = a > b ? a : b;
+    if (std::isinf(m) && a == b) return a;
+    M d = std::fabs(a - b);
+    return base2 ? m + std::log1p(std::exp2(-d)) / std::log(M(2)) : m + std::log1p(std::exp(-d));
+  } else {
+    return a;
+  }
+}
+template <class M> M gcdOf(M a, M b) {
+  if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>) {
+    a = a < 0 ? M(-a) : a, b = b < 0 ? M(-b) : b;
+    while (b) a = static_cast<M>(a % b), std::swap(a, b);
+    return a;
+  } else {
+    return a;
+  }
+}
+template <class M> M lcmOf(M a, M b) {
+  if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>) {
+    M g = gcdOf<M>(a, b);
+    M l = g == 0 ? M(0) : static_cast<M>(a / g * b);
+    return l < 0 ? M(-l) : l;
+  } else {
+    return a;
+  }
+}
+
 #define WICK_FUNCTOR(Name, expr) \
   struct Name { template <class M> auto operator()(M a, M b) const { return expr; } };
 WICK_FUNCTOR(AddOp, static_cast<M>(a + b))
@@ -134,6 +164,15 @@ WICK_FUNCTOR(GeOp, a >= b)
 WICK_FUNCTOR(LogicalAndOp, bool(a != 0 && b != 0))
 WICK_FUNCTOR(LogicalOrOp, bool(a != 0 || b != 0))
 WICK_FUNCTOR(LogicalXorOp, bool((a != 0) != (b != 0)))
+WICK_FUNCTOR(CopysignOp, static_cast<M>(std::copysign(a, b)))
+WICK_FUNCTOR(LogAddExpOp, static_cast<M>(logAddExp<M>(a, b, false)))
+WICK_FUNCTOR(LogAddExp2Op, static_cast<M>(logAddExp<M>(a, b, true)))
+WICK_FUNCTOR(XlogyOp, static_cast<M>(b != b ? b : (a == 0 ? M(0) : M(a * std::log(b)))))
+WICK_FUNCTOR(Xlog1pyOp, static_cast<M>(b != b ? b : (a == 0 ? M(0) : M(a * std::log1p(b)))))
+WICK_FUNCTOR(HeavisideOp, static_cast<M>(a == 0 ? b : M(a > 0)))
+WICK_FUNCTOR(NextafterOp, static_cast<M>(std::nextafter(a, b)))
+WICK_FUNCTOR(GcdOp, gcdOf<M>(a, b))
+WICK_FUNCTOR(LcmOp, lcmOf<M>(a, b))
 #undef WICK_FUNCTOR
 
 struct BitAndOp { template <class M> M operator()(M a, M b) const { if constexpr (std::is_integral_v<M>) return a & b; else return a; } };
@@ -144,7 +183,7 @@ struct RShiftOp { template <class M> M operator()(M a, M b) const { if constexpr
 
 // ---- how each family picks its dtypes ----
 
-enum class Family { Arith, TrueDiv, FloatOnly, Compare, Logical, Bitwise, IntDiv };
+enum class Family { Arith, TrueDiv, FloatOnly, Compare, Logical, Bitwise, IntDiv, Double, SameDtype };
 
 template <class Op, Family kFamily>
 Tensor compute(const Operand& a, const Operand& b, const char* name) {
@@ -157,6 +196,11 @@ Tensor compute(const Operand& a, const Operand& b, const char* name) {
     case Family::Logical: out = ScalarType::Bool; break;
     case Family::Bitwise:
       if (isFloatingType(rt)) lang::raise("RuntimeError", std::string("\"") + name + "_cpu\" not implemented for '" + (rt == ScalarType::Double ? "Double" : "Float") + "'");
+      break;
+    case Family::Double: compute = out = ScalarType::Double; break;
+    case Family::SameDtype:
+      if (!a.wrapped && !b.wrapped && a.t.dtype() != b.t.dtype())
+        lang::raise("RuntimeError", "heaviside is not yet implemented for tensors with different dtypes");
       break;
     case Family::IntDiv:
     case Family::Arith: break;
@@ -288,6 +332,8 @@ static lang::RegisterOps reg({
     WICK_ARITH("lt", LtOp, Family::Compare), WICK_ARITH("le", LeOp, Family::Compare),
     WICK_ARITH("gt", GtOp, Family::Compare), WICK_ARITH("ge", GeOp, Family::Compare),
     WICK_ARITH("greater", GtOp, Family::Compare), WICK_ARITH("less", LtOp, Family::Compare),
+    WICK_ARITH("greater_equal", GeOp, Family::Compare), WICK_ARITH("less_equal", LeOp, Family::Compare),
+    WICK_ARITH("not_equal", NeOp, Family::Compare),
     WICK_ARITH("logical_and", LogicalAndOp, Family::Logical), WICK_ARITH("logical_or", LogicalOrOp, Family::Logical),
     WICK_ARITH("logical_xor", LogicalXorOp, Family::Logical),
     WICK_ARITH("bitwise_and", BitAndOp, Family::Bitwise), WICK_ARITH("bitwise_or", BitOrOp, Family::Bitwise),
@@ -298,7 +344,25 @@ static lang::RegisterOps reg({
     WICK_ARITH("bitwise_left_shift", LShiftOp, Family::Bitwise), WICK_ARITH("bitwise_right_shift", RShiftOp, Family::Bitwise),
     WICK_INPLACE("bitwise_and", BitAndOp, Family::Bitwise), WICK_INPLACE("bitwise_or", BitOrOp, Family::Bitwise),
     WICK_INPLACE("__iand__", BitAndOp, Family::Bitwise), WICK_INPLACE("__ior__", BitOrOp, Family::Bitwise),
-    WICK_INPLACE("__ixor__", BitXorOp, Family::Bitwise),
+    WICK_INPLACE("__ixor__", BitXorOp, Family::Bitwise), WICK_INPLACE("bitwise_xor", BitXorOp, Family::Bitwise),
+    WICK_INPLACE("bitwise_left_shift", LShiftOp, Family::Bitwise), WICK_INPLACE("bitwise_right_shift", RShiftOp, Family::Bitwise),
+    WICK_INPLACE("__ilshift__", LShiftOp, Family::Bitwise), WICK_INPLACE("__irshift__", RShiftOp, Family::Bitwise),
+    // In-place comparisons and logical ops write 0/1 in self's dtype.
+    WICK_INPLACE("eq", EqOp, Family::Arith), WICK_INPLACE("ne", NeOp, Family::Arith),
+    WICK_INPLACE("lt", LtOp, Family::Arith), WICK_INPLACE("le", LeOp, Family::Arith),
+    WICK_INPLACE("gt", GtOp, Family::Arith), WICK_INPLACE("ge", GeOp, Family::Arith),
+    WICK_INPLACE("logical_and", LogicalAndOp, Family::Arith), WICK_INPLACE("logical_or", LogicalOrOp, Family::Arith),
+    WICK_INPLACE("logical_xor", LogicalXorOp, Family::Arith),
+    WICK_ARITH("copysign", CopysignOp, Family::FloatOnly), WICK_INPLACE("copysign", CopysignOp, Family::FloatOnly),
+    WICK_ARITH("logaddexp", LogAddExpOp, Family::FloatOnly), WICK_ARITH("logaddexp2", LogAddExp2Op, Family::FloatOnly),
+    WICK_ARITH("xlogy", XlogyOp, Family::FloatOnly), WICK_INPLACE("xlogy", XlogyOp, Family::FloatOnly),
+    WICK_ARITH("special_xlogy", XlogyOp, Family::FloatOnly), WICK_ARITH("special_xlog1py", Xlog1pyOp, Family::FloatOnly),
+    WICK_ARITH("heaviside", HeavisideOp, Family::SameDtype),
+    WICK_ARITH("nextafter", NextafterOp, Family::Arith),
+    WICK_ARITH("gcd", GcdOp, Family::Bitwise), WICK_INPLACE("gcd", GcdOp, Family::Bitwise),
+    WICK_ARITH("lcm", LcmOp, Family::Bitwise), WICK_INPLACE("lcm", LcmOp, Family::Bitwise),
+    WICK_ARITH("float_power", PowOp, Family::Double),
+    WICK_INPLACE("atan2", Atan2Op, Family::FloatOnly), WICK_INPLACE("hypot", HypotOp, Family::FloatOnly),
 });
 
 }  // namespace

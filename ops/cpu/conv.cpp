@@ -1,5 +1,5 @@
-// Convolution (conv1d/conv2d via im2col + gemm), pooling, padding and
-// interpolation. 1-d ops run as 2-d ops over a height of 1.
+// Convolution (conv1d/conv2d via im2col + gemm), pooling and padding.
+// 1-d ops run as 2-d ops over a height of 1. Interpolation: interpolate.cpp.
 #include <cmath>
 
 #include "ops/cpu/elementwise.h"
@@ -270,64 +270,6 @@ void padKernel(Stack& s) {  // pad(Tensor self, int[] pad, str mode="constant", 
   pushResult(s, 4, cur);
 }
 
-// ---- interpolate (separable: one spatial dim at a time) ----
-
-Tensor resizeDim(const Tensor& x, int64_t d, int64_t out, double scale, const std::string& mode, bool align) {
-  int64_t in = x.sizes()[d];
-  Tensor i0 = Tensor::empty({out}, ScalarType::Long);
-  if (mode == "nearest") {
-    for (int64_t o = 0; o < out; ++o) i0.data<int64_t>()[o] = std::min<int64_t>(static_cast<int64_t>(std::floor(o * scale)), in - 1);
-    return callTensorOp(findOp("aten::index_select"), {iv(x), IValue(d), iv(i0)});
-  }
-  Tensor i1 = Tensor::empty({out}, ScalarType::Long);
-  Tensor wt = Tensor::empty({out}, ScalarType::Double);
-  for (int64_t o = 0; o < out; ++o) {
-    double src = align ? (out > 1 ? o * double(in - 1) / (out - 1) : 0.0) : std::max(0.0, (o + 0.5) * scale - 0.5);
-    int64_t a = std::min<int64_t>(static_cast<int64_t>(std::floor(src)), in - 1);
-    i0.data<int64_t>()[o] = a;
-    i1.data<int64_t>()[o] = std::min<int64_t>(a + 1, in - 1);
-    wt.data<double>()[o] = src - a;
-  }
-  IntArray wshape(x.dim(), 1);
-  wshape[d] = out;
-  Tensor w = wt.to(x.dtype()).reshape(wshape);
-  Tensor a = callTensorOp(findOp("aten::index_select"), {iv(x), IValue(d), iv(i0)});
-  Tensor b = callTensorOp(findOp("aten::index_select"), {iv(x), IValue(d), iv(i1)});
-  return add(iv(a), iv(mul(iv(sub(iv(b), iv(a))), iv(w))));
-}
-
-// interpolate(Tensor input, Any size=None, Any scale_factor=None, str mode='nearest', bool? align_corners=None, bool? recompute_scale_factor=None, bool antialias=False): F.interpolate's signature.
-void interpolateKernel(Stack& s) {
-  constexpr size_t n = 7;
-  Tensor x = tensorAt(s, n, 0);
-  const IValue& size = argAt(s, n, 1);
-  const IValue& sf = argAt(s, n, 2);
-  std::string mode = argAt(s, n, 3).toStr();
-  bool align = !argAt(s, n, 4).isNone() && argAt(s, n, 4).toBool();
-  int64_t spatial = x.dim() - 2;
-  if (spatial < 1) lang::raise("ValueError", "Input Error: Only 3D, 4D and 5D input Tensors supported (got " + std::to_string(x.dim()) + "D)");
-  if (mode != "nearest" && mode != "linear" && mode != "bilinear" && mode != "trilinear")
-    lang::raise("NotImplementedError", "interpolate mode '" + mode + "' is not supported");
-  if (mode == "nearest" && !argAt(s, n, 4).isNone()) lang::raise("ValueError", "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
-  if (size.isNone() == sf.isNone()) lang::raise("ValueError", "either size or scale_factor should be defined");
-  Tensor cur = x.dtype() == ScalarType::Long ? x : x;
-  for (int64_t k = 0; k < spatial; ++k) {
-    int64_t d = 2 + k, in = x.sizes()[d], out;
-    double scale;
-    if (!size.isNone()) {
-      out = size.isInt() ? size.toInt() : size.toList()->items.at(k).toInt();
-      scale = double(in) / out;
-    } else {
-      double f = sf.isList() ? sf.toList()->items.at(k).toScalarDouble() : sf.toScalarDouble();
-      out = static_cast<int64_t>(std::floor(in * f));
-      bool recompute = !argAt(s, n, 5).isNone() && argAt(s, n, 5).toBool();
-      scale = recompute ? double(in) / out : 1.0 / f;
-    }
-    cur = resizeDim(cur, d, out, scale, mode, align);
-  }
-  pushResult(s, n, cur.contiguous());
-}
-
 static lang::RegisterOps reg({
     {"aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor", convKernel<false>},
     {"aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, str padding=\"valid\", int[2] dilation=1, int groups=1) -> Tensor", convKernel<false>},
@@ -341,7 +283,6 @@ static lang::RegisterOps reg({
     {"aten::adaptive_avg_pool2d(Tensor self, int[2] output_size) -> Tensor", adaptiveAvgKernel<false>},
     {"aten::adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor", adaptiveAvgKernel<true>},
     {"aten::pad(Tensor self, int[] pad, str mode=\"constant\", float? value=None) -> Tensor", padKernel},
-    {"aten::interpolate(Tensor input, Any size=None, Any scale_factor=None, str mode='nearest', bool? align_corners=None, bool? recompute_scale_factor=None, bool antialias=False) -> Tensor", interpolateKernel},
 });
 
 }  // namespace

@@ -51,7 +51,10 @@ Tensor tensorFromData(const IValue& data, std::optional<ScalarType> dtype) {
   ScalarType inferred = inferDtype(data);
   if (inferred == ScalarType::Undefined) inferred = ScalarType::Float;  // torch.tensor([])
   if (data.isList()) {
-    // A list of tensors is not accepted by torch.tensor in TorchScript either.
+    // A list of tensors is not accepted by torch.tensor in TorchScript either
+    // (nor `[]`, which is a List[Tensor] there).
+    if (data.toList()->elem_type && data.toList()->elem_type->kind() == lang::TypeKind::Tensor)
+      lang::raise("RuntimeError", "Input must be of ints, floats, or bools, got Tensor\nEmpty lists default to List[Tensor]. Add a variable annotation to the assignment to create an empty list of another type (torch.jit.annotate(List[T, []]) where T is the type of elements in the list for Python 2)");
     for (const IValue& x : data.toList()->items)
       if (x.isTensor()) lang::raise("RuntimeError", "torch.tensor does not accept a list of tensors; use torch.stack");
   }
@@ -99,6 +102,7 @@ void fullKernel(Stack& s) {  // full(int[] size, Scalar fill_value, *, options)
   constexpr size_t n = 2 + kOptions;
   const IValue& v = argAt(s, n, 1);
   Tensor t = Tensor::empty(toIntArray(argAt(s, n, 0)), dtypeOr(argAt(s, n, 2), scalarDefaultDtype(v)));
+  checkFillValue(v, t.dtype());
   t.fill_(v);
   pushResult(s, n, t);
 }
@@ -117,6 +121,7 @@ void fullLikeKernel(Stack& s) {  // full_like(Tensor self, Scalar fill_value, *,
   constexpr size_t n = 3 + kOptions;
   Tensor self = tensorAt(s, n, 0);
   Tensor t = Tensor::empty(self.sizes(), dtypeOr(argAt(s, n, 2), self.dtype()));
+  checkFillValue(argAt(s, n, 1), t.dtype());
   t.fill_(argAt(s, n, 1));
   pushResult(s, n, t);
 }
@@ -135,6 +140,7 @@ void newFullKernel(Stack& s) {  // new_full(Tensor self, int[] size, Scalar fill
   constexpr size_t n = 3 + kOptions;
   Tensor self = tensorAt(s, n, 0);
   Tensor t = Tensor::empty(toIntArray(argAt(s, n, 1)), dtypeOr(argAt(s, n, 3), self.dtype()));
+  checkFillValue(argAt(s, n, 2), t.dtype());
   t.fill_(argAt(s, n, 2));
   pushResult(s, n, t);
 }
@@ -201,9 +207,23 @@ void linspaceKernel(Stack& s) {
     T* p = t.data<T>();
     M ma = static_cast<M>(a), mb = static_cast<M>(b), ms = static_cast<M>(step);
     for (int64_t i = 0; i < steps; ++i)
-      p[i] = convertElement<T>(i < half ? M(ma + ms * M(i)) : M(mb - ms * M(steps - i - 1)));
+      p[i] = convertElement<T>(steps == 1 ? ma : i < half ? M(ma + ms * M(i)) : M(mb - ms * M(steps - i - 1)));
   });
   pushResult(s, n, t);
+}
+
+// logspace(start, end, steps, base=10.0, *, options): base ** linspace(start, end), in double.
+void logspaceKernel(Stack& s) {
+  constexpr size_t n = 4 + kOptions;
+  double a = num(argAt(s, n, 0)), b = num(argAt(s, n, 1)), base = argAt(s, n, 3).toDouble();
+  int64_t steps = argAt(s, n, 2).toInt();
+  if (steps < 0) lang::raise("RuntimeError", "number of steps must be non-negative");
+  Tensor t = Tensor::empty({steps}, ScalarType::Double);
+  double step = steps > 1 ? (b - a) / (steps - 1) : 0;
+  int64_t half = steps / 2;
+  for (int64_t i = 0; i < steps; ++i)
+    t.data<double>()[i] = std::pow(base, steps == 1 ? a : i < half ? a + step * i : b - step * (steps - i - 1));
+  pushResult(s, n, t.to(dtypeOr(argAt(s, n, 4), ScalarType::Float)));
 }
 
 Tensor eye(int64_t rows, int64_t cols, ScalarType dt) {
@@ -251,6 +271,7 @@ static lang::RegisterOps reg({
     {"aten::arange.start(Scalar start, Scalar end, " WICK_OPTS ") -> Tensor", arangeStartKernel, lang::OpClass::Factory},
     {"aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, " WICK_OPTS ") -> Tensor", arangeStepKernel, lang::OpClass::Factory},
     {"aten::linspace(Scalar start, Scalar end, int steps, " WICK_OPTS ") -> Tensor", linspaceKernel, lang::OpClass::Factory},
+    {"aten::logspace(Scalar start, Scalar end, int steps, float base=10.0, " WICK_OPTS ") -> Tensor", logspaceKernel, lang::OpClass::Factory},
     {"aten::eye(int n, " WICK_OPTS ") -> Tensor", eyeKernel, lang::OpClass::Factory},
     {"aten::eye.m(int n, int m, " WICK_OPTS ") -> Tensor", eyeMKernel, lang::OpClass::Factory},
 });

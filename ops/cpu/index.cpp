@@ -211,6 +211,7 @@ Tensor maskedFill(const Tensor& self, const Tensor& mask, const IValue& value, b
     if (vt.dim() != 0) lang::raise("RuntimeError", "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with " + std::to_string(vt.dim()) + " dimension(s).");
     v = vt.item();
   }
+  if (!value.isTensor()) checkFillValue(v, self.dtype());
   if (inplace && broadcastShapes(self.sizes(), mask.sizes()) != self.sizes())
     lang::raise("RuntimeError", "The expanded size of the tensor (" + std::to_string(self.sizes().empty() ? 0 : self.sizes().back()) + ") must match the existing size (" + std::to_string(mask.sizes().empty() ? 0 : mask.sizes().back()) + ") at non-singleton dimension " + std::to_string(self.dim() - 1) + ".  Target sizes: " + shapeStr(self.sizes()) + ".  Tensor sizes: " + shapeStr(mask.sizes()));
   Tensor filled = where(mask, Tensor::scalarTensor(v, self.dtype()).toIValue(), self.toIValue());
@@ -361,6 +362,7 @@ void indexFillKernel(Stack& s) {  // index_fill_.int_Scalar(Tensor(a!) self, int
   Tensor self = tensorAt(s, 4, 0);
   int64_t dim = wrapDim(argAt(s, 4, 1).toInt(), self.dim());
   Tensor index = tensorAt(s, 4, 2).reshape({-1});
+  checkFillValue(argAt(s, 4, 3), self.dtype());
   for (int64_t i = 0; i < index.numel(); ++i) self.select(dim, index.select(0, i).item().toInt()).fill_(argAt(s, 4, 3));
   s.resize(s.size() - 3);
 }

@@ -141,25 +141,22 @@ void normDimDtypeKernel(Stack& s) {  // norm.ScalarOpt_dim_dtype(Tensor self, Sc
   pushResult(s, 5, vectorNorm(tensorAt(s, 5, 0), p.isNone() ? 2.0 : ordOf(p), toIntArray(argAt(s, 5, 2)), argAt(s, 5, 3).toBool(), argAt(s, 5, 4), kNormFn));
 }
 
-// torch.norm(input, p='fro', dim=None, keepdim=False, dtype=None), as
-// torch/functional.py scripts it: a number p (None: 2) or 'fro' over at most
-// two dims is a vector norm; other strings are matrix norms.
-void functionalNormKernel(Stack& s) {  // norm.functional(Tensor self, Scalar? p=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)
-  const IValue& p = argAt(s, 5, 1);
-  pushResult(s, 5, vectorNorm(tensorAt(s, 5, 0), p.isNone() ? 2.0 : ordOf(p), optDimList(argAt(s, 5, 2)), argAt(s, 5, 3).toBool(), argAt(s, 5, 4), "linalg.vector_norm"));
-}
-void functionalNormStrKernel(Stack& s) {  // norm.functional_str(Tensor self, str p, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)
-  Tensor t = tensorAt(s, 5, 0);
-  std::string p = argAt(s, 5, 1).toStr();
-  IntArray dims = optDimList(argAt(s, 5, 2));
-  bool keep = argAt(s, 5, 3).toBool();
-  if (p == "fro" && dims.size() <= 2) {
-    pushResult(s, 5, vectorNorm(t, 2, dims, keep, argAt(s, 5, 4), "linalg.vector_norm"));
-    return;
-  }
+// torch.norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None),
+// as torch/functional.py scripts it: a number p (None: 2) or 'fro' over at
+// most two dims is a vector norm; other strings are matrix norms.
+Tensor functionalNorm(const Tensor& t, const IValue& p, const IValue& dim, bool keep, const IValue& dtype) {
+  IntArray dims = optDimList(dim);
+  if (!p.isStr()) return vectorNorm(t, p.isNone() ? 2.0 : ordOf(p), dims, keep, dtype, "linalg.vector_norm");
+  if (p.toStr() == "fro" && dims.size() <= 2) return vectorNorm(t, 2, dims, keep, dtype, "linalg.vector_norm");
   if (dims.empty())
     for (int64_t i = 0; i < t.dim(); ++i) dims.push_back(i);
-  pushResult(s, 5, matrixNorm(t, IValue(p), dims, keep, argAt(s, 5, 4)));
+  return matrixNorm(t, p, dims, keep, dtype);
+}
+// norm(Tensor input, str p="fro", int[1]? dim=None, bool keepdim=False, Tensor? out=None, int? dtype=None)
+void functionalNormKernel(Stack& s) {
+  Tensor r = functionalNorm(tensorAt(s, 6, 0), argAt(s, 6, 1), argAt(s, 6, 2), argAt(s, 6, 3).toBool(), argAt(s, 6, 5));
+  if (!argAt(s, 6, 4).isNone()) r = callTensorOp(findOp("aten::_copy_out"), {argAt(s, 6, 4), r.toIValue()});
+  pushResult(s, 6, r);
 }
 
 static lang::RegisterOps reg({
@@ -171,8 +168,8 @@ static lang::RegisterOps reg({
     {"aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor", normKernel, lang::OpClass::Reduction},
     {"aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor", normDimKernel, lang::OpClass::Reduction},
     {"aten::norm.ScalarOpt_dim_dtype(Tensor self, Scalar? p, int[1] dim, bool keepdim, *, ScalarType dtype) -> Tensor", normDimDtypeKernel, lang::OpClass::Reduction},
-    {"aten::norm.functional(Tensor self, Scalar? p=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", functionalNormKernel, lang::OpClass::Reduction},
-    {"aten::norm.functional_str(Tensor self, str p, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", functionalNormStrKernel, lang::OpClass::Reduction},
+    {"torch::norm.str(Tensor input, str p=\"fro\", int[1]? dim=None, bool keepdim=False, Tensor? out=None, int? dtype=None) -> Tensor", functionalNormKernel, lang::OpClass::Reduction},
+    {"torch::norm.number(Tensor input, Scalar? p, int[1]? dim=None, bool keepdim=False, Tensor? out=None, int? dtype=None) -> Tensor", functionalNormKernel, lang::OpClass::Reduction},
     {"aten::frobenius_norm.dim(Tensor self, int[1] dim, bool keepdim=False) -> Tensor", [](Stack& s) {
        pushResult(s, 3, vectorNorm(tensorAt(s, 3, 0), 2, toIntArray(argAt(s, 3, 1)), argAt(s, 3, 2).toBool(), IValue(), "frobenius_norm"));
      }},

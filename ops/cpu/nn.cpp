@@ -250,6 +250,10 @@ void bceKernel(Stack& s) {
   Tensor x = tensorAt(s, 4, 0), y = tensorAt(s, 4, 1);
   if (x.sizes() != y.sizes()) lang::raise("ValueError", "Using a target size (" + shapeStr(y.sizes()) + ") that is different to the input size (" + shapeStr(x.sizes()) + ") is deprecated. Please ensure they have the same size.");
   ScalarType dt = x.dtype();
+  Tensor outside = callTensorOp(findOp("aten::logical_or.Tensor"), {iv(callTensorOp(findOp("aten::lt.Scalar"), {iv(x), IValue(int64_t(0))})),
+                                                                   iv(callTensorOp(findOp("aten::gt.Scalar"), {iv(x), IValue(int64_t(1))}))});
+  if (callTensorOp(findOp("aten::any"), {iv(outside)}).item().toBool())
+    lang::raise("RuntimeError", "all elements of input should be between 0 and 1");
   Tensor l = binaryOp(x, y.to(dt), dt, dt, [](auto p, auto t) {
     double lp = std::max(std::log(static_cast<double>(p)), -100.0), lq = std::max(std::log1p(-static_cast<double>(p)), -100.0);
     return decltype(p)(-(t * lp + (1 - t) * lq));

@@ -251,6 +251,7 @@ static lang::RegisterOps reg({
     {"aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", allDimKernel<true>, lang::OpClass::Reduction},
     {"aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", allDimKernel<false>, lang::OpClass::Reduction},
     {"aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor", logsumexpKernel, lang::OpClass::Reduction},
+    {"aten::special_logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor", logsumexpKernel, lang::OpClass::Reduction},
     {"aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor", countNonzeroKernel, lang::OpClass::Reduction},
     {"aten::count_nonzero(Tensor self, int? dim=None) -> Tensor", countNonzeroOptKernel, lang::OpClass::Reduction},
 });

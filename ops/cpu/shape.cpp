@@ -78,6 +78,37 @@ void matrixTransposeKernel(Stack& s) {
                                     std::to_string(t.dim()) + "-D tensor.");
   s.back() = t.transpose(-2, -1).toIValue();
 }
+void expandKernelNoImplicit(Stack& s) { pushResult(s, 2, self0(s, 2).expand(toIntArray(argAt(s, 2, 1)))); }
+void broadcastTensorsKernel(Stack& s) {
+  std::vector<Tensor> ts = toTensorList(s.back());
+  IntArray shape;
+  for (const Tensor& t : ts) shape = broadcastShapes(shape, t.sizes());
+  for (Tensor& t : ts) t = t.expand(shape);
+  s.back() = fromTensorList(ts);
+}
+void asStridedKernel(Stack& s) {  // as_strided(Tensor(a) self, int[] size, int[] stride, int? storage_offset=None)
+  Tensor t = self0(s, 4);
+  auto off = toOptInt(argAt(s, 4, 3));
+  pushResult(s, 4, t.asStrided(toIntArray(argAt(s, 4, 1)), toIntArray(argAt(s, 4, 2)), off.value_or(t.storageOffset())));
+}
+// In-place metadata ops (unsqueeze_, t_, ...): the view's sizes and strides
+// become self's own, so every handle on self sees the new shape.
+void adoptView(Stack& s, size_t n, const Tensor& view) {
+  Tensor self = tensorAt(s, n, 0);
+  self.impl()->sizes_ = view.sizes();
+  self.impl()->strides_ = view.strides();
+  self.impl()->storage_offset_ = view.storageOffset();
+  pushResult(s, n, self);
+}
+void unsqueezeInplaceKernel(Stack& s) { adoptView(s, 2, self0(s, 2).unsqueeze(argAt(s, 2, 1).toInt())); }
+void squeezeInplaceKernel(Stack& s) { adoptView(s, 1, self0(s, 1).squeeze()); }
+void squeezeDimInplaceKernel(Stack& s) { adoptView(s, 2, self0(s, 2).squeeze(argAt(s, 2, 1).toInt())); }
+void transposeInplaceKernel(Stack& s) { adoptView(s, 3, self0(s, 3).transpose(argAt(s, 3, 1).toInt(), argAt(s, 3, 2).toInt())); }
+void tInplaceKernel(Stack& s) {
+  Tensor t = self0(s, 1);
+  if (t.dim() > 2) lang::raise("RuntimeError", "t_() expects a tensor with <= 2 dimensions, but self is " + std::to_string(t.dim()) + "D");
+  adoptView(s, 1, t.dim() < 2 ? t : t.transpose(0, 1));
+}
 void permuteKernel(Stack& s) { pushResult(s, 2, self0(s, 2).permute(toIntArray(argAt(s, 2, 1)))); }
 
 Tensor movedim(const Tensor& t, IntArray src, IntArray dst) {
@@ -124,8 +155,11 @@ void chunkKernel(Stack& s) {
   int64_t chunks = argAt(s, 3, 1).toInt(), dim = argAt(s, 3, 2).toInt();
   if (chunks <= 0) lang::raise("RuntimeError", "chunk expects `chunks` to be greater than 0, got: " + std::to_string(chunks));
   int64_t n = t.size(dim);
-  int64_t size = (n + chunks - 1) / chunks;
-  pushResult(s, 3, fromTensorList(splitBySize(t, std::max<int64_t>(size, n == 0 ? 0 : 1), dim)));
+  if (n == 0) {  // as aten: `chunks` empty pieces
+    pushResult(s, 3, fromTensorList(std::vector<Tensor>(chunks, t.narrow(dim, 0, 0))));
+    return;
+  }
+  pushResult(s, 3, fromTensorList(splitBySize(t, (n + chunks - 1) / chunks, dim)));
 }
 void splitKernel(Stack& s) { pushResult(s, 3, fromTensorList(splitBySize(self0(s, 3), argAt(s, 3, 1).toInt(), argAt(s, 3, 2).toInt()))); }
 void splitSizesKernel(Stack& s) {
@@ -213,10 +247,6 @@ Tensor stack(const std::vector<Tensor>& ts, int64_t dim) {
   return cat(parts, dim);
 }
 void stackKernel(Stack& s) { pushResult(s, 2, stack(toTensorList(argAt(s, 2, 0)), argAt(s, 2, 1).toInt())); }
-void hstackKernel(Stack& s) {
-  auto ts = toTensorList(s.back());
-  s.back() = cat(ts, ts.at(0).dim() == 1 ? 0 : 1).toIValue();
-}
 Tensor atleast(const Tensor& t, int n) {
   if (t.dim() >= n) return t;
   if (t.dim() == 0) return t.reshape(IntArray(n, 1));
@@ -224,10 +254,23 @@ Tensor atleast(const Tensor& t, int n) {
   if (t.dim() == 1) return t.unsqueeze(0).unsqueeze(2);
   return t.unsqueeze(2);
 }
-void vstackKernel(Stack& s) {
+void hstackKernel(Stack& s) {
   auto ts = toTensorList(s.back());
-  for (Tensor& t : ts) t = atleast(t, 2);
-  s.back() = cat(ts, 0).toIValue();
+  for (Tensor& t : ts) t = atleast(t, 1);
+  s.back() = cat(ts, ts.empty() || ts[0].dim() == 1 ? 0 : 1).toIValue();
+}
+void columnStackKernel(Stack& s) {  // 0-D and 1-D inputs become columns, then hstack
+  auto ts = toTensorList(s.back());
+  for (Tensor& t : ts)
+    if (t.dim() <= 1) t = t.reshape({t.numel(), 1});
+  s.back() = cat(ts, 1).toIValue();
+}
+// vstack / row_stack: at least 2-D, along dim 0; dstack: at least 3-D, along dim 2.
+template <int kDims, int kDim>
+void stackAlongKernel(Stack& s) {
+  auto ts = toTensorList(s.back());
+  for (Tensor& t : ts) t = atleast(t, kDims);
+  s.back() = cat(ts, kDim).toIValue();
 }
 template <int kN>
 void atleastKernel(Stack& s) { s.back() = atleast(Tensor::fromIValue(s.back()), kN).toIValue(); }
@@ -249,6 +292,19 @@ Tensor flip(const Tensor& t, const IntArray& dims) {
   return t.asStrided(t.sizes(), st, off).clone();
 }
 void flipKernel(Stack& s) { pushResult(s, 2, flip(self0(s, 2), toIntArray(argAt(s, 2, 1)))); }
+// rot90 as aten composes it: flip one of the two dims, then swap them.
+void rot90Kernel(Stack& s) {  // rot90(Tensor self, int k=1, int[] dims=[0,1])
+  Tensor t = self0(s, 3);
+  int64_t k = argAt(s, 3, 1).toInt();
+  IntArray dims = toIntArray(argAt(s, 3, 2));
+  if (dims.size() != 2) lang::raise("RuntimeError", "expected total rotation dims == 2, but got dims = " + std::to_string(dims.size()));
+  if (t.dim() < 2) lang::raise("RuntimeError", "expected total dims >= 2, but got total dims = " + std::to_string(t.dim()));
+  int64_t d0 = wrapDim(dims[0], t.dim()), d1 = wrapDim(dims[1], t.dim());
+  if (d0 == d1) lang::raise("RuntimeError", "expected rotation dims to be different, but got dim0 = " + std::to_string(dims[0]) + " and dim1 = " + std::to_string(dims[1]));
+  k = ((k % 4) + 4) % 4;
+  Tensor r = k == 1 ? flip(t, {d1}).transpose(d0, d1) : k == 2 ? flip(t, {d0, d1}) : k == 3 ? flip(t, {d0}).transpose(d0, d1) : t.clone();
+  pushResult(s, 3, r);
+}
 void fliplrKernel(Stack& s) { s.back() = flip(Tensor::fromIValue(s.back()), {1}).toIValue(); }
 void flipudKernel(Stack& s) { s.back() = flip(Tensor::fromIValue(s.back()), {0}).toIValue(); }
 
@@ -341,6 +397,11 @@ Tensor diagonal(const Tensor& t, int64_t offset, int64_t d1, int64_t d2) {
 void diagonalKernel(Stack& s) {
   pushResult(s, 4, diagonal(self0(s, 4), argAt(s, 4, 1).toInt(), argAt(s, 4, 2).toInt(), argAt(s, 4, 3).toInt()));
 }
+void diagKernel(Stack& s);
+void diagflatKernel(Stack& s) {  // diagflat(Tensor self, int offset=0): diag of the flattened input
+  argAt(s, 2, 0) = self0(s, 2).reshape({-1}).toIValue();
+  diagKernel(s);
+}
 void diagKernel(Stack& s) {  // diag(Tensor self, int diagonal=0)
   Tensor t = self0(s, 2);
   int64_t k = argAt(s, 2, 1).toInt();
@@ -379,7 +440,22 @@ static lang::RegisterOps reg({
     {"aten::movedim.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
     {"aten::movedim.int(Tensor(a) self, int source, int destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
     {"aten::moveaxis.int(Tensor(a) self, int source, int destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
+    {"aten::moveaxis.intlist(Tensor(a) self, int[] source, int[] destination) -> Tensor(a)", movedimKernel, lang::OpClass::View},
+    {"aten::ravel(Tensor(a) self) -> Tensor(a)", [](Stack& s) { s.back() = Tensor::fromIValue(s.back()).reshape({-1}).toIValue(); }, lang::OpClass::View},
+    {"aten::broadcast_to(Tensor(a) self, int[] size) -> Tensor(a)", expandKernelNoImplicit, lang::OpClass::View},
+    {"aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]", broadcastTensorsKernel, lang::OpClass::View},
+    {"aten::as_strided(Tensor(a) self, int[] size, int[] stride, int? storage_offset=None) -> Tensor(a)", asStridedKernel, lang::OpClass::View},
+    {"aten::narrow_copy(Tensor self, int dim, int start, int length) -> Tensor", [](Stack& s) {
+       pushResult(s, 4, tensorAt(s, 4, 0).narrow(argAt(s, 4, 1).toInt(), argAt(s, 4, 2).toInt(), argAt(s, 4, 3).toInt()).clone());
+     }},
     {"aten::squeeze(Tensor(a) self) -> Tensor(a)", squeezeKernel, lang::OpClass::View},
+    {"aten::unsqueeze_(Tensor(a!) self, int dim) -> Tensor(a!)", unsqueezeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::squeeze_(Tensor(a!) self) -> Tensor(a!)", squeezeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::squeeze_.dim(Tensor(a!) self, int dim) -> Tensor(a!)", squeezeDimInplaceKernel, lang::OpClass::Other, false},
+    {"aten::transpose_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)", transposeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::swapdims_(Tensor(a!) self, int dim0, int dim1) -> Tensor(a!)", transposeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::swapaxes_(Tensor(a!) self, int axis0, int axis1) -> Tensor(a!)", transposeInplaceKernel, lang::OpClass::Other, false},
+    {"aten::t_(Tensor(a!) self) -> Tensor(a!)", tInplaceKernel, lang::OpClass::Other, false},
     {"aten::squeeze.dim(Tensor(a) self, int dim) -> Tensor(a)", squeezeDimKernel, lang::OpClass::View},
     {"aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)", unsqueezeKernel, lang::OpClass::View},
     {"aten::expand(Tensor(a) self, int[] size, *, bool implicit=False) -> Tensor(a)", expandKernel, lang::OpClass::View},
@@ -395,12 +471,16 @@ static lang::RegisterOps reg({
     {"aten::concat(Tensor[] tensors, int dim=0) -> Tensor", catKernel},
     {"aten::stack(Tensor[] tensors, int dim=0) -> Tensor", stackKernel},
     {"aten::hstack(Tensor[] tensors) -> Tensor", hstackKernel},
-    {"aten::vstack(Tensor[] tensors) -> Tensor", vstackKernel},
+    {"aten::vstack(Tensor[] tensors) -> Tensor", stackAlongKernel<2, 0>},
+    {"aten::row_stack(Tensor[] tensors) -> Tensor", stackAlongKernel<2, 0>},
+    {"aten::dstack(Tensor[] tensors) -> Tensor", stackAlongKernel<3, 2>},
+    {"aten::column_stack(Tensor[] tensors) -> Tensor", columnStackKernel},
     {"aten::atleast_1d(Tensor self) -> Tensor", atleastKernel<1>},
     {"aten::atleast_2d(Tensor self) -> Tensor", atleastKernel<2>},
     {"aten::atleast_3d(Tensor self) -> Tensor", atleastKernel<3>},
     {"aten::flip(Tensor self, int[] dims) -> Tensor", flipKernel},
     {"aten::fliplr(Tensor self) -> Tensor", fliplrKernel},
+    {"aten::rot90(Tensor self, int k=1, int[] dims=[0,1]) -> Tensor", rot90Kernel},
     {"aten::flipud(Tensor self) -> Tensor", flipudKernel},
     {"aten::roll(Tensor self, int[1] shifts, int[1] dims=[]) -> Tensor", rollKernel},
     {"aten::repeat(Tensor self, int[] repeats) -> Tensor", repeatKernel},
@@ -408,6 +488,7 @@ static lang::RegisterOps reg({
     {"aten::tril(Tensor self, int diagonal=0) -> Tensor", triangleKernel<true>},
     {"aten::triu(Tensor self, int diagonal=0) -> Tensor", triangleKernel<false>},
     {"aten::diag(Tensor self, int diagonal=0) -> Tensor", diagKernel},
+    {"aten::diagflat(Tensor self, int offset=0) -> Tensor", diagflatKernel},
 });
 
 }  // namespace

@@ -195,6 +195,11 @@ static lang::RegisterOps reg({
     {"aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)", sortKernel},
     {"aten::sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)", sortStableKernel},
     {"aten::argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor", argsortKernel},
+    {"aten::argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor", [](Stack& s) {
+       Tensor t = tensorAt(s, 4, 0);
+       int64_t dim = argAt(s, 4, 2).toInt();
+       pushResult(s, 4, sortRows(t, dim, argAt(s, 4, 3).toBool(), t.dim() == 0 ? 1 : t.size(dim)).second);
+     }},
     {"aten::topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)", topkKernel},
     {"aten::kthvalue(Tensor self, int k, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)", kthvalueKernel},
     {"aten::msort(Tensor self) -> Tensor", msortKernel},

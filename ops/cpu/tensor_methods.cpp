@@ -158,6 +158,7 @@ void copyOutKernel(Stack& s) {  // _copy_out(Tensor(a!) out, Tensor result)
 }
 void fillScalarKernel(Stack& s) {
   Tensor self = tensorAt(s, 2, 0);
+  checkFillValue(argAt(s, 2, 1), self.dtype());
   self.fill_(argAt(s, 2, 1));
   dropArgsKeepSelf(s, 2);
 }
@@ -170,7 +171,37 @@ void fillTensorKernel(Stack& s) {
 }
 void zeroKernel(Stack& s) { Tensor::fromIValue(s.back()).zero_(); }
 
+// ---- dtype arithmetic: torch.promote_types / result_type / can_cast ----
+
+IValue dtypeValue(ScalarType t) { return IValue(static_cast<int64_t>(t)); }
+ScalarType dtypeArg(const IValue& v) { return *toOptDtype(v); }
+void promoteTypesKernel(Stack& s) { pushResult(s, 2, dtypeValue(promoteTypes(dtypeArg(argAt(s, 2, 0)), dtypeArg(argAt(s, 2, 1))))); }
+void resultTypeKernel(Stack& s) {  // result_type(Tensor|Scalar, Tensor|Scalar): TensorIterator's promotion
+  ResultType r;
+  for (size_t i = 0; i < 2; ++i) {
+    const IValue& v = argAt(s, 2, i);
+    if (v.isTensor()) r.add(Tensor::fromIValue(v));
+    else r.add(v);
+  }
+  pushResult(s, 2, dtypeValue(r.finish()));
+}
+void canCastKernel(Stack& s) {
+  ScalarType from = dtypeArg(argAt(s, 2, 0)), to = dtypeArg(argAt(s, 2, 1));
+  bool ok = !(isFloatingType(from) && isIntegralType(to, true)) && !(from != ScalarType::Bool && to == ScalarType::Bool);
+  pushResult(s, 2, IValue(ok));
+}
+
 static lang::RegisterOps reg({
+    {"aten::promote_types(ScalarType type1, ScalarType type2) -> ScalarType", promoteTypesKernel},
+    {"aten::result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType", resultTypeKernel},
+    {"aten::result_type.Scalar(Tensor tensor, Scalar other) -> ScalarType", resultTypeKernel},
+    {"aten::result_type.Scalar_Tensor(Scalar scalar, Tensor tensor) -> ScalarType", resultTypeKernel},
+    {"aten::result_type.Scalar_Scalar(Scalar scalar1, Scalar scalar2) -> ScalarType", resultTypeKernel},
+    {"aten::can_cast(ScalarType from, ScalarType to) -> bool", canCastKernel},
+    {"aten::type.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False) -> Tensor(a)", [](Stack& s) {
+       Tensor t = tensorAt(s, 4, 0);
+       pushResult(s, 4, t.to(dtypeArg(argAt(s, 4, 1)), argAt(s, 4, 3).toBool()));
+     }},
     {"aten::size(Tensor self) -> int[]", sizeKernel},
     {"aten::size.int(Tensor self, int dim) -> int", sizeIntKernel},
     {"aten::stride(Tensor self) -> int[]", strideKernel},
@@ -179,7 +210,7 @@ static lang::RegisterOps reg({
     {"aten::ndimension(Tensor self) -> int", dimKernel},
     {"prim::ndim(Tensor self) -> int", dimKernel},
     {"aten::numel(Tensor self) -> int", numelKernel},
-    {"aten::nelement(Tensor self) -> int", numelKernel},
+    {"aten::storage_offset(Tensor self) -> int", [](Stack& s) { s.back() = IValue(Tensor::fromIValue(s.back()).storageOffset()); }},
     {"aten::len.Tensor(Tensor t) -> int", lenKernel},
     {"prim::dtype(Tensor a) -> int", dtypeKernel},
     {"prim::device(Tensor a) -> Device", deviceKernel},
@@ -206,7 +237,6 @@ static lang::RegisterOps reg({
     {"aten::float(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Float>},
     {"aten::double(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Double>},
     {"aten::half(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Half>},
-    {"aten::bfloat16(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::BFloat16>},
     {"aten::long(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Long>},
     {"aten::int(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Int>},
     {"aten::short(Tensor self, MemoryFormat? memory_format=None) -> Tensor", castKernel<ScalarType::Short>},

@@ -3,36 +3,12 @@
 // keeping ops (abs, neg, floor, ...), and predicates returning bool.
 #include <cmath>
 
-#include "ops/cpu/fast_math.h"
 #include "ops/cpu/elementwise.h"
+#include "ops/cpu/fast_math.h"
+#include "ops/cpu/unary_family.h"
 
 namespace wick::ops {
 namespace {
-
-enum class UFamily { Float, Keep, Predicate };
-
-template <class Op, UFamily kFamily>
-Tensor applyUnary(const Tensor& a) {
-  ScalarType in = a.dtype();
-  switch (kFamily) {
-    case UFamily::Float: {
-      ScalarType t = defaultFloatIfIntegral(in);
-      return unaryOp(a, t, t, Op{});
-    }
-    case UFamily::Keep: return unaryOp(a, in, in, Op{});
-    case UFamily::Predicate: return unaryOp(a, in, ScalarType::Bool, Op{});
-  }
-  return a;
-}
-
-template <class Op, UFamily kFamily>
-void unaryKernel(Stack& s) { s.back() = applyUnary<Op, kFamily>(Tensor::fromIValue(s.back())).toIValue(); }
-
-template <class Op, UFamily kFamily>
-void unaryInplaceKernel(Stack& s) {
-  Tensor self = Tensor::fromIValue(s.back());
-  assignInPlace(self, applyUnary<Op, kFamily>(self));
-}
 
 template <class M> M signOf(M a) {
   if constexpr (std::is_same_v<M, bool>) return a;
@@ -161,6 +137,16 @@ static lang::RegisterOps reg({
     WICK_UNARY("trunc", TruncOp, UFamily::Keep), WICK_UNARY("fix", TruncOp, UFamily::Keep),
     WICK_UNARY("round", RoundOp, UFamily::Keep), WICK_UNARY("frac", FracOp, UFamily::Keep),
     WICK_UNARY("relu", ReluOp, UFamily::Keep),
+    WICK_UNARY("arcsinh", AsinhOp, UFamily::Float), WICK_UNARY("arccosh", AcoshOp, UFamily::Float),
+    WICK_UNARY("arctanh", AtanhOp, UFamily::Float),
+    // torch.special aliases (the frontend maps torch.special.X to aten::special_X)
+    {"aten::special_expit(Tensor self) -> Tensor", unaryKernel<SigmoidOp, UFamily::Float>, lang::OpClass::Elementwise},
+    {"aten::special_exp2(Tensor self) -> Tensor", unaryKernel<Exp2Op, UFamily::Float>, lang::OpClass::Elementwise},
+    {"aten::special_expm1(Tensor self) -> Tensor", unaryKernel<Expm1Op, UFamily::Float>, lang::OpClass::Elementwise},
+    {"aten::special_erf(Tensor self) -> Tensor", unaryKernel<ErfOp, UFamily::Float>, lang::OpClass::Elementwise},
+    {"aten::special_erfc(Tensor self) -> Tensor", unaryKernel<ErfcOp, UFamily::Float>, lang::OpClass::Elementwise},
+    {"aten::special_log1p(Tensor self) -> Tensor", unaryKernel<Log1pOp, UFamily::Float>, lang::OpClass::Elementwise},
+    {"aten::special_gammaln(Tensor self) -> Tensor", unaryKernel<LgammaOp, UFamily::Float>, lang::OpClass::Elementwise},
     {"aten::isnan(Tensor self) -> Tensor", unaryKernel<IsNanOp, UFamily::Predicate>, lang::OpClass::Elementwise},
     {"aten::isinf(Tensor self) -> Tensor", unaryKernel<IsInfOp, UFamily::Predicate>, lang::OpClass::Elementwise},
     {"aten::isfinite(Tensor self) -> Tensor", unaryKernel<IsFiniteOp, UFamily::Predicate>, lang::OpClass::Elementwise},

@@ -16,6 +16,12 @@ lang::IValue callOp(const lang::Operator* op, std::initializer_list<lang::IValue
   return std::move(stack.back());
 }
 
+lang::IValue callOp(const lang::Operator* op, std::vector<lang::IValue> args) {
+  lang::Stack stack(std::move(args));
+  op->kernel(stack);
+  return std::move(stack.back());
+}
+
 namespace {
 // The .Tensor overloads accept numbers in either position (binary.cpp's operands).
 Tensor binary(const char* name, const lang::IValue& a, const lang::IValue& b, bool alpha) {

@@ -14,6 +14,7 @@ namespace wick::ops {
 
 const lang::Operator* findOp(const char* qualified_name);  // WICK_ASSERTs it exists
 lang::IValue callOp(const lang::Operator* op, std::initializer_list<lang::IValue> args);
+lang::IValue callOp(const lang::Operator* op, std::vector<lang::IValue> args);
 inline Tensor callTensorOp(const lang::Operator* op, std::initializer_list<lang::IValue> args) {
   return Tensor::fromIValue(callOp(op, args));
 }

@@ -1,5 +1,6 @@
 #include "ops/tensor/tensor.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -192,6 +193,25 @@ Tensor& Tensor::copy_(const Tensor& src) {
     dispatchType(s.dtype(), [&](auto stag) { copyTyped<decltype(dtag), decltype(stag)>(*this, s); });
   });
   return *this;
+}
+
+void checkFillValue(const IValue& value, ScalarType t) {
+  if (t == ScalarType::Bool || value.isBool()) return;
+  double v = value.isFloat() ? value.toDouble() : static_cast<double>(value.toInt());
+  double lo, hi;
+  const char* name;
+  switch (t) {
+    case ScalarType::Byte: lo = 0, hi = 255, name = "uint8_t"; break;
+    case ScalarType::Char: lo = -128, hi = 127, name = "int8_t"; break;
+    case ScalarType::Short: lo = -32768, hi = 32767, name = "int16_t"; break;
+    case ScalarType::Int: lo = -2147483648.0, hi = 2147483647.0, name = "int"; break;
+    case ScalarType::Half: lo = -65504, hi = 65504, name = "c10::Half"; break;
+    case ScalarType::BFloat16: lo = -3.3895313892515355e38, hi = 3.3895313892515355e38, name = "c10::BFloat16"; break;
+    case ScalarType::Float: lo = -3.4028234663852886e38, hi = 3.4028234663852886e38, name = "float"; break;
+    default: return;  // int64 holds every int; double every float
+  }
+  bool fits = isFloatingType(t) ? !std::isfinite(v) || (v >= lo && v <= hi) : !(v < lo || v > hi);
+  if (!fits) lang::raise("RuntimeError", std::string("value cannot be converted to type ") + name + " without overflow");
 }
 
 Tensor& Tensor::fill_(const IValue& value) {

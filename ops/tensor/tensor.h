@@ -151,6 +151,12 @@ class Tensor {
   lang::Ref<TensorImpl> impl_;
 };
 
+// c10::checked_convert: a Python number written into a tensor by fill_,
+// full, masked_fill, ... must fit the element type (inf and NaN fit floating
+// types); raises "value cannot be converted to type uint8_t without overflow".
+// Arithmetic with a number (x + 300) wraps instead, and does not check.
+void checkFillValue(const lang::IValue& value, ScalarType dtype);
+
 // Wraps a dim into [0, ndim) as PyTorch does; raises IndexError with its message.
 int64_t wrapDim(int64_t dim, int64_t ndim);
 // Broadcast shape of two shapes; raises RuntimeError on mismatch.

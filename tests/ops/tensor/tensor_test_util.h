@@ -30,6 +30,14 @@ inline std::vector<double> values(const Tensor& t) {
 }
 inline lang::IValue call(const char* op, std::initializer_list<lang::IValue> args) { return callOp(findOp(op), args); }
 inline Tensor callT(const char* op, std::initializer_list<lang::IValue> args) { return Tensor::fromIValue(call(op, args)); }
+// Every result of a multi-return op ((Tensor values, Tensor indices)), in order.
+inline std::vector<Tensor> callAll(const char* op, std::initializer_list<lang::IValue> args) {
+  lang::Stack stack(args);
+  findOp(op)->kernel(stack);
+  std::vector<Tensor> out;
+  for (const lang::IValue& v : stack) out.push_back(Tensor::fromIValue(v));
+  return out;
+}
 inline lang::IValue ints(const IntArray& a) { return fromIntArray(a); }
 inline lang::IValue none() { return lang::IValue(); }
 
