@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "lang/operator.h"
 #include "lang/source.h"
 
 namespace wick::serialize {
@@ -59,6 +60,9 @@ const std::unordered_map<std::string, std::function<std::string(const Args&)>>& 
       {"aten::softmin",
        [](const Args& a) { return "torch.softmax(torch.neg(" + a[0] + "), " + a[1] + ", " + a.at(2) + ")"; }},
       {"aten::mathpow", [](const Args& a) { return "torch.pow(" + a[0] + ", " + a[1] + ")"; }},
+      // F.softmin(input, dim, _stacklevel, dtype): the functional signature.
+      {"functional::softmin",
+       [](const Args& a) { return "torch.softmax(torch.neg(" + a[0] + "), " + a[1] + ", " + (a.size() > 3 ? a[3] : "None") + ")"; }},
   };
   return f;
 }
@@ -90,6 +94,18 @@ std::optional<std::string> torchRewrite(const lang::Node& node, const Args& args
   if (auto it = unsavable().find(schema.name); it != unsavable().end())
     throw lang::CompileError(node.sourceRange(), "cannot save: PyTorch has no operator " + schema.name + " (" +
                                                      it->second + "; wick runs it as a builtin)");
+  // wick's kernels for torch.nn.functional's Python functions (F.interpolate,
+  // the losses, ...): PyTorch has no operator of that name.
+  if (schema.name.rfind("functional::", 0) == 0) {
+    std::string f = schema.name.substr(12);
+    if (auto it = formulas().find(schema.name); it != formulas().end()) return it->second(args);
+    // The aten spelling where the functional signature is the aten op's.
+    if (const lang::Operator* aten = lang::OperatorRegistry::global().find("aten::" + f))
+      if (auto it = formulas().find("aten::" + f); it != formulas().end() && aten->schema.arguments.size() == schema.arguments.size())
+        return it->second(args);
+    throw lang::CompileError(node.sourceRange(), "cannot save: PyTorch has no operator aten::" + f +
+                                                     " (torch.nn.functional." + f + " is Python code in PyTorch; wick runs it as a builtin)");
+  }
   if (auto it = conversionDtypes().find(schema.name); it != conversionDtypes().end() && !args.empty()) {
     std::string call = "torch.to(" + args[0] + ", " + std::to_string(it->second);
     if (args.size() > 1 && args[1] != "None") call += ", False, False, " + args[1];
