@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "ops/builtins/kernel_util.h"
+#include "ops/tensor/call_op.h"
 
 namespace wick::ops {
 
@@ -86,10 +87,22 @@ void listPop(Stack& s) {
   s.back() = std::move(v);
 }
 
+// Element equality of list.index/count/remove: by value, and for tensors as
+// TorchScript's Tensor lists do, `bool(a == b)` (one element, else an error).
+bool sameElement(const IValue& a, const IValue& b) {
+  if (a.isTensor() && b.isTensor()) {
+    static const lang::Operator* eq = findOp("aten::eq.Tensor");
+    Tensor r = callTensorOp(eq, {a, b});
+    if (r.numel() != 1) lang::raise("RuntimeError", "Boolean value of Tensor with more than one value is ambiguous");
+    return r.to(ScalarType::Bool).contiguous().data<bool>()[0];
+  }
+  return lang::equals(a, b);
+}
+
 void listRemove(Stack& s) {
   IValue x = pop(s);
   auto& l = items(s.back());
-  auto it = std::find_if(l.begin(), l.end(), [&](const IValue& v) { return lang::equals(v, x); });
+  auto it = std::find_if(l.begin(), l.end(), [&](const IValue& v) { return sameElement(v, x); });
   if (it == l.end()) lang::raise("ValueError", "list.remove(x): x not in list");
   l.erase(it);
   s.pop_back();
@@ -98,7 +111,7 @@ void listRemove(Stack& s) {
 void listIndex(Stack& s) {
   IValue x = pop(s);
   auto& l = items(s.back());
-  auto it = std::find_if(l.begin(), l.end(), [&](const IValue& v) { return lang::equals(v, x); });
+  auto it = std::find_if(l.begin(), l.end(), [&](const IValue& v) { return sameElement(v, x); });
   if (it == l.end()) lang::raise("ValueError", "'" + lang::toStr(x) + "' is not in list");
   s.back() = IValue(static_cast<int64_t>(it - l.begin()));
 }
@@ -106,7 +119,7 @@ void listIndex(Stack& s) {
 void listCount(Stack& s) {
   IValue x = pop(s);
   auto& l = items(s.back());
-  s.back() = IValue(static_cast<int64_t>(std::count_if(l.begin(), l.end(), [&](const IValue& v) { return lang::equals(v, x); })));
+  s.back() = IValue(static_cast<int64_t>(std::count_if(l.begin(), l.end(), [&](const IValue& v) { return sameElement(v, x); })));
 }
 
 void listContains(Stack& s) {
