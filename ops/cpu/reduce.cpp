@@ -177,7 +177,7 @@ void varDimKernel(Stack& s) {  // std.dim(Tensor self, int[1]? dim, bool unbiase
   pushResult(s, 4, varStd(tensorAt(s, 4, 0), optDims(argAt(s, 4, 1)), argAt(s, 4, 2).toBool() ? 1 : 0, argAt(s, 4, 3).toBool(), kStd));
 }
 template <bool kStd>
-void varCorrectionKernel(Stack& s) {  // std.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False)
+void varCorrectionKernel(Stack& s) {  // std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False)
   const IValue& c = argAt(s, 4, 2);
   pushResult(s, 4, varStd(tensorAt(s, 4, 0), optDims(argAt(s, 4, 1)), c.isNone() ? 1 : c.toScalarDouble(), argAt(s, 4, 3).toBool(), kStd));
 }
@@ -244,8 +244,8 @@ static lang::RegisterOps reg({
     {"aten::var(Tensor self, bool unbiased=True) -> Tensor", varKernel<false>, lang::OpClass::Reduction},
     {"aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", varDimKernel<true>, lang::OpClass::Reduction},
     {"aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", varDimKernel<false>, lang::OpClass::Reduction},
-    {"aten::std.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<true>, lang::OpClass::Reduction},
-    {"aten::var.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<false>, lang::OpClass::Reduction},
+    {"aten::std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor", varCorrectionKernel<true>, lang::OpClass::Reduction},
+    {"aten::var.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor", varCorrectionKernel<false>, lang::OpClass::Reduction},
     {"aten::all(Tensor self) -> Tensor", allKernel<true>, lang::OpClass::Reduction},
     {"aten::any(Tensor self) -> Tensor", allKernel<false>, lang::OpClass::Reduction},
     {"aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", allDimKernel<true>, lang::OpClass::Reduction},

@@ -42,7 +42,7 @@ void nanmeanKernel(Stack& s) {  // nanmean(Tensor self, int[1]? dim=None, bool k
 
 // std_mean / var_mean: (std or var, mean) over the same dims, by the ops that compute each.
 template <bool kStd>
-void statMeanKernel(Stack& s) {  // std_mean.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False)
+void statMeanKernel(Stack& s) {  // std_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False)
   Tensor t = tensorAt(s, 4, 0);
   const IValue &dim = argAt(s, 4, 1), &corr = argAt(s, 4, 2), &keep = argAt(s, 4, 3);
   static const lang::Operator* stat = findOp(kStd ? "aten::std.correction" : "aten::var.correction");
@@ -100,8 +100,8 @@ static lang::RegisterOps reg({
     {"aten::var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)", statMeanAllKernel<false>},
     {"aten::std_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)", statMeanUnbiasedKernel<true>},
     {"aten::var_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)", statMeanUnbiasedKernel<false>},
-    {"aten::std_mean.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> (Tensor, Tensor)", statMeanKernel<true>},
-    {"aten::var_mean.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> (Tensor, Tensor)", statMeanKernel<false>},
+    {"aten::std_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> (Tensor, Tensor)", statMeanKernel<true>},
+    {"aten::var_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> (Tensor, Tensor)", statMeanKernel<false>},
     {"aten::aminmax(Tensor self, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max)", aminmaxKernel},
     {"aten::trace(Tensor self) -> Tensor", traceKernel},
 });
