@@ -197,7 +197,8 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
     bool converted = false;
     TypePtr actual = m.inputs[i]->type();
     TypePtr plain = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
-    if (plain->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple && !actual->contained().empty() &&
+    if (plain->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple &&
+        (!actual->contained().empty() || plain->elem()->kind() != TypeKind::Var) &&
         std::all_of(actual->contained().begin(), actual->contained().end(),
                     [&](const TypePtr& t) { return lang::isSubtypeOf(t, plain->elem()); })) {
       m.tuple_to_list[i] = true;
