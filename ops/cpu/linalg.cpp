@@ -188,6 +188,9 @@ void addbmmKernel(Stack& s) {
   pushResult(s, 5, scaledSum(tensorAt(s, 5, 0), summed, argAt(s, 5, 3), argAt(s, 5, 4)));
 }
 void addmvKernel(Stack& s) {
+  Tensor self = tensorAt(s, 5, 0), m = tensorAt(s, 5, 1), v = tensorAt(s, 5, 2);
+  if (m.dim() != 2 || v.dim() != 1 || self.dim() > 1)
+    lang::raise("RuntimeError", "vector + matrix @ vector expected, got " + std::to_string(self.dim()) + ", " + std::to_string(m.dim()) + ", " + std::to_string(v.dim()));
   pushResult(s, 5, scaledSum(tensorAt(s, 5, 0), matmul(tensorAt(s, 5, 1), tensorAt(s, 5, 2)), argAt(s, 5, 3), argAt(s, 5, 4)));
 }
 void addrKernel(Stack& s) {
