@@ -381,7 +381,9 @@ Value* FunctionEmitter::emitTensorIndex(Value* obj, const Expr& e, Value** indic
       if (vk == TypeKind::Int) {
         cur = callOp("aten::select", {cur, constant(IValue(dim)), v}, e.range);
       } else {
-        if (v->type()->kind() == TypeKind::List) v = callOp("aten::tensor", {v}, e.range);
+        // A list index is a long tensor, bools included (TorchScript: x[[True, False]] is x[[1, 0]]).
+        if (v->type()->kind() == TypeKind::List)
+          v = callOp("aten::tensor", {v}, e.range, {{"dtype", constant(IValue(int64_t(4)))}});
         tensor_indices.push_back(v);
         advanced = true;
         ++dim;
