@@ -15,6 +15,7 @@ Tensor sumOrProd(const Tensor& t, const IntArray& dims, bool keepdim, ScalarType
   return dispatchType(dt, [&](auto tag) {
     using T = decltype(tag);
     return reduceRows<T, T>(r, dt, [](const T* p, int64_t n) {
+      if constexpr (!kProd && std::is_floating_point_v<T>) return cascadeSum<T>(p, n);  // Note [Cascade sum]
       acc_t<T> acc = kProd ? 1 : 0;
       for (int64_t i = 0; i < n; ++i) {
         if constexpr (kProd) acc *= static_cast<acc_t<T>>(static_cast<opmath_t<T>>(p[i]));
@@ -51,6 +52,8 @@ Tensor mean(const Tensor& t, const IntArray& dims, bool keepdim, const IValue& d
   return dispatchType(dt, [&](auto tag) {
     using T = decltype(tag);
     return reduceRows<T, T>(r, dt, [](const T* p, int64_t n) {
+      // sum, then divided by the count in T, as PyTorch's CPU mean (Note [Cascade sum])
+      if constexpr (std::is_floating_point_v<T>) return n == 0 ? T(NAN) : cascadeSum<T>(p, n) / static_cast<T>(n);
       double acc = 0;
       for (int64_t i = 0; i < n; ++i) acc += static_cast<double>(static_cast<opmath_t<T>>(p[i]));
       return convertElement<T>(n == 0 ? NAN : acc / n);
@@ -154,10 +157,18 @@ Tensor varStd(const Tensor& t, const IntArray& dims, double correction, bool kee
   Rows r = toRows(t, dims, keepdim);
   return dispatchType(dt, [&](auto tag) {
     using T = decltype(tag);
+    // A single result takes aten's std_var_all_cpu path: the mean as torch.mean
+    // computes it (Note [Cascade sum]), then squared deviations in double.
+    bool all = r.outer == 1 && r.inner > 1;
     return reduceRows<T, T>(r, dt, [&](const T* p, int64_t n) {
       double m = 0;
-      for (int64_t i = 0; i < n; ++i) m += static_cast<double>(static_cast<opmath_t<T>>(p[i]));
-      m /= n;
+      if constexpr (std::is_floating_point_v<T>) {
+        if (all) m = static_cast<double>(cascadeSum<T>(p, n) / static_cast<T>(n));
+      }
+      if (!all || !std::is_floating_point_v<T>) {
+        for (int64_t i = 0; i < n; ++i) m += static_cast<double>(static_cast<opmath_t<T>>(p[i]));
+        m /= n;
+      }
       double ss = 0;
       for (int64_t i = 0; i < n; ++i) {
         double d = static_cast<double>(static_cast<opmath_t<T>>(p[i])) - m;

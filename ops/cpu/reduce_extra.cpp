@@ -14,6 +14,13 @@ Tensor nanReduce(const Tensor& t, const IntArray& dims, bool keepdim, ScalarType
   return dispatchType(dt, [&](auto tag) {
     using T = decltype(tag);
     return reduceRows<T, T>(r, dt, [&](const T* p, int64_t n) {
+      if constexpr (std::is_floating_point_v<T>) {  // Note [Cascade sum], NaN skipped
+        T sum = cascadeSum<T, true>(p, n);
+        if (!mean) return sum;
+        int64_t count = 0;
+        for (int64_t i = 0; i < n; ++i) count += p[i] == p[i];
+        return sum / static_cast<T>(count);
+      }
       acc_t<T> acc = 0;
       int64_t count = 0;
       for (int64_t i = 0; i < n; ++i) {
