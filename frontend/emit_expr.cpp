@@ -402,7 +402,9 @@ Value* FunctionEmitter::emitTensorIndex(Value* obj, const Expr& e, Value** indic
       if (vk == TypeKind::Int) {
         cur = callOp("aten::select", {cur, constant(IValue(dim)), v}, e.range);
       } else {
-        if (v->type()->kind() == TypeKind::List) v = callOp("aten::tensor", {v}, e.range);
+        // A list index is a long tensor, bools included (TorchScript: x[[True, False]] is x[[1, 0]]).
+        if (v->type()->kind() == TypeKind::List)
+          v = callOp("aten::tensor", {v}, e.range, {{"dtype", constant(IValue(int64_t(4)))}});
         tensor_indices.push_back(v);
         advanced = true;
         ++dim;
@@ -484,7 +486,10 @@ Value* FunctionEmitter::emitAttribute(const Expr& e) {
         {"torch.uint8", 0}, {"torch.int8", 1}, {"torch.int16", 2}, {"torch.short", 2}, {"torch.int32", 3},
         {"torch.int", 3}, {"torch.int64", 4}, {"torch.long", 4}, {"torch.float16", 5}, {"torch.half", 5},
         {"torch.float32", 6}, {"torch.float", 6}, {"torch.float64", 7}, {"torch.double", 7}, {"torch.bool", 11},
-        {"torch.bfloat16", 15}};
+        {"torch.bfloat16", 15},
+        // memory formats and layouts are ints too (c10::MemoryFormat, c10::Layout)
+        {"torch.contiguous_format", 0}, {"torch.preserve_format", 1}, {"torch.channels_last", 2},
+        {"torch.channels_last_3d", 3}, {"torch.strided", 0}};
     if (auto it = dtypes.find(q); it != dtypes.end()) return constant(IValue(it->second), e.range);
     if (Value* v = module_.archiveDialect() ? emitArchiveValue(q, e.range) : nullptr) return v;
     errorAt(e.range, "'" + q + "' is not a value");

@@ -208,7 +208,17 @@ FunctionEmitter::Var* FunctionEmitter::lookup(const std::string& name) {
 void FunctionEmitter::define(const std::string& name, Value* v, TypePtr declared, const SourceRange& r) {
   empty_list_literals_.erase(v);
   Var* prev = lookup(name);
+  auto here = scope_->vars.find(name);
+  bool same_block = here != scope_->vars.end() && here->second.value && scope_->assigned.count(name) && scope_->parent == nullptr;
+  if (prev && prev->value && !isFlag(name) && same_block && !declared && !lang::isSubtypeOf(v->type(), prev->declared)) {
+    // TorchScript rebinds a name within one block freely (`x = 1; x = "a"`);
+    // only values that flow out of a block must keep the outer type.
+    prev = nullptr;
+  }
   if (prev && prev->value && !isFlag(name)) {
+    // Leaving a block, a number converts to the outer float/int (as
+    // TorchScript's setVar does for `total += t.item()` in a loop).
+    if (!lang::isSubtypeOf(v->type(), prev->declared)) v = implicitConvert(v, prev->declared, r);
     if (!lang::isSubtypeOf(v->type(), prev->declared)) {
       errorAt(r, "variable '" + name + "' previously had type " + prev->declared->str() +
                      " but is now being assigned to a value of type " + v->type()->str());

@@ -1,7 +1,8 @@
 // Overload resolution against the operator registry: positional and keyword
 // arguments, defaults, type variables (t, K, V, tVal), Optional and Number
 // parameters, and the implicit conversions TorchScript allows (int to float,
-// str to Device), tried only when no overload matches exactly.
+// number to float or int, str to Device), tried only when no overload matches
+// exactly.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -20,7 +21,7 @@ using TypeEnv = std::map<std::string, TypePtr>;
 struct Match {
   const lang::Operator* op = nullptr;
   std::vector<Value*> inputs;   // schema order, then varargs
-  std::vector<bool> to_float;   // per input: convert int to float
+  std::vector<bool> to_scalar;  // per input: convert to the formal's int/float (int->float, number->float/int)
   std::vector<IValue> defaults; // per input: default used when inputs[i] is null
   std::vector<std::vector<Value*>> packed;  // per input: ints given as varargs for an int[] (zeros(2, 3))
   std::vector<bool> tuple_to_list;          // per input: a tuple given for a list (zeros((2, 3)))
@@ -76,11 +77,18 @@ bool matchType(const TypePtr& formal, const TypePtr& actual, TypeEnv& env, bool 
       ++generic;
       return lang::isSubtypeOf(actual, formal);
     case TypeKind::Float:
-      if (actual->kind() == TypeKind::Int && convert) {
+      if ((actual->kind() == TypeKind::Int || actual->kind() == TypeKind::Number) && convert) {
         converted = true;
         return true;
       }
       return actual->kind() == TypeKind::Float;
+    case TypeKind::Int:
+      // A number (t.item()) converts to int, as TorchScript's tryConvertToType does.
+      if (actual->kind() == TypeKind::Number && convert) {
+        converted = true;
+        return true;
+      }
+      return actual->kind() == TypeKind::Int;
     default: return lang::isSubtypeOf(actual, formal);
   }
 }
@@ -145,7 +153,7 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
   Match m;
   m.op = op;
   m.inputs.assign(formals.size(), nullptr);
-  m.to_float.assign(formals.size(), false);
+  m.to_scalar.assign(formals.size(), false);
   m.defaults.resize(formals.size());
   size_t positional = 0;
   for (const auto& f : formals)
@@ -189,7 +197,8 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
     bool converted = false;
     TypePtr actual = m.inputs[i]->type();
     TypePtr plain = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
-    if (plain->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple && !actual->contained().empty() &&
+    if (plain->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple &&
+        (!actual->contained().empty() || plain->elem()->kind() != TypeKind::Var) &&
         std::all_of(actual->contained().begin(), actual->contained().end(),
                     [&](const TypePtr& t) { return lang::isSubtypeOf(t, plain->elem()); })) {
       m.tuple_to_list[i] = true;
@@ -214,7 +223,7 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
       why = "argument '" + f.name + "' expected " + f.type->str() + " but found " + actual->str();
       return std::nullopt;
     }
-    m.to_float[i] = converted;
+    m.to_scalar[i] = converted;
   }
   for (size_t i = positional; i < pos_args.size(); ++i) m.inputs.push_back(pos_args[i]);
   return m;
@@ -269,8 +278,9 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
     }
     if (!v) {
       v = constant(best->defaults[i], r, i < formals.size() ? substitute(formals[i].type, best->env) : nullptr);
-    } else if (i < formals.size() && best->to_float[i]) {
-      v = callOp("aten::Float", {v}, r);
+    } else if (i < formals.size() && best->to_scalar[i]) {
+      TypePtr plain = formals[i].type->kind() == TypeKind::Optional ? formals[i].type->elem() : formals[i].type;
+      v = callOp(plain->kind() == TypeKind::Int ? "aten::Int" : "aten::Float", {v}, r);
     } else if (i < formals.size() && best->to_device[i]) {
       v = callOp("aten::device", {v}, r);
     } else if (i < formals.size() && formals[i].list_size && v->type()->kind() == TypeKind::Int) {

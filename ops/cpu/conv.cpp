@@ -126,9 +126,8 @@ void poolKernel(Stack& s) {
   auto [dh, dw] = kMax ? pair2(toIntArray(argAt(s, n, 4)), k1d, 1) : std::pair<int64_t, int64_t>{1, 1};
   bool ceil_mode = argAt(s, n, kMax ? 5 : 4).toBool();
   bool include_pad = kMax ? true : argAt(s, n, 5).toBool();
-  // avg_pool2d's divisor_override replaces the window's element count.
-  int64_t divisor = !kMax && !k1d && !argAt(s, n, 6).isNone() ? argAt(s, n, 6).toInt() : 0;
-  if (!kMax && !k1d && !argAt(s, n, 6).isNone() && divisor == 0) lang::raise("RuntimeError", "divisor must be not zero");
+  std::optional<int64_t> divisor = !kMax && !k1d ? toOptInt(argAt(s, n, 6)) : std::nullopt;
+  if (divisor && *divisor == 0) lang::raise("RuntimeError", "divisor must be not zero");
   if (ph * 2 > kh || pw * 2 > kw) lang::raise("RuntimeError", "pad should be at most half of effective kernel size, but got pad=" + std::to_string(pw) + ", kernel_size=" + std::to_string(kw) + " and dilation=" + std::to_string(dw));
   int64_t N = x.sizes()[0], C = x.sizes()[1], H = x.sizes()[2], W = x.sizes()[3];
   auto outSize = [&](int64_t in, int64_t k, int64_t st2, int64_t p, int64_t d) {
@@ -168,7 +167,7 @@ void poolKernel(Stack& s) {
               }
               ++count;
             }
-          double r = kMax ? acc : acc / (divisor ? divisor : include_pad ? pad_count : count);
+          double r = kMax ? acc : acc / (divisor ? *divisor : include_pad ? pad_count : count);
           o[(plane * oh + oy) * ow + ox] = convertElement<T>(r);
           if constexpr (kIndices) indices.data<int64_t>()[(plane * oh + oy) * ow + ox] = arg;
         }

@@ -1,5 +1,5 @@
-// Pairwise p-norm distances: cdist (between the rows of two batches of
-// matrices) and pdist (between the rows of one matrix, upper triangle).
+// p-norm distances: cdist (between the rows of two batches of matrices),
+// pdist (between the rows of one matrix, upper triangle) and dist (of two tensors).
 // p = 0 counts differing coordinates, p = inf takes the largest difference.
 #include <cmath>
 
@@ -64,7 +64,18 @@ void pdistKernel(Stack& s) {  // pdist(Tensor self, float p=2)
   pushResult(s, 2, out.to(a.dtype()));
 }
 
+// dist(a, b, p): the p-norm of a - b (broadcast), as one number.
+void distKernel(Stack& s) {  // dist(Tensor self, Tensor other, Scalar p=2)
+  Tensor a = tensorAt(s, 3, 0), b = tensorAt(s, 3, 1);
+  if (!isFloatingType(a.dtype())) lang::raise("RuntimeError", std::string("linalg.vector_norm: Expected a floating point or complex tensor as input. Got ") + scalarTypeName(a.dtype()));
+  IntArray shape = broadcastShapes(a.sizes(), b.sizes());
+  Tensor x = a.expand(shape).to(ScalarType::Double).contiguous(), y = b.expand(shape).to(ScalarType::Double).contiguous();
+  double r = pnorm(x.data<double>(), y.data<double>(), x.numel(), argAt(s, 3, 2).toScalarDouble());
+  pushResult(s, 3, Tensor::full({}, r, promoteTypes(a.dtype(), b.dtype())));
+}
+
 static lang::RegisterOps reg({
+    {"aten::dist(Tensor self, Tensor other, Scalar p=2) -> Tensor", distKernel},
     {"aten::cdist(Tensor x1, Tensor x2, float p=2., int? compute_mode=None) -> Tensor", cdistKernel},
     {"aten::pdist(Tensor self, float p=2) -> Tensor", pdistKernel},
 });

@@ -267,6 +267,24 @@ static lang::RegisterOps reg({
     {"aten::new_empty(Tensor self, int[] size, " WICK_OPTS ") -> Tensor", newKernel<0>, lang::OpClass::Factory},
     {"aten::new_full(Tensor self, int[] size, Scalar fill_value, " WICK_OPTS ") -> Tensor", newFullKernel, lang::OpClass::Factory},
     {"aten::scalar_tensor(Scalar s, " WICK_OPTS ") -> Tensor", scalarTensorKernel, lang::OpClass::Factory},
+    {"aten::range.step(Scalar start, Scalar end, Scalar step=1, " WICK_OPTS ") -> Tensor", [](Stack& s) {
+       // torch.range (deprecated): both ends included, float32 unless told.
+       constexpr size_t n = 3 + kOptions;
+       double a = num(argAt(s, n, 0)), b = num(argAt(s, n, 1)), st = num(argAt(s, n, 2));
+       if (st == 0) lang::raise("RuntimeError", "step must be nonzero");
+       int64_t count = static_cast<int64_t>(std::floor((b - a) / st)) + 1;
+       Tensor t = Tensor::empty({std::max<int64_t>(count, 0)}, ScalarType::Double);
+       for (int64_t i = 0; i < t.numel(); ++i) t.data<double>()[i] = a + st * i;
+       pushResult(s, n, t.to(dtypeOr(argAt(s, n, 3), ScalarType::Float)));
+     }, lang::OpClass::Factory},
+    {"aten::empty_strided(int[] size, int[] stride, " WICK_OPTS ") -> Tensor", [](Stack& s) {
+       constexpr size_t n = 2 + kOptions;
+       IntArray size = toIntArray(argAt(s, n, 0)), stride = toIntArray(argAt(s, n, 1));
+       int64_t extent = 1;
+       for (size_t i = 0; i < size.size(); ++i) extent += size[i] == 0 ? 0 : (size[i] - 1) * stride.at(i);
+       Tensor base = Tensor::zeros({std::max<int64_t>(extent, 1)}, dtypeOr(argAt(s, n, 2), ScalarType::Float));
+       pushResult(s, n, base.asStrided(size, stride, 0));
+     }, lang::OpClass::Factory},
     {"aten::arange(Scalar end, " WICK_OPTS ") -> Tensor", arangeKernel, lang::OpClass::Factory},
     {"aten::arange.start(Scalar start, Scalar end, " WICK_OPTS ") -> Tensor", arangeStartKernel, lang::OpClass::Factory},
     {"aten::arange.start_step(Scalar start, Scalar end, Scalar step=1, " WICK_OPTS ") -> Tensor", arangeStepKernel, lang::OpClass::Factory},

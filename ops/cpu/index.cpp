@@ -70,6 +70,9 @@ struct IndexPlan {
 };
 
 IndexPlan planIndex(const Tensor& self, const std::vector<std::optional<Tensor>>& raw) {
+  for (const auto& ix : raw)
+    if (ix && ix->dtype() != ScalarType::Long && ix->dtype() != ScalarType::Byte && ix->dtype() != ScalarType::Bool)
+      lang::raise("IndexError", "tensors used as indices must be long, byte or bool tensors");
   auto indices = expandMasks(self, raw);
   IntArray indexed, rest;
   for (int64_t d = 0; d < self.dim(); ++d) (indices[d] ? indexed : rest).push_back(d);
@@ -134,6 +137,9 @@ Tensor index(const Tensor& self, const std::vector<std::optional<Tensor>>& indic
 void indexKernel(Stack& s) { pushResult(s, 2, index(tensorAt(s, 2, 0), toOptTensorList(argAt(s, 2, 1)))); }
 
 void indexPut(Tensor& self, const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate) {
+  if (values.dtype() != self.dtype())
+    lang::raise("RuntimeError", std::string("Index put requires the source and destination dtypes match, got ") + scalarTypeName(self.dtype()) +
+                                    " for the destination and " + scalarTypeName(values.dtype()) + " for the source.");
   IndexPlan p = planIndex(self, indices);
   if (p.idx.empty()) {
     self.copy_(values);

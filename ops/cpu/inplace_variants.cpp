@@ -2,30 +2,10 @@
 // in-place kernel: the result of the registered op is written back through
 // self with assignInPlace (same shape, castable dtype, no overlap), which is
 // what the in-place aten kernels amount to.
-#include <algorithm>
-
-#include "ops/cpu/elementwise.h"
-#include "ops/tensor/call_op.h"
+#include "ops/cpu/forwarding.h"
 
 namespace wick::ops {
 namespace {
-
-// A string literal usable as a template argument.
-template <size_t N>
-struct OpName {
-  constexpr OpName(const char (&s)[N]) { std::copy_n(s, N, name); }
-  char name[N];
-};
-
-template <OpName kOp, size_t kArgs>
-void inplaceOf(Stack& s) {
-  static const lang::Operator* op = findOp(kOp.name);
-  Tensor self = tensorAt(s, kArgs, 0);
-  Stack args(s.end() - kArgs, s.end());
-  op->kernel(args);
-  assignInPlace(self, Tensor::fromIValue(args.back()));
-  pushResult(s, kArgs, self);
-}
 
 #define WICK_INPLACE_OF(schema, op, n) {schema, inplaceOf<op, n>, lang::OpClass::Other, false}
 
@@ -58,6 +38,14 @@ static lang::RegisterOps reg({
     WICK_INPLACE_OF("aten::i0_(Tensor(a!) self) -> Tensor(a!)", "aten::i0", 1),
     WICK_INPLACE_OF("aten::logical_not_(Tensor(a!) self) -> Tensor(a!)", "aten::logical_not", 1),
     WICK_INPLACE_OF("aten::bitwise_not_(Tensor(a!) self) -> Tensor(a!)", "aten::bitwise_not", 1),
+    WICK_INPLACE_OF("aten::addbmm_(Tensor(a!) self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)", "aten::addbmm", 5),
+    WICK_INPLACE_OF("aten::addmv_(Tensor(a!) self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)", "aten::addmv", 5),
+    WICK_INPLACE_OF("aten::addr_(Tensor(a!) self, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1) -> Tensor(a!)", "aten::addr", 5),
+    WICK_INPLACE_OF("aten::heaviside_(Tensor(a!) self, Tensor values) -> Tensor(a!)", "aten::heaviside.Tensor", 2),
+    WICK_INPLACE_OF("aten::float_power_.Tensor(Tensor(a!) self, Tensor exponent) -> Tensor(a!)", "aten::float_power.Tensor", 2),
+    WICK_INPLACE_OF("aten::float_power_.Scalar(Tensor(a!) self, Scalar exponent) -> Tensor(a!)", "aten::float_power.Scalar", 2),
+    WICK_INPLACE_OF("aten::nextafter_(Tensor(a!) self, Tensor other) -> Tensor(a!)", "aten::nextafter.Tensor", 2),
+    WICK_INPLACE_OF("aten::clip_(Tensor(a!) self, Scalar? min=None, Scalar? max=None) -> Tensor(a!)", "aten::clip", 3),
 });
 
 }  // namespace

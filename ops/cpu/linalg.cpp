@@ -100,6 +100,37 @@ Tensor mmRaw(const Tensor& a, const Tensor& b) {
 
 namespace {
 
+// Vector products as PyTorch computes them: dot through BLAS ?dot, matrix @
+// vector through ?gemv (other dtypes through mmRaw), so float results round
+// the way PyTorch's do.
+Tensor dotRaw(const Tensor& a, const Tensor& b) {
+  ScalarType dt = a.dtype();
+  int n = static_cast<int>(a.sizes()[0]);
+  if (dt == ScalarType::Float || dt == ScalarType::Double) {
+    int sa = static_cast<int>(a.strides()[0]), sb = static_cast<int>(b.strides()[0]);
+    double r = dt == ScalarType::Float ? cblas_sdot(n, a.data<float>(), sa, b.data<float>(), sb)
+                                       : cblas_ddot(n, a.data<double>(), sa, b.data<double>(), sb);
+    return Tensor::full({}, r, dt);
+  }
+  return mmRaw(a.unsqueeze(0), b.unsqueeze(1)).reshape({});
+}
+Tensor mvRaw(const Tensor& m, const Tensor& v) {
+  ScalarType dt = m.dtype();
+  int rows = static_cast<int>(m.sizes()[0]), cols = static_cast<int>(m.sizes()[1]);
+  if ((dt == ScalarType::Float || dt == ScalarType::Double) && rows > 0 && cols > 0) {
+    BlasMat A = blasMat(m);
+    Tensor x = v.contiguous(), out = Tensor::empty({rows}, dt);
+    auto ta = A.trans ? CblasTrans : CblasNoTrans;
+    int r = A.trans ? cols : rows, c = A.trans ? rows : cols;
+    if (dt == ScalarType::Float)
+      cblas_sgemv(CblasRowMajor, ta, r, c, 1.0f, A.t.data<float>(), static_cast<int>(A.ld), x.data<float>(), 1, 0.0f, out.data<float>(), 1);
+    else
+      cblas_dgemv(CblasRowMajor, ta, r, c, 1.0, A.t.data<double>(), static_cast<int>(A.ld), x.data<double>(), 1, 0.0, out.data<double>(), 1);
+    return out;
+  }
+  return mmRaw(m, v.unsqueeze(1)).squeeze(1);
+}
+
 Tensor mm(const Tensor& a, const Tensor& b) {
   if (a.dim() != 2) lang::raise("RuntimeError", "self must be a matrix");
   if (b.dim() != 2) lang::raise("RuntimeError", "mat2 must be a matrix");
@@ -128,14 +159,25 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (da == 1 && db == 1) {
     if (a.sizes()[0] != b.sizes()[0])
       lang::raise("RuntimeError", "inconsistent tensor size, expected tensor [" + std::to_string(a.sizes()[0]) + "] and src [" + std::to_string(b.sizes()[0]) + "] to have the same number of elements, but got " + std::to_string(a.sizes()[0]) + " and " + std::to_string(b.sizes()[0]) + " elements respectively");
-    return mmRaw(a.unsqueeze(0), b.unsqueeze(1)).reshape({});
+    return dotRaw(a, b);
   }
   if (da == 2 && db == 1) {
     if (a.sizes()[1] != b.sizes()[0]) lang::raise("RuntimeError", "size mismatch, got input (" + std::to_string(a.sizes()[0]) + "), mat (" + std::to_string(a.sizes()[0]) + "x" + std::to_string(a.sizes()[1]) + "), vec (" + std::to_string(b.sizes()[0]) + ")");
-    return mmRaw(a, b.unsqueeze(1)).squeeze(1);
+    return mvRaw(a, b);
   }
   if (da == 1 && db == 2) return mm(a.unsqueeze(0), b).squeeze(0);
   if (da == 2 && db == 2) return mm(a, b);
+  if (da >= 3 && db <= 2) {
+    // As aten folds it: the batch of a stacked into one matrix, one gemm.
+    int64_t k = a.sizes().back();
+    Tensor B = db == 1 ? b.unsqueeze(1) : b;
+    if (B.sizes()[0] != k)
+      lang::raise("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (" + std::to_string(a.numel() / std::max<int64_t>(k, 1)) + "x" + std::to_string(k) + " and " +
+                                      std::to_string(B.sizes()[0]) + "x" + std::to_string(B.sizes()[1]) + ")");
+    IntArray shape(a.sizes().begin(), a.sizes().end() - 1);
+    if (db == 2) shape.push_back(B.sizes()[1]);
+    return mmRaw(a.reshape({-1, k}), B).reshape(shape);
+  }
   // Batched: broadcast the batch dims, multiply each matrix pair.
   Tensor A = da == 1 ? a.unsqueeze(0) : a, B = db == 1 ? b.unsqueeze(1) : b;
   int64_t m = A.sizes()[A.dim() - 2], k = A.sizes()[A.dim() - 1], k2 = B.sizes()[B.dim() - 2], n = B.sizes()[B.dim() - 1];
@@ -207,6 +249,9 @@ void addbmmKernel(Stack& s) {
   pushResult(s, 5, scaledSum(tensorAt(s, 5, 0), summed, argAt(s, 5, 3), argAt(s, 5, 4)));
 }
 void addmvKernel(Stack& s) {
+  Tensor self = tensorAt(s, 5, 0), m = tensorAt(s, 5, 1), v = tensorAt(s, 5, 2);
+  if (m.dim() != 2 || v.dim() != 1 || self.dim() > 1)
+    lang::raise("RuntimeError", "vector + matrix @ vector expected, got " + std::to_string(self.dim()) + ", " + std::to_string(m.dim()) + ", " + std::to_string(v.dim()));
   pushResult(s, 5, scaledSum(tensorAt(s, 5, 0), matmul(tensorAt(s, 5, 1), tensorAt(s, 5, 2)), argAt(s, 5, 3), argAt(s, 5, 4)));
 }
 void addrKernel(Stack& s) {

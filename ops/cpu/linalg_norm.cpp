@@ -159,7 +159,31 @@ void functionalNormKernel(Stack& s) {
   pushResult(s, 6, r);
 }
 
+// renorm: each slice along dim whose p-norm exceeds maxnorm is scaled down
+// to it (factor maxnorm / (norm + 1e-7), as aten).
+void renormKernel(Stack& s) {  // renorm(Tensor self, Scalar p, int dim, Scalar maxnorm)
+  Tensor t = tensorAt(s, 4, 0);
+  double p = argAt(s, 4, 1).toScalarDouble(), mx = argAt(s, 4, 3).toScalarDouble();
+  int64_t dim = wrapDim(argAt(s, 4, 2).toInt(), t.dim());
+  if (p <= 0) lang::raise("RuntimeError", "renorm: non-positive-norm not supported");
+  if (mx < 0) lang::raise("RuntimeError", "renorm: expected maxnorm to be >= 0 but got " + std::to_string(mx));
+  IntArray others;
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (d != dim) others.push_back(d);
+  Tensor norms = vectorNorm(t, p, others, true, IValue(), "renorm").to(ScalarType::Double).contiguous();
+  Tensor factor = Tensor::empty(norms.sizes(), ScalarType::Double);
+  for (int64_t i = 0; i < norms.numel(); ++i) {
+    double nv = norms.data<double>()[i];
+    factor.data<double>()[i] = nv > mx ? mx / (nv + 1e-7) : 1.0;
+  }
+  pushResult(s, 4, mul(t.toIValue(), factor.to(t.dtype()).toIValue()));
+}
+
 static lang::RegisterOps reg({
+    {"aten::renorm(Tensor self, Scalar p, int dim, Scalar maxnorm) -> Tensor", renormKernel},
+    {"aten::nuclear_norm(Tensor self, bool keepdim=False) -> Tensor", [](Stack& s) {
+       pushResult(s, 2, matrixNorm(tensorAt(s, 2, 0), IValue(std::string("nuc")), {-2, -1}, argAt(s, 2, 1).toBool(), IValue()));
+     }},
     {"aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", vectorNormKernel, lang::OpClass::Reduction},
     {"aten::linalg_matrix_norm(Tensor self, Scalar ord, int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", matrixNormKernel},
     {"aten::linalg_matrix_norm.str_ord(Tensor self, str ord='fro', int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None) -> Tensor", matrixNormKernel},

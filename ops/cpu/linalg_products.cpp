@@ -187,7 +187,37 @@ void linalgDiagonalKernel(Stack& s) {  // linalg_diagonal(Tensor(a) A, *, int of
   pushResult(s, 4, diagonalView(tensorAt(s, 4, 0), argAt(s, 4, 1).toInt(), argAt(s, 4, 2).toInt(), argAt(s, 4, 3).toInt()));
 }
 
+// vander: columns x^(N-1) ... x^0 (increasing: x^0 ... x^(N-1)).
+Tensor vander(const Tensor& x, std::optional<int64_t> n_opt, bool increasing) {
+  if (x.dim() != 1) lang::raise("RuntimeError", "x must be a one-dimensional tensor.");
+  int64_t n = n_opt.value_or(x.numel());
+  if (n < 0) lang::raise("RuntimeError", "N must be non-negative.");
+  ScalarType dt = x.dtype() == ScalarType::Bool ? ScalarType::Long : promoteTypes(x.dtype(), ScalarType::Long);
+  std::vector<Tensor> cols;
+  Tensor cur = Tensor::full({x.numel()}, 1.0, dt);
+  for (int64_t k = 0; k < n; ++k) {
+    cols.push_back(cur);
+    cur = mul(cur.toIValue(), x.to(dt).toIValue());
+  }
+  if (!increasing) std::reverse(cols.begin(), cols.end());
+  if (cols.empty()) return Tensor::empty({x.numel(), 0}, dt);
+  static const lang::Operator* stack = findOp("aten::stack");
+  return callTensorOp(stack, {fromTensorList(cols), IValue(int64_t(1))});
+}
+void vdotDimKernel(Stack& s) {  // linalg_vecdot(Tensor x, Tensor y, *, int dim=-1)
+  static const lang::Operator* sum = findOp("aten::sum.dim_IntList");
+  pushResult(s, 3, callTensorOp(sum, {mul(argAt(s, 3, 0), argAt(s, 3, 1)).toIValue(), fromIntArray({argAt(s, 3, 2).toInt()}), IValue(false), IValue()}));
+}
+
 static lang::RegisterOps reg({
+    {"aten::vander(Tensor x, int? N=None, bool increasing=False) -> Tensor", [](Stack& s) {
+       pushResult(s, 3, vander(tensorAt(s, 3, 0), toOptInt(argAt(s, 3, 1)), argAt(s, 3, 2).toBool()));
+     }},
+    {"aten::linalg_vander(Tensor x, *, int? N=None) -> Tensor", [](Stack& s) {
+       Tensor x = tensorAt(s, 2, 0);
+       pushResult(s, 2, vander(x.dim() == 1 ? x : x.reshape({-1}), toOptInt(argAt(s, 2, 1)), true));
+     }},
+    {"aten::linalg_vecdot(Tensor x, Tensor y, *, int dim=-1) -> Tensor", vdotDimKernel},
     {"aten::cross(Tensor self, Tensor other, int? dim=None) -> Tensor", crossKernel},
     {"aten::linalg_cross(Tensor self, Tensor other, *, int dim=-1) -> Tensor", linalgCrossKernel},
     {"aten::kron(Tensor self, Tensor other) -> Tensor", kronKernel},

@@ -15,6 +15,7 @@ Tensor sumOrProd(const Tensor& t, const IntArray& dims, bool keepdim, ScalarType
   return dispatchType(dt, [&](auto tag) {
     using T = decltype(tag);
     return reduceRows<T, T>(r, dt, [](const T* p, int64_t n) {
+      if constexpr (!kProd && std::is_floating_point_v<T>) return cascadeSum<T>(p, n);  // Note [Cascade sum]
       acc_t<T> acc = kProd ? 1 : 0;
       for (int64_t i = 0; i < n; ++i) {
         if constexpr (kProd) acc *= static_cast<acc_t<T>>(static_cast<opmath_t<T>>(p[i]));
@@ -51,6 +52,8 @@ Tensor mean(const Tensor& t, const IntArray& dims, bool keepdim, const IValue& d
   return dispatchType(dt, [&](auto tag) {
     using T = decltype(tag);
     return reduceRows<T, T>(r, dt, [](const T* p, int64_t n) {
+      // sum, then divided by the count in T, as PyTorch's CPU mean (Note [Cascade sum])
+      if constexpr (std::is_floating_point_v<T>) return n == 0 ? T(NAN) : cascadeSum<T>(p, n) / static_cast<T>(n);
       double acc = 0;
       for (int64_t i = 0; i < n; ++i) acc += static_cast<double>(static_cast<opmath_t<T>>(p[i]));
       return convertElement<T>(n == 0 ? NAN : acc / n);
@@ -154,10 +157,18 @@ Tensor varStd(const Tensor& t, const IntArray& dims, double correction, bool kee
   Rows r = toRows(t, dims, keepdim);
   return dispatchType(dt, [&](auto tag) {
     using T = decltype(tag);
+    // A single result takes aten's std_var_all_cpu path: the mean as torch.mean
+    // computes it (Note [Cascade sum]), then squared deviations in double.
+    bool all = r.outer == 1 && r.inner > 1;
     return reduceRows<T, T>(r, dt, [&](const T* p, int64_t n) {
       double m = 0;
-      for (int64_t i = 0; i < n; ++i) m += static_cast<double>(static_cast<opmath_t<T>>(p[i]));
-      m /= n;
+      if constexpr (std::is_floating_point_v<T>) {
+        if (all) m = static_cast<double>(cascadeSum<T>(p, n) / static_cast<T>(n));
+      }
+      if (!all || !std::is_floating_point_v<T>) {
+        for (int64_t i = 0; i < n; ++i) m += static_cast<double>(static_cast<opmath_t<T>>(p[i]));
+        m /= n;
+      }
       double ss = 0;
       for (int64_t i = 0; i < n; ++i) {
         double d = static_cast<double>(static_cast<opmath_t<T>>(p[i])) - m;
@@ -177,7 +188,7 @@ void varDimKernel(Stack& s) {  // std.dim(Tensor self, int[1]? dim, bool unbiase
   pushResult(s, 4, varStd(tensorAt(s, 4, 0), optDims(argAt(s, 4, 1)), argAt(s, 4, 2).toBool() ? 1 : 0, argAt(s, 4, 3).toBool(), kStd));
 }
 template <bool kStd>
-void varCorrectionKernel(Stack& s) {  // std.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False)
+void varCorrectionKernel(Stack& s) {  // std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False)
   const IValue& c = argAt(s, 4, 2);
   pushResult(s, 4, varStd(tensorAt(s, 4, 0), optDims(argAt(s, 4, 1)), c.isNone() ? 1 : c.toScalarDouble(), argAt(s, 4, 3).toBool(), kStd));
 }
@@ -244,8 +255,8 @@ static lang::RegisterOps reg({
     {"aten::var(Tensor self, bool unbiased=True) -> Tensor", varKernel<false>, lang::OpClass::Reduction},
     {"aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", varDimKernel<true>, lang::OpClass::Reduction},
     {"aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", varDimKernel<false>, lang::OpClass::Reduction},
-    {"aten::std.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<true>, lang::OpClass::Reduction},
-    {"aten::var.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> Tensor", varCorrectionKernel<false>, lang::OpClass::Reduction},
+    {"aten::std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor", varCorrectionKernel<true>, lang::OpClass::Reduction},
+    {"aten::var.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor", varCorrectionKernel<false>, lang::OpClass::Reduction},
     {"aten::all(Tensor self) -> Tensor", allKernel<true>, lang::OpClass::Reduction},
     {"aten::any(Tensor self) -> Tensor", allKernel<false>, lang::OpClass::Reduction},
     {"aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor", allDimKernel<true>, lang::OpClass::Reduction},

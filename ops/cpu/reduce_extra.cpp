@@ -14,6 +14,13 @@ Tensor nanReduce(const Tensor& t, const IntArray& dims, bool keepdim, ScalarType
   return dispatchType(dt, [&](auto tag) {
     using T = decltype(tag);
     return reduceRows<T, T>(r, dt, [&](const T* p, int64_t n) {
+      if constexpr (std::is_floating_point_v<T>) {  // Note [Cascade sum], NaN skipped
+        T sum = cascadeSum<T, true>(p, n);
+        if (!mean) return sum;
+        int64_t count = 0;
+        for (int64_t i = 0; i < n; ++i) count += p[i] == p[i];
+        return sum / static_cast<T>(count);
+      }
       acc_t<T> acc = 0;
       int64_t count = 0;
       for (int64_t i = 0; i < n; ++i) {
@@ -42,7 +49,7 @@ void nanmeanKernel(Stack& s) {  // nanmean(Tensor self, int[1]? dim=None, bool k
 
 // std_mean / var_mean: (std or var, mean) over the same dims, by the ops that compute each.
 template <bool kStd>
-void statMeanKernel(Stack& s) {  // std_mean.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False)
+void statMeanKernel(Stack& s) {  // std_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False)
   Tensor t = tensorAt(s, 4, 0);
   const IValue &dim = argAt(s, 4, 1), &corr = argAt(s, 4, 2), &keep = argAt(s, 4, 3);
   static const lang::Operator* stat = findOp(kStd ? "aten::std.correction" : "aten::var.correction");
@@ -100,8 +107,8 @@ static lang::RegisterOps reg({
     {"aten::var_mean(Tensor self, bool unbiased=True) -> (Tensor, Tensor)", statMeanAllKernel<false>},
     {"aten::std_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)", statMeanUnbiasedKernel<true>},
     {"aten::var_mean.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> (Tensor, Tensor)", statMeanUnbiasedKernel<false>},
-    {"aten::std_mean.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> (Tensor, Tensor)", statMeanKernel<true>},
-    {"aten::var_mean.correction(Tensor self, int[1]? dim=None, *, int? correction=None, bool keepdim=False) -> (Tensor, Tensor)", statMeanKernel<false>},
+    {"aten::std_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> (Tensor, Tensor)", statMeanKernel<true>},
+    {"aten::var_mean.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> (Tensor, Tensor)", statMeanKernel<false>},
     {"aten::aminmax(Tensor self, *, int? dim=None, bool keepdim=False) -> (Tensor min, Tensor max)", aminmaxKernel},
     {"aten::trace(Tensor self) -> Tensor", traceKernel},
 });

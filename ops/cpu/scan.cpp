@@ -1,5 +1,5 @@
-// Scans along one dim (cumsum/cumprod/cummax/cummin/logcumsumexp) and
-// differences (diff). Every scan moves its dim last, walks each row in order,
+// Scans along one dim (cumsum/cumprod/cummax/cummin/logcumsumexp),
+// differences (diff) and the trapezoid rule (trapezoid, cumulative_trapezoid). Every scan moves its dim last, walks each row in order,
 // and moves it back.
 #include <cmath>
 
@@ -138,7 +138,46 @@ void diffKernel(Stack& s) {  // diff(Tensor self, int n=1, int dim=-1, Tensor? p
   pushResult(s, 5, n == 0 ? x.clone() : x.contiguous());
 }
 
+// Trapezoid rule along dim: (y[i] + y[i+1]) / 2 * dx_i, summed (trapezoid)
+// or accumulated (cumulative_trapezoid); dx from the spacing of x when given.
+Tensor trapezoidTerms(const Tensor& y, const IValue& x, const IValue& dx, int64_t dim_in) {
+  if (y.dim() == 0) lang::raise("RuntimeError", "trapezoid: Received a 0-dimensional input. Please input a tensor with at least one dimension.");
+  int64_t dim = wrapDim(dim_in, y.dim()), n = y.size(dim);
+  if (n == 0) return Tensor::zeros([&] { IntArray sz = y.sizes(); sz[dim] = 0; return sz; }(), defaultFloatIfIntegral(y.dtype()));
+  Tensor pairs = mul(add(y.narrow(dim, 1, n - 1).toIValue(), y.narrow(dim, 0, n - 1).toIValue()).toIValue(), IValue(0.5));
+  if (!x.isTensor()) return mul(pairs.toIValue(), dx);
+  Tensor xt = Tensor::fromIValue(x);
+  Tensor spacing;
+  if (xt.dim() == 1) {
+    if (xt.size(0) != n) lang::raise("RuntimeError", "trapezoid: There must be one `x` value for each sample point");
+    IntArray shape(y.dim(), 1);
+    shape[dim] = n - 1;
+    spacing = sub(xt.narrow(0, 1, n - 1).toIValue(), xt.narrow(0, 0, n - 1).toIValue()).reshape(shape);
+  } else {
+    int64_t xd = wrapDim(dim_in, xt.dim());
+    spacing = sub(xt.narrow(xd, 1, n - 1).toIValue(), xt.narrow(xd, 0, n - 1).toIValue());
+  }
+  return mul(pairs.toIValue(), spacing.toIValue());
+}
+template <bool kCumulative>
+void trapezoidKernel(Stack& s) {  // trapezoid.x(Tensor y, Tensor x, *, int dim=-1) / trapezoid.dx(Tensor y, *, Scalar dx=1, int dim=-1)
+  Tensor y = tensorAt(s, 3, 0);
+  const IValue& second = argAt(s, 3, 1);
+  Tensor terms = trapezoidTerms(y, second, second, argAt(s, 3, 2).toInt());
+  int64_t dim = wrapDim(argAt(s, 3, 2).toInt(), y.dim());
+  static const lang::Operator* sum = findOp("aten::sum.dim_IntList");
+  static const lang::Operator* cumsum = findOp("aten::cumsum");
+  pushResult(s, 3, kCumulative ? callTensorOp(cumsum, {terms.toIValue(), IValue(dim), IValue()})
+                               : callTensorOp(sum, {terms.toIValue(), fromIntArray({dim}), IValue(false), IValue()}));
+}
+
 static lang::RegisterOps reg({
+    {"aten::trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor", trapezoidKernel<false>},
+    {"aten::trapezoid.dx(Tensor y, *, Scalar dx=1, int dim=-1) -> Tensor", trapezoidKernel<false>},
+    {"aten::trapz.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor", trapezoidKernel<false>},
+    {"aten::trapz.dx(Tensor y, *, float dx=1, int dim=-1) -> Tensor", trapezoidKernel<false>},
+    {"aten::cumulative_trapezoid.x(Tensor y, Tensor x, *, int dim=-1) -> Tensor", trapezoidKernel<true>},
+    {"aten::cumulative_trapezoid.dx(Tensor y, *, Scalar dx=1, int dim=-1) -> Tensor", trapezoidKernel<true>},
     {"aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", scanKernel<false>},
     {"aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", scanKernel<true>},
     {"aten::cumsum_(Tensor(a!) self, int dim, *, ScalarType? dtype=None) -> Tensor(a!)", scanInplaceKernel<false>, lang::OpClass::Other, false},

@@ -263,7 +263,30 @@ void sliceScatterKernel(Stack& s) {  // slice_scatter(Tensor self, Tensor src, i
   pushResult(s, 6, out);
 }
 
+// fill_diagonal_: the main diagonal of a matrix (or of an all-equal-dims
+// tensor); wrap continues every cols + 1 rows down a tall matrix.
+void fillDiagonalKernel(Stack& s) {  // fill_diagonal_(Tensor(a!) self, Scalar fill_value, bool wrap=False)
+  Tensor self = tensorAt(s, 3, 0);
+  if (self.dim() < 2) lang::raise("RuntimeError", "dimensions must larger than 1");
+  for (int64_t d = 1; d < self.dim() && self.dim() > 2; ++d)
+    if (self.sizes()[d] != self.sizes()[0]) lang::raise("RuntimeError", "all dimensions of input must be of equal length");
+  checkFillValue(argAt(s, 3, 1), self.dtype());
+  int64_t step = 0;
+  for (int64_t st : self.strides()) step += st;
+  int64_t n = *std::min_element(self.sizes().begin(), self.sizes().end());
+  if (self.dim() == 2 && argAt(s, 3, 2).toBool() && self.sizes()[0] > self.sizes()[1] + 1) {
+    // rows 0.., then again from row cols + 1, cols + 1 at a time
+    int64_t rows = self.sizes()[0], cols = self.sizes()[1];
+    for (int64_t r0 = 0; r0 < rows; r0 += cols + 1)
+      self.narrow(0, r0, std::min(cols, rows - r0)).asStrided({std::min(cols, rows - r0)}, {step}, self.storageOffset() + r0 * self.strides()[0]).fill_(argAt(s, 3, 1));
+  } else {
+    self.asStrided({n}, {step}, self.storageOffset()).fill_(argAt(s, 3, 1));
+  }
+  pushResult(s, 3, self);
+}
+
 static lang::RegisterOps reg({
+    {"aten::fill_diagonal_(Tensor(a!) self, Scalar fill_value, bool wrap=False) -> Tensor(a!)", fillDiagonalKernel, lang::OpClass::Other, false},
     {"aten::scatter_reduce.two(Tensor self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor", scatterReduceKernel<false>},
     {"aten::scatter_reduce_.two(Tensor(a!) self, int dim, Tensor index, Tensor src, str reduce, *, bool include_self=True) -> Tensor(a!)", scatterReduceKernel<true>, lang::OpClass::Other, false},
     {"aten::scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor", scatterLegacyReduceKernel<false>},

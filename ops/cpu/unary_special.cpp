@@ -1,6 +1,6 @@
 // Special functions and unary ops with extra arguments: sinc, erfinv,
 // digamma, i0/i0e, ndtr/ndtri/log_ndtr, entr, deg2rad/rad2deg, angle, isreal, logit,
-// nan_to_num and round(decimals=), with their torch.special names.
+// nan_to_num, round(decimals=), frexp/ldexp, with their torch.special names.
 // Evaluated in double and rounded to the result dtype.
 #include <cfloat>
 #include <cmath>
@@ -147,6 +147,27 @@ void roundDecimalsKernel(Stack& s) {  // round.decimals(Tensor self, *, int deci
   }));
 }
 
+// frexp: x = mantissa * 2^exponent with |mantissa| in [0.5, 1) (exponent int32).
+void frexpKernel(Stack& s) {
+  Tensor t = Tensor::fromIValue(s.back());
+  if (!isFloatingType(t.dtype())) lang::raise("RuntimeError", "torch.frexp() only supports floating-point dtypes");
+  Tensor x = t.to(ScalarType::Double).contiguous();
+  Tensor m = Tensor::empty(t.sizes(), ScalarType::Double), e = Tensor::empty(t.sizes(), ScalarType::Int);
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    int ex = 0;
+    m.data<double>()[i] = std::frexp(x.data<double>()[i], &ex);
+    e.data<int32_t>()[i] = ex;
+  }
+  pushResults(s, 1, {m.to(t.dtype()).toIValue(), e.toIValue()});
+}
+// ldexp: self * 2^other, in floating point.
+void ldexpKernel(Stack& s) {
+  Tensor a = tensorAt(s, 2, 0), b = tensorAt(s, 2, 1);
+  ScalarType dt = defaultFloatIfIntegral(promoteTypes(a.dtype(), b.dtype()));
+  Tensor ea = a.to(dt), eb = b.to(dt);
+  pushResult(s, 2, binaryOp(ea, eb, dt, dt, [](auto x, auto y) { return static_cast<decltype(x)>(x * std::exp2(y)); }));
+}
+
 #define WICK_SPECIAL(name, Op)                                                                             \
   {"aten::" name "(Tensor self) -> Tensor", unaryKernel<Op, UFamily::Float>, lang::OpClass::Elementwise}, \
   {"aten::special_" name "(Tensor self) -> Tensor", unaryKernel<Op, UFamily::Float>, lang::OpClass::Elementwise}
@@ -174,6 +195,8 @@ static lang::RegisterOps reg({
     {"aten::nan_to_num(Tensor self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor", nanToNumKernel, lang::OpClass::Elementwise},
     {"aten::nan_to_num_(Tensor(a!) self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor(a!)", nanToNumInplaceKernel, lang::OpClass::Elementwise, false},
     {"aten::round.decimals(Tensor self, *, int decimals) -> Tensor", roundDecimalsKernel, lang::OpClass::Elementwise},
+    {"aten::frexp.Tensor(Tensor self) -> (Tensor mantissa, Tensor exponent)", frexpKernel},
+    {"aten::ldexp.Tensor(Tensor self, Tensor other) -> Tensor", ldexpKernel, lang::OpClass::Elementwise},
     {"aten::special_round(Tensor self, *, int decimals=0) -> Tensor", roundDecimalsKernel, lang::OpClass::Elementwise},
 });
 
