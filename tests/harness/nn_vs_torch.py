@@ -24,19 +24,14 @@ import subprocess
 import sys
 import tempfile
 
-TORCH_PYTHON = "/usr/bin/python3"
-try:
-    import torch
-except ImportError:
-    if os.path.realpath(sys.executable) != os.path.realpath(TORCH_PYTHON) and os.path.exists(TORCH_PYTHON):
-        os.execv(TORCH_PYTHON, [TORCH_PYTHON] + sys.argv)
-    print("skip: PyTorch is not installed")
-    sys.exit(77)
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-import prelude_vs_torch as layers  # noqa: E402  (the layer table and its input makers)
+# The layer table and its input makers; importing it finds PyTorch (re-running
+# this script under /usr/bin/python3 if need be) or exits 77 (meson's skip).
+import prelude_vs_torch as layers  # noqa: E402
+
+torch = layers.torch
 
 # Script models: (path under the project root, class, input specs as in the layer table, train).
 MODELS = [
