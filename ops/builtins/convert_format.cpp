@@ -234,11 +234,6 @@ static lang::RegisterOps reg({
     {"aten::percentFormat(str self, t values) -> str", percentFormat},
     {"aten::round.float(float a) -> float", [](Stack& s) { s.back() = IValue(std::nearbyint(s.back().toDouble())); }},
     {"aten::round.int(int a) -> float", [](Stack& s) { s.back() = IValue(static_cast<double>(s.back().toInt())); }},
-    {"aten::round.float_int(float a, int ndigits) -> float", [](Stack& s) {
-       int64_t nd = pop(s).toInt();
-       double p = std::pow(10.0, static_cast<double>(nd));
-       s.back() = IValue(std::nearbyint(s.back().toDouble() * p) / p);
-     }},
     {"aten::bin(int i) -> str", [](Stack& s) { s.back() = IValue((s.back().toInt() < 0 ? "-0b" : "0b") + formatOne(IValue(std::abs(s.back().toInt())), "b", 0)); }},
     {"aten::hex(int i) -> str", [](Stack& s) { s.back() = IValue((s.back().toInt() < 0 ? "-0x" : "0x") + formatOne(IValue(std::abs(s.back().toInt())), "x", 0)); }},
     {"aten::oct(int i) -> str", [](Stack& s) { s.back() = IValue((s.back().toInt() < 0 ? "-0o" : "0o") + formatOne(IValue(std::abs(s.back().toInt())), "o", 0)); }},

@@ -130,11 +130,6 @@ Tensor softmax(const Tensor& t, int64_t dim, const IValue& dtype) {
 }
 template <bool kLog>
 void softmaxKernel(Stack& s) { pushResult(s, 3, softmax<kLog>(tensorAt(s, 3, 0), argAt(s, 3, 1).toInt(), argAt(s, 3, 2))); }
-void softminKernel(Stack& s) {
-  Tensor t = tensorAt(s, 3, 0);
-  Tensor neg = unaryOp(t, t.dtype(), t.dtype(), [](auto x) { return decltype(x)(-x); });
-  pushResult(s, 3, softmax<false>(neg, argAt(s, 3, 1).toInt(), argAt(s, 3, 2)));
-}
 
 static lang::RegisterOps reg({
     {"aten::gelu(Tensor self, *, str approximate='none') -> Tensor", geluKernel, lang::OpClass::Elementwise},
@@ -152,15 +147,14 @@ static lang::RegisterOps reg({
     {"aten::hardswish(Tensor self) -> Tensor", hardswishKernel, lang::OpClass::Elementwise},
     {"aten::softplus(Tensor self, Scalar beta=1, Scalar threshold=20) -> Tensor", softplusKernel, lang::OpClass::Elementwise},
     {"aten::log_sigmoid(Tensor self) -> Tensor", logSigmoidKernel, lang::OpClass::Elementwise},
-    {"aten::logsigmoid(Tensor self) -> Tensor", logSigmoidKernel, lang::OpClass::Elementwise},
-    {"aten::softsign(Tensor self) -> Tensor", softsignKernel, lang::OpClass::Elementwise},
-    {"aten::tanhshrink(Tensor self) -> Tensor", tanhshrinkKernel, lang::OpClass::Elementwise},
+    {"functional::logsigmoid(Tensor input) -> Tensor", logSigmoidKernel, lang::OpClass::Elementwise},
+    {"functional::softsign(Tensor input) -> Tensor", softsignKernel, lang::OpClass::Elementwise},
+    {"functional::tanhshrink(Tensor input) -> Tensor", tanhshrinkKernel, lang::OpClass::Elementwise},
     {"aten::hardshrink(Tensor self, Scalar lambd=0.5) -> Tensor", hardshrinkKernel, lang::OpClass::Elementwise},
     {"aten::softshrink(Tensor self, Scalar lambd=0.5) -> Tensor", softshrinkKernel, lang::OpClass::Elementwise},
     {"aten::threshold(Tensor self, Scalar threshold, Scalar value) -> Tensor", thresholdKernel, lang::OpClass::Elementwise},
     {"aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", softmaxKernel<false>},
     {"aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", softmaxKernel<true>},
-    {"aten::softmin(Tensor input, int dim, ScalarType? dtype=None) -> Tensor", softminKernel},
     {"aten::special_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", softmaxKernel<false>},
     {"aten::special_log_softmax(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", softmaxKernel<true>},
 });

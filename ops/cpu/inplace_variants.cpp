@@ -27,8 +27,6 @@ static lang::RegisterOps reg({
     WICK_INPLACE_OF("aten::hardsigmoid_(Tensor(a!) self) -> Tensor(a!)", "aten::hardsigmoid", 1),
     WICK_INPLACE_OF("aten::relu6_(Tensor(a!) self) -> Tensor(a!)", "aten::relu6", 1),
     WICK_INPLACE_OF("aten::threshold_(Tensor(a!) self, Scalar threshold, Scalar value) -> Tensor(a!)", "aten::threshold", 3),
-    WICK_INPLACE_OF("aten::maximum_(Tensor(a!) self, Tensor other) -> Tensor(a!)", "aten::maximum.Tensor", 2),
-    WICK_INPLACE_OF("aten::fmax_(Tensor(a!) self, Tensor other) -> Tensor(a!)", "aten::fmax.Tensor", 2),
     WICK_INPLACE_OF("aten::tril_(Tensor(a!) self, int diagonal=0) -> Tensor(a!)", "aten::tril", 2),
     WICK_INPLACE_OF("aten::triu_(Tensor(a!) self, int diagonal=0) -> Tensor(a!)", "aten::triu", 2),
     WICK_INPLACE_OF("aten::sgn_(Tensor(a!) self) -> Tensor(a!)", "aten::sgn", 1),

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <vector>
 
-#include "ops/cpu/elementwise.h"
+#include "ops/cpu/reduce_rows.h"
 #include "ops/tensor/call_op.h"
 
 extern "C" {
@@ -27,14 +27,14 @@ namespace {
 template <class T> struct Lapack;
 template <> struct Lapack<float> {
   static int getrf(int n, float* a, int* piv) { int info; sgetrf_(&n, &n, a, &n, piv, &info); return info; }
-  static void getrs(int n, int nrhs, const float* a, const int* piv, float* b) {
-    int info; char t = 'N'; sgetrs_(&t, &n, &nrhs, a, &n, piv, b, &n, &info);
+  static void getrs(char t, int n, int nrhs, const float* a, const int* piv, float* b) {
+    int info; sgetrs_(&t, &n, &nrhs, a, &n, piv, b, &n, &info);
   }
 };
 template <> struct Lapack<double> {
   static int getrf(int n, double* a, int* piv) { int info; dgetrf_(&n, &n, a, &n, piv, &info); return info; }
-  static void getrs(int n, int nrhs, const double* a, const int* piv, double* b) {
-    int info; char t = 'N'; dgetrs_(&t, &n, &nrhs, a, &n, piv, b, &n, &info);
+  static void getrs(char t, int n, int nrhs, const double* a, const int* piv, double* b) {
+    int info; dgetrs_(&t, &n, &nrhs, a, &n, piv, b, &n, &info);
   }
 };
 
@@ -62,11 +62,14 @@ struct LuBatch {
   std::vector<int> info;    // > 0: U(info, info) is exactly zero
   int64_t count = 0, n = 0;
 };
-LuBatch luFactor(const Tensor& a) {
+// transposed: factor A^T instead, whose column-major layout is A's row-major
+// one. aten does this for a contiguous A (no copy) and solves with A^T's
+// factors transposed; the pivots, and so the rounding, follow.
+LuBatch luFactor(const Tensor& a, bool transposed = false) {
   LuBatch r;
   r.n = a.sizes().back();
   r.count = r.n == 0 ? numelOf(IntArray(a.sizes().begin(), a.sizes().end() - 2)) : a.numel() / (r.n * r.n);
-  r.lu = columnMajor(a);
+  r.lu = transposed ? a.contiguous() : columnMajor(a);
   if (r.lu.storage() == a.storage()) r.lu = r.lu.clone();
   r.pivots.assign(r.count * r.n, 0);
   r.info.assign(r.count, 0);
@@ -85,16 +88,17 @@ LuBatch luFactor(const Tensor& a) {
 template <class T>
 void signLogAbs(const LuBatch& f, int64_t b, T& sign, T& logabs, T& det) {
   const T* m = f.lu.data<T>() + b * f.n * f.n;
-  T perm = 1, s = 1, l = 0, d = 1;
+  T perm = 1, s = 1, d = 1;
+  std::vector<T> logs(f.n);
   for (int64_t i = 0; i < f.n; ++i) {
     T u = m[i * f.n + i];
     if (f.pivots[b * f.n + i] != i + 1) perm = -perm;
     d *= u;
-    l += std::log(std::fabs(u));
+    logs[i] = std::log(std::fabs(u));
     s *= u > 0 ? T(1) : u < 0 ? T(-1) : T(0);
   }
   sign = perm * s;
-  logabs = l;
+  logabs = cascadeSum<T>(logs.data(), f.n);  // log|U_ii| summed as at::sum does
   det = perm * d;
 }
 
@@ -104,7 +108,7 @@ enum class DetPart { Det, Sign, LogAbs, LogDet };
 Tensor detPart(const Tensor& a, DetPart part, const char* fn) {
   checkSquare(a, fn);
   checkFloating(a, fn);
-  LuBatch f = luFactor(a);
+  LuBatch f = luFactor(a, a.is_contiguous());
   Tensor out = Tensor::empty(batchShape(a), a.dtype());
   dispatchType(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -134,8 +138,8 @@ std::string batchPrefix(const LuBatch& f, int64_t b) {
 }
 
 // Solves A X = B for every batch (A: (*, n, n) factored, B: (*, n, k) broadcast to match).
-Tensor luSolve(const Tensor& a, const Tensor& rhs, const char* fn, bool is_inverse) {
-  LuBatch f = luFactor(a);
+Tensor luSolve(const Tensor& a, const Tensor& rhs, const char* fn, bool is_inverse, bool transposed) {
+  LuBatch f = luFactor(a, transposed);
   for (int64_t b = 0; b < f.count; ++b)
     if (f.info[b] > 0) {
       if (is_inverse)
@@ -150,7 +154,7 @@ Tensor luSolve(const Tensor& a, const Tensor& rhs, const char* fn, bool is_inver
     using T = decltype(tag);
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
       for (int64_t b = 0; b < f.count && f.n > 0 && k > 0; ++b)
-        Lapack<T>::getrs(static_cast<int>(f.n), static_cast<int>(k), f.lu.data<T>() + b * f.n * f.n,
+        Lapack<T>::getrs(transposed ? 'T' : 'N', static_cast<int>(f.n), static_cast<int>(k), f.lu.data<T>() + b * f.n * f.n,
                          f.pivots.data() + b * f.n, x.data<T>() + b * f.n * k);
     }
   });
@@ -167,7 +171,7 @@ Tensor eyeLike(const Tensor& a) {
 Tensor inverse(const Tensor& a, const char* fn) {
   checkSquare(a, fn);
   checkFloating(a, fn);
-  return luSolve(a, eyeLike(a).contiguous(), fn, true);
+  return luSolve(a, eyeLike(a).contiguous(), fn, true, a.is_contiguous());
 }
 void inverseKernel(Stack& s) { s.back() = inverse(Tensor::fromIValue(s.back()), "linalg.inv").toIValue(); }
 
@@ -192,7 +196,7 @@ Tensor solve(const Tensor& a, const Tensor& b, bool left) {
   IntArray ashape = batch, bshape = batch;
   ashape.insert(ashape.end(), {n, n});
   bshape.insert(bshape.end(), {n, B.sizes().back()});
-  Tensor x = luSolve(a.expand(ashape).contiguous(), B.expand(bshape).contiguous(), fn, false);
+  Tensor x = luSolve(a.expand(ashape).contiguous(), B.expand(bshape).contiguous(), fn, false, a.is_contiguous());
   return vector ? x.squeeze(-1) : x;
 }
 void solveKernel(Stack& s) {  // linalg_solve(Tensor A, Tensor B, *, bool left=True)

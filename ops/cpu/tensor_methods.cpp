@@ -207,7 +207,6 @@ static lang::RegisterOps reg({
     {"aten::stride(Tensor self) -> int[]", strideKernel},
     {"aten::stride.int(Tensor self, int dim) -> int", strideIntKernel},
     {"aten::dim(Tensor self) -> int", dimKernel},
-    {"aten::ndimension(Tensor self) -> int", dimKernel},
     {"prim::ndim(Tensor self) -> int", dimKernel},
     {"aten::numel(Tensor self) -> int", numelKernel},
     {"aten::storage_offset(Tensor self) -> int", [](Stack& s) { s.back() = IValue(Tensor::fromIValue(s.back()).storageOffset()); }},

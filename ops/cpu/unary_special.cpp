@@ -174,7 +174,8 @@ void ldexpKernel(Stack& s) {
 
 static lang::RegisterOps reg({
     WICK_SPECIAL("sinc", SincOp), WICK_SPECIAL("erfinv", ErfinvOp), WICK_SPECIAL("digamma", DigammaOp),
-    WICK_SPECIAL("i0", I0Op), WICK_SPECIAL("psi", DigammaOp),
+    WICK_SPECIAL("i0", I0Op),
+    {"aten::special_psi(Tensor self) -> Tensor", unaryKernel<DigammaOp, UFamily::Float>, lang::OpClass::Elementwise},
     {"aten::sinc_(Tensor(a!) self) -> Tensor(a!)", unaryInplaceKernel<SincOp, UFamily::Float>, lang::OpClass::Elementwise, false},
     {"aten::erfinv_(Tensor(a!) self) -> Tensor(a!)", unaryInplaceKernel<ErfinvOp, UFamily::Float>, lang::OpClass::Elementwise, false},
     {"aten::special_i0e(Tensor self) -> Tensor", unaryKernel<I0eOp, UFamily::Float>, lang::OpClass::Elementwise},
