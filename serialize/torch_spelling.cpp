@@ -99,10 +99,12 @@ std::optional<std::string> torchRewrite(const lang::Node& node, const Args& args
   if (schema.name.rfind("functional::", 0) == 0) {
     std::string f = schema.name.substr(12);
     if (auto it = formulas().find(schema.name); it != formulas().end()) return it->second(args);
-    // The aten spelling where the functional signature is the aten op's.
-    if (const lang::Operator* aten = lang::OperatorRegistry::global().find("aten::" + f))
-      if (auto it = formulas().find("aten::" + f); it != formulas().end() && aten->schema.arguments.size() == schema.arguments.size())
-        return it->second(args);
+    // The aten spelling, where the functional signature is the aten op's
+    // (or wick has no aten op of that name to differ from).
+    const lang::Operator* aten = lang::OperatorRegistry::global().find("aten::" + f);
+    if (auto it = formulas().find("aten::" + f);
+        it != formulas().end() && (!aten || aten->schema.arguments.size() == schema.arguments.size()))
+      return it->second(args);
     throw lang::CompileError(node.sourceRange(), "cannot save: PyTorch has no operator aten::" + f +
                                                      " (torch.nn.functional." + f + " is Python code in PyTorch; wick runs it as a builtin)");
   }
