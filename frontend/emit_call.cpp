@@ -233,8 +233,6 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
   // F.batch_norm and the others whose signature is not the aten op's live in the prelude.
   if (!module_.archiveDialect() && q.rfind("torch.nn.functional.", 0) == 0 && module_.loadPreludeOf(q) && module_.findDef(q))
     return callUserFunction(module_.function(q), e);
-  // Outside scripts (no prelude in the archive dialect): torch's operand order.
-  if (q == "torch.nn.functional.embedding") return emitFunctionalEmbedding(e);
   if (Value* v = emitBooleanDispatch(q, e)) return v;
   if (q.rfind("torch.", 0) == 0) {
     // torch.linalg.det is aten::linalg_det, torch.special.expit aten::special_expit.
@@ -250,32 +248,6 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }
   errorAt(e.range, "unknown function '" + q + "'");
-}
-
-// F.embedding(input, weight, padding_idx=None) is torch's Python wrapper of
-// aten::embedding(weight, indices, padding_idx=-1, ...): the operands swap,
-// and padding_idx (which only affects gradients) becomes an int. Emitting
-// the aten order keeps saved code meaning the same under torch.jit.load.
-Value* FunctionEmitter::emitFunctionalEmbedding(const Expr& e) {
-  std::vector<Value*> args = emitArgs(e);
-  auto kwargs = emitKwargs(e);
-  if (args.size() > 3) errorAt(e.range, "F.embedding: max_norm, norm_type and later arguments are not supported; pass padding_idx by name");
-  std::vector<std::pair<std::string, Value*>> aten_kwargs;
-  for (auto& [name, v] : kwargs) {
-    if (name == "input" || name == "weight") {
-      args.insert(name == "weight" ? args.end() : args.begin(), v);
-    } else if (name == "padding_idx") {
-      if (v->type()->kind() != TypeKind::None) aten_kwargs.emplace_back(name, v);
-    } else if (name == "scale_grad_by_freq" || name == "sparse") {
-      aten_kwargs.emplace_back(name, v);
-    } else {
-      errorAt(e.range, "F.embedding: argument '" + name + "' is not supported");
-    }
-  }
-  if (args.size() < 2) errorAt(e.range, "F.embedding() needs input and weight");
-  std::swap(args[0], args[1]);
-  if (args.size() == 3 && args[2]->type()->kind() == TypeKind::None) args.pop_back();
-  return callOp("aten::embedding", args, e.range, aten_kwargs, "F.embedding");
 }
 
 // torch.unique, F.max_pool2d(return_indices=) and friends are Python
@@ -341,7 +313,7 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
     lang::Function* m = cls ? module_.method(*cls, name) : nullptr;
     if (!m && cls && cls->kind == ClassInfo::Module && !module_.archiveDialect()) {
       if (Value* v = emitModuleSelfCall(self, name, call)) return v;
-      if (Value* v = emitTrainCall(self, name, call)) return v;
+      if (Value* v = emitModuleMethod(self, name, call)) return v;
       // self.fc(x): a submodule attribute, called.
       if (static_cast<const lang::ClassType&>(*t).findAttribute(name)) return callValue(classAttribute(self, name, call.a->range), call);
     }

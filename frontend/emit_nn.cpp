@@ -194,7 +194,7 @@ Value* FunctionEmitter::buildModuleConstant(ClassInfo& cls, const Expr& call) {
   return constant(m, call.range, m.toObject()->type);
 }
 
-Value* FunctionEmitter::emitTrainCall(Value* self, const std::string& name, const Expr& call) {
+Value* FunctionEmitter::emitModuleMethod(Value* self, const std::string& name, const Expr& call) {
   if (name == "named_parameters" || name == "named_buffers") {
     Value* out = callOp("prim::module_" + name, {self}, call.range);
     out->setType(lang::listType(lang::tupleType({lang::strType(), lang::tensorType()})));

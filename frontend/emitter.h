@@ -123,7 +123,6 @@ class FunctionEmitter {
 
   // ---- calls (emit_call.cpp) ----
   Value* emitCall(const Expr& e, TypePtr hint);
-  Value* emitFunctionalEmbedding(const Expr& e);  // F.embedding, in aten::embedding's order
   // Calls op `name` ("aten::add") with already-emitted arguments; errors list the schemas tried.
   // method: args[0] is the receiver of `t.name(...)`, bound to the parameter named self.
   Value* callOp(const std::string& name, std::vector<Value*> args, const SourceRange& r,
@@ -160,7 +159,7 @@ class FunctionEmitter {
   Value* buildModuleConstant(ClassInfo& cls, const Expr& call);
   // module.train(mode) / eval() / parameters() / buffers() / named_parameters() /
   // named_buffers() / state_dict(); null for other names.
-  Value* emitTrainCall(Value* self, const std::string& name, const Expr& call);
+  Value* emitModuleMethod(Value* self, const std::string& name, const Expr& call);
   // Compiled phase: the submodules of a container, unrolled ("0", "1", ... or the dict keys).
   std::vector<std::pair<std::string, Value*>> containerItems(Value* container, const SourceRange& r);
   // container[i] / container["key"] with a constant index; null when `obj` is no container.
