@@ -4,6 +4,8 @@
 // Code::num_registers slots starting at `regs`. Scalars stay unboxed in the
 // registers, so int/float/bool arithmetic never allocates.
 #include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <memory>
 
 #include "interpreter/code.h"
@@ -28,8 +30,39 @@ struct Frame {
   uint32_t dest;
 };
 
+// Note [Register stack]: all zero bytes are a None IValue, so the stack is
+// calloc'd: the kernel maps its pages on first touch, and a program that
+// needs a few hundred registers never pays for the 4 MB it leaves unused,
+// neither at start-up nor at exit, when only the registers below the
+// high-water mark are destroyed.
+class RegisterStack {
+ public:
+  RegisterStack() : base_(static_cast<IValue*>(std::calloc(kRegisterStackSize, sizeof(IValue)))) {
+    if (!base_) throw std::bad_alloc();
+    high_water_ = base_;
+  }
+  ~RegisterStack() {
+    for (IValue* r = base_; r != high_water_; ++r) r->~IValue();
+    std::free(base_);
+  }
+  RegisterStack(const RegisterStack&) = delete;
+  RegisterStack& operator=(const RegisterStack&) = delete;
+  IValue* get() const { return base_; }
+  // Makes [base, top) usable; false when that passes the end of the stack.
+  bool reserve(IValue* top) {
+    if (top <= high_water_) return true;
+    if (top > base_ + kRegisterStackSize) return false;
+    high_water_ = top;
+    return true;
+  }
+
+ private:
+  IValue* base_;
+  IValue* high_water_;
+};
+
 struct ThreadState {
-  std::unique_ptr<IValue[]> registers{new IValue[kRegisterStackSize]};
+  RegisterStack registers;
   lang::Stack stack;
   std::vector<Frame> frames;
   int depth = 0;
@@ -57,7 +90,7 @@ IValue call(lang::Function& fn, IValue* caller_top, const IValue* const* args, s
     lang::raise("RecursionError", "maximum recursion depth exceeded");
   }
   IValue* frame = caller_top;
-  if (frame + callee.num_registers > ts.registers.get() + kRegisterStackSize) {
+  if (!ts.registers.reserve(frame + callee.num_registers)) {
     --ts.depth;
     lang::raise("RecursionError", "maximum recursion depth exceeded (register stack exhausted)");
   }
@@ -90,7 +123,7 @@ IValue execute(const Code& entry, IValue* regs, ThreadState& ts) {
     const Code& callee = codeFor(fn);
     IValue* frame = regs + code_ptr->num_registers;
     if (ts.depth + 1 > kMaxCallDepth) lang::raise("RecursionError", "maximum recursion depth exceeded");
-    if (frame + callee.num_registers > ts.registers.get() + kRegisterStackSize)
+    if (!ts.registers.reserve(frame + callee.num_registers))
       lang::raise("RecursionError", "maximum recursion depth exceeded (register stack exhausted)");
     for (uint32_t i = 0; i < nargs; ++i) frame[i] = *args[i];
     ts.frames.push_back({code_ptr, regs, pc, dest});

@@ -1,7 +1,7 @@
 #include "lang/operator.h"
 
-#include <cstdio>
-#include <cstdlib>
+#include <cctype>
+#include <stdexcept>
 
 namespace wick::lang {
 
@@ -10,46 +10,73 @@ OperatorRegistry& OperatorRegistry::global() {
   return *registry;
 }
 
-const Operator* OperatorRegistry::add(FunctionSchema schema, Kernel kernel, OpClass cls) {
+namespace {
+
+// "aten::add.int" from "aten::add.int(int a, int b) -> int", without parsing the rest.
+std::string qualifiedPrefix(const char* text) {
+  const char* end = text;
+  while (*end && *end != '(') ++end;
+  std::string q;
+  for (const char* c = text; c != end; ++c)
+    if (!std::isspace(static_cast<unsigned char>(*c))) q += *c;
+  // As the parser does: a schema without a namespace is aten's.
+  if (q.find("::") == std::string::npos) q = "aten::" + q;
+  return q;
+}
+
+}  // namespace
+
+void OperatorRegistry::add(const OpDef& def) {
   auto op = std::make_unique<Operator>();
-  op->schema = std::move(schema);
-  op->kernel = kernel;
-  op->op_class = cls;
+  op->kernel = def.kernel;
+  op->op_class = def.op_class;
   const Operator* p = op.get();
-  by_name_[p->schema.name].push_back(p);
-  by_qualified_[p->schema.qualifiedName()] = p;
+  std::string qualified = qualifiedPrefix(def.schema);
+  std::string name = qualified.substr(0, qualified.find('.'));
+  by_name_[name].push_back(p);
+  by_qualified_[qualified] = p;
+  pending_.emplace(p, Pending{def.schema, def.pure});
   owned_.push_back(std::move(op));
-  return p;
+}
+
+void OperatorRegistry::ensureParsed(const Operator* op) const {
+  auto it = pending_.find(op);
+  if (it == pending_.end()) return;
+  Operator* o = const_cast<Operator*>(op);
+  try {
+    o->schema = parseSchema(it->second.text);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("bad operator schema '") + it->second.text + "': " + e.what());
+  }
+  o->pure = it->second.pure && !o->schema.isMutable();
+  pending_.erase(it);
 }
 
 const std::vector<const Operator*>& OperatorRegistry::lookup(const std::string& name) const {
   static const std::vector<const Operator*> empty;
   auto it = by_name_.find(name);
-  return it == by_name_.end() ? empty : it->second;
+  if (it == by_name_.end()) return empty;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const Operator* op : it->second) ensureParsed(op);
+  return it->second;
 }
 
 const Operator* OperatorRegistry::find(const std::string& qualified_name) const {
   auto it = by_qualified_.find(qualified_name);
-  return it == by_qualified_.end() ? nullptr : it->second;
+  if (it == by_qualified_.end()) return nullptr;
+  std::lock_guard<std::mutex> lock(mutex_);
+  ensureParsed(it->second);
+  return it->second;
 }
 
-std::vector<std::string> OperatorRegistry::names() const {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : by_name_) out.push_back(k);
-  return out;
+size_t OperatorRegistry::parseAll() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& op : owned_) ensureParsed(op.get());
+  return owned_.size();
 }
 
 RegisterOps::RegisterOps(std::initializer_list<OpDef> defs) {
-  for (const OpDef& d : defs) {
-    try {
-      const Operator* op = OperatorRegistry::global().add(parseSchema(d.schema), d.kernel, d.op_class);
-      const_cast<Operator*>(op)->pure = d.pure && !op->schema.isMutable();
-    } catch (const std::exception& e) {
-      // A malformed schema is a wick bug; fail loudly at startup.
-      std::fprintf(stderr, "wick: bad operator schema: %s\n", e.what());
-      std::abort();
-    }
-  }
+  for (const OpDef& d : defs) OperatorRegistry::global().add(d);
 }
 
 }  // namespace wick::lang

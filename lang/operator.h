@@ -17,6 +17,7 @@
 //   `...` as the last argument marks a vararg op.
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -73,35 +74,53 @@ using Kernel = void (*)(Stack& stack);
 enum class OpClass : uint8_t { Other, Elementwise, Reduction, View, Factory };
 
 struct Operator {
-  FunctionSchema schema;
+  FunctionSchema schema;  // parsed when the registry first hands the op out (Note [Lazy schemas])
   Kernel kernel = nullptr;
   // A pure op with constant inputs may be folded by constant propagation.
   bool pure = true;
   OpClass op_class = OpClass::Other;
 };
 
+struct OpDef {
+  const char* schema;  // a string literal: the registry keeps the pointer
+  Kernel kernel;
+  OpClass op_class = OpClass::Other;
+  bool pure = true;
+};
+
+// Note [Lazy schemas]
+// Some thousands of ops register at start-up, and most programs use a few
+// dozen. Registration only files each op under the names its schema text
+// begins with ("aten::add" and "aten::add.int"); the schema is parsed the
+// first time lookup() or find() hands the op out, under a lock so that
+// modules compiled on several threads at once see it parsed exactly once.
+// Every schema is still checked by the tests (parseAll).
 class OperatorRegistry {
  public:
   static OperatorRegistry& global();
 
-  const Operator* add(FunctionSchema schema, Kernel kernel, OpClass cls = OpClass::Other);
+  void add(const OpDef& def);
   // All overloads of "aten::add", in registration order (empty when none).
   const std::vector<const Operator*>& lookup(const std::string& name) const;
   // The op with this exact "name.overload" (or "name" when no overload), or nullptr.
   const Operator* find(const std::string& qualified_name) const;
-  std::vector<std::string> names() const;
+  // Parses every schema; returns how many ops there are. Throws
+  // std::invalid_argument naming the first malformed one.
+  size_t parseAll() const;
 
  private:
+  struct Pending {
+    const char* text;
+    bool pure;
+  };
+  void ensureParsed(const Operator* op) const;
+
   std::unordered_map<std::string, std::vector<const Operator*>> by_name_;
   std::unordered_map<std::string, const Operator*> by_qualified_;
   std::vector<std::unique_ptr<Operator>> owned_;
-};
-
-struct OpDef {
-  const char* schema;
-  Kernel kernel;
-  OpClass op_class = OpClass::Other;
-  bool pure = true;
+  // Schemas not parsed yet, by op; guarded by mutex_.
+  mutable std::unordered_map<const Operator*, Pending> pending_;
+  mutable std::mutex mutex_;
 };
 
 // Static registration helper: `static RegisterOps reg({...});` in a kernel file.

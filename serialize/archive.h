@@ -40,10 +40,19 @@ struct Archive {
   lang::Function* method(const std::string& name) const;
 };
 
+struct LoadOptions {
+  // Check the CRC-32 of every record, tensor data included, before loading.
+  // Otherwise (the default, as torch.jit.load) tensor data records are
+  // mapped unread (Note [Unread records] in zip_reader.h); code, pickles and
+  // every other record are always checked.
+  bool verify_tensor_data = false;
+};
+
 // Loads and compiles everything; throws ArchiveError (naming the archive and
 // the record) or lang::CompileError (naming the code file and line).
-std::unique_ptr<Archive> loadArchive(const std::string& path);
-std::unique_ptr<Archive> loadArchive(std::shared_ptr<const std::vector<uint8_t>> bytes, const std::string& name);
+std::unique_ptr<Archive> loadArchive(const std::string& path, const LoadOptions& options = {});
+std::unique_ptr<Archive> loadArchive(std::shared_ptr<const std::vector<uint8_t>> bytes, const std::string& name,
+                                     const LoadOptions& options = {});
 
 // Named tensors to load into a module built by a script (`wick run --weights`):
 // a state_dict saved with torch.save (a dict of name -> tensor), or a

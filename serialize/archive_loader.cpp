@@ -32,6 +32,11 @@ class Records {
     if (!has(name)) fail("missing record '" + prefix_ + name + "'");
     return zip_.read(prefix_ + name);
   }
+  // A stored record unread (Note [Unread records]): for tensor data.
+  RecordBytes view(const std::string& name) const {
+    if (!has(name)) fail("missing record '" + prefix_ + name + "'");
+    return zip_.view(prefix_ + name);
+  }
   std::string text(const std::string& name) const {
     RecordBytes b = read(name);
     return std::string(reinterpret_cast<const char*>(b.bytes.data()), b.bytes.size());
@@ -87,7 +92,7 @@ lang::Ref<ops::Storage> storageFrom(const Records& rec, const std::string& recor
     rec.fail("storage '" + record + "' declares an impossible size (" + std::to_string(numel) + " elements)");
   size_t nbytes = static_cast<size_t>(numel) * itemsize;
   if (nbytes == 0) return ops::Storage::allocate(0);  // torch never reads the (empty) record
-  RecordBytes b = rec.read(record);
+  RecordBytes b = rec.view(record);
   if (b.bytes.size() < nbytes)
     rec.fail("record '" + rec.prefix() + record + "' has " + std::to_string(b.bytes.size()) + " bytes but its storage needs " +
              std::to_string(nbytes) + " (" + std::to_string(numel) + " elements of " + std::to_string(itemsize) + " bytes)");
@@ -123,9 +128,11 @@ lang::Function* Archive::method(const std::string& name) const {
   return root.toObject()->type->findMethod(name);
 }
 
-static std::unique_ptr<Archive> load(std::shared_ptr<const ZipReader> zip_ptr, const std::string& display) {
+static std::unique_ptr<Archive> load(std::shared_ptr<const ZipReader> zip_ptr, const std::string& display,
+                                     const LoadOptions& options) {
   auto a = std::make_unique<Archive>();
   const ZipReader& zip = *zip_ptr;
+  if (options.verify_tensor_data) zip.verifyAll();
   // Shared with the compiler, which reads code/ records lazily.
   auto rec_ptr = std::make_shared<Records>(zip_ptr);
   const Records& rec = *rec_ptr;
@@ -160,15 +167,15 @@ static std::unique_ptr<Archive> load(std::shared_ptr<const ZipReader> zip_ptr, c
     a->constants = table.toTuple()->items;
   }
 
-  frontend::CompileOptions options;
-  options.constants = a->constants;
+  frontend::CompileOptions compile;
+  compile.constants = a->constants;
   std::string zip_path = zip.path();
-  options.load_namespace = [rec_ptr, zip_path](const std::string& ns) -> std::shared_ptr<const lang::Source> {
+  compile.load_namespace = [rec_ptr, zip_path](const std::string& ns) -> std::shared_ptr<const lang::Source> {
     std::string record = codeRecordOf(ns);
     if (!rec_ptr->has(record)) return nullptr;
     return std::make_shared<const lang::Source>(zip_path + ":" + rec_ptr->prefix() + record, rec_ptr->text(record));
   };
-  a->code = frontend::compileArchiveCode(options);
+  a->code = frontend::compileArchiveCode(compile);
 
   UnpickleHooks hooks;
   frontend::CompiledModule& code = *a->code;
@@ -188,12 +195,13 @@ static std::unique_ptr<Archive> load(std::shared_ptr<const ZipReader> zip_ptr, c
   return a;
 }
 
-std::unique_ptr<Archive> loadArchive(const std::string& path) {
-  return load(std::make_shared<const ZipReader>(path), path);
+std::unique_ptr<Archive> loadArchive(const std::string& path, const LoadOptions& options) {
+  return load(std::make_shared<const ZipReader>(path), path, options);
 }
 
-std::unique_ptr<Archive> loadArchive(std::shared_ptr<const std::vector<uint8_t>> bytes, const std::string& name) {
-  return load(std::make_shared<const ZipReader>(ZipReader::fromBuffer(std::move(bytes), name)), name);
+std::unique_ptr<Archive> loadArchive(std::shared_ptr<const std::vector<uint8_t>> bytes, const std::string& name,
+                                     const LoadOptions& options) {
+  return load(std::make_shared<const ZipReader>(ZipReader::fromBuffer(std::move(bytes), name)), name, options);
 }
 
 namespace {

@@ -172,15 +172,16 @@ void ZipReader::readCentralDirectory() {
     }
     if (isUnsafeZipName(e.name)) fail("entry '" + e.name + "': unsafe name (absolute or containing '..')");
     if (e.method != 0 && e.method != 8) fail("entry '" + e.name + "': unsupported compression method " + std::to_string(e.method));
+    // A name listed twice: the first wins, as with the linear search before.
+    index_.emplace(e.name, entries_.size());
     entries_.push_back(std::move(e));
     at += 46 + name_len + extra_len + comment_len;
   }
 }
 
 const ZipEntry* ZipReader::find(const std::string& name) const {
-  for (const auto& e : entries_)
-    if (e.name == name) return &e;
-  return nullptr;
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &entries_[it->second];
 }
 
 std::span<const uint8_t> ZipReader::dataOf(const ZipEntry& e) const {
@@ -192,16 +193,30 @@ std::span<const uint8_t> ZipReader::dataOf(const ZipEntry& e) const {
   return c.data.subspan(start, e.compressed_size);
 }
 
+RecordBytes ZipReader::view(const std::string& name) const {
+  const ZipEntry* e = find(name);
+  if (!e) fail("missing record '" + name + "'");
+  if (e->method != 0) return read(name);
+  auto raw = dataOf(*e);
+  if (e->compressed_size != e->size) fail("entry '" + name + "': stored sizes differ");
+  RecordBytes out;
+  out.bytes = raw;
+  out.keep_alive = owner_;
+  return out;
+}
+
+void ZipReader::verifyAll() const {
+  for (const ZipEntry& e : entries_) verify(e.name);
+}
+
 RecordBytes ZipReader::read(const std::string& name) const {
   const ZipEntry* e = find(name);
   if (!e) fail("missing record '" + name + "'");
-  auto raw = dataOf(*e);
   RecordBytes out;
   if (e->method == 0) {
-    if (e->compressed_size != e->size) fail("entry '" + name + "': stored sizes differ");
-    out.bytes = raw;
-    out.keep_alive = owner_;
+    out = view(name);
   } else {
+    auto raw = dataOf(*e);
     // The declared size cannot exceed deflate's maximum ratio (1032:1).
     if (e->size / 1032 > raw.size() + 1) fail("entry '" + name + "': absurd declared size " + std::to_string(e->size));
     auto buf = std::make_shared<std::vector<uint8_t>>(e->size);

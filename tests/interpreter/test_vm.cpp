@@ -31,6 +31,18 @@ TEST_CASE("loops, calls and Python's integer semantics") {
   CHECK(m.toList()->items[2].toInt() == -2);
 }
 
+TEST_CASE("all-zero bytes are a None value (the register stack is calloc'd)") {
+  alignas(IValue) unsigned char bytes[sizeof(IValue)] = {};
+  CHECK(reinterpret_cast<IValue*>(bytes)->isNone());
+}
+
+TEST_CASE("registers of a finished deep recursion are reused and released") {
+  Prog p = compile("def deep(n: int) -> int:\n    xs = [n, n]\n    if n == 0:\n        return len(xs)\n"
+                   "    return deep(n - 1) + len(xs)\n");
+  CHECK(p.call("deep", {IValue(int64_t(1500))}).toInt() == 3002);
+  CHECK(p.call("deep", {IValue(int64_t(10))}).toInt() == 22);
+}
+
 TEST_CASE("recursion works (wick's extension) and is bounded") {
   Prog p = compile("def fib(n: int) -> int:\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n"
                    "def down(n: int) -> int:\n    return down(n + 1)\n");

@@ -75,3 +75,28 @@ TEST_CASE("archive errors name the archive and the record") {
   e = loadError(rebuilt([](const std::string& n) { return n.ends_with("code/__torch__.py") ? "" : n; }));
   CHECK(e.find("__torch__.LinearBuffer") != std::string::npos);
 }
+
+TEST_CASE("tensor data is mapped unread unless verification is asked for") {
+  if (!std::filesystem::exists(std::string(WICK_SHARED_DIR) + "/fixtures/linear_buffer.pt")) return;
+  auto good = rebuilt(same);
+  // Flip one byte inside the data of the first storage record, after its CRC was written.
+  auto zip = serialize::ZipReader::fromBuffer(good, "good.pt");
+  std::string storage;
+  for (const auto& e : zip.entries())
+    if (e.name.ends_with("/data/0")) storage = e.name;
+  REQUIRE(!storage.empty());
+  size_t at = zip.view(storage).bytes.data() - good->data();
+  auto bad = std::make_shared<std::vector<uint8_t>>(*good);
+  (*bad)[at] ^= 0x40;
+
+  auto bad_zip = serialize::ZipReader::fromBuffer(bad, "bad.pt");
+  CHECK(bad_zip.view(storage).bytes.size() == zip.view(storage).bytes.size());
+  CHECK_THROWS_WITH_AS(bad_zip.read(storage), doctest::Contains((storage + "': CRC-32 mismatch").c_str()), ArchiveError);
+  CHECK_THROWS_WITH_AS(bad_zip.verifyAll(), doctest::Contains(storage.c_str()), ArchiveError);
+
+  // As torch.jit.load: the archive loads, its tensor holds the changed byte.
+  CHECK_NOTHROW(serialize::loadArchive(bad, "bad.pt"));
+  CHECK_THROWS_WITH_AS(serialize::loadArchive(bad, "bad.pt", {.verify_tensor_data = true}),
+                       doctest::Contains("CRC-32 mismatch"), ArchiveError);
+  CHECK_NOTHROW(serialize::loadArchive(good, "good.pt", {.verify_tensor_data = true}));
+}
