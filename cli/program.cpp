@@ -144,6 +144,11 @@ std::optional<Program> loadProgram(const std::string& path, const std::string& n
   return p;
 }
 
+void keepUntilExit(Program&& p) {
+  static auto* kept = new std::vector<Program>();
+  kept->push_back(std::move(p));
+}
+
 std::optional<lang::IValue> callProgram(Program& p) {
   try {
     return interp::run(*p.function, p.args);

@@ -40,4 +40,11 @@ std::optional<Program> loadProgram(const std::string& path, const std::string& n
 // Runs the call; prints a traceback on a runtime error.
 std::optional<lang::IValue> callProgram(Program& p);
 
+// Note [No teardown at exit]: a command ends the process soon after its last
+// call, and freeing a loaded model (its code's graphs and syntax trees, its
+// tensors) costs milliseconds for memory the OS takes back anyway. Commands
+// hand their program here instead; it stays reachable, so leak checkers
+// stay quiet.
+void keepUntilExit(Program&& p);
+
 }  // namespace wick::cli

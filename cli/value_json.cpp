@@ -277,11 +277,11 @@ thread_local std::string g_base_dir;
 
 // Reads a NumPy .npy file (format 1.0/2.0, little-endian, C order).
 ops::Tensor readNpy(const std::string& path, const std::string& where) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw std::runtime_error(where + ": cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string bytes = ss.str();
+  std::string bytes(static_cast<size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) throw std::runtime_error(where + ": cannot read " + path);
   if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw std::runtime_error(path + ": not a .npy file");
   int major = static_cast<unsigned char>(bytes[6]);
   size_t header_len, offset;
