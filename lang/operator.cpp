@@ -6,7 +6,15 @@
 namespace wick::lang {
 
 OperatorRegistry& OperatorRegistry::global() {
-  static OperatorRegistry* registry = new OperatorRegistry();  // never destroyed: kernels outlive static dtors
+  static OperatorRegistry* registry = [] {
+    auto* r = new OperatorRegistry();  // never destroyed: kernels outlive static dtors
+    // Room for every op wick registers at start-up, so no table rehashes then.
+    r->by_name_.reserve(2048);
+    r->by_qualified_.reserve(4096);
+    r->pending_.reserve(4096);
+    r->owned_.reserve(4096);
+    return r;
+  }();
   return *registry;
 }
 
