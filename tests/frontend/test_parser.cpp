@@ -22,7 +22,60 @@ std::string errorOf(const std::string& text) {
   }
   return "";
 }
+// The expression fully parenthesized, to compare with how Python groups it.
+std::string show(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::Name: return e.name;
+    case ExprKind::IntLit: return std::to_string(e.int_value);
+    case ExprKind::Attribute: return show(*e.a) + "." + e.name;
+    case ExprKind::Subscript: return show(*e.a) + "[" + show(*e.elts.at(0)) + "]";
+    case ExprKind::Call: return show(*e.a) + "(" + (e.elts.empty() ? "" : show(*e.elts[0])) + ")";
+    case ExprKind::BinOp: return "(" + show(*e.a) + " " + binOpSymbol(e.bin_op) + " " + show(*e.b) + ")";
+    case ExprKind::UnaryOp:
+      return std::string("(") + unaryOpSymbol(e.unary_op) + (e.unary_op == UnaryOpKind::Not ? " " : "") + show(*e.a) + ")";
+    case ExprKind::BoolOp: {
+      std::string out = "(" + show(*e.elts[0]);
+      for (size_t i = 1; i < e.elts.size(); ++i) out += (e.bool_op == BoolOpKind::And ? " and " : " or ") + show(*e.elts[i]);
+      return out + ")";
+    }
+    case ExprKind::Compare: {
+      std::string out = "(" + show(*e.a);
+      for (const auto& c : e.comparisons) out += std::string(" ") + cmpOpSymbol(c.op) + " " + show(*c.rhs);
+      return out + ")";
+    }
+    case ExprKind::IfExp: return "(" + show(*e.b) + " if " + show(*e.a) + " else " + show(*e.c) + ")";
+    default: return "?";
+  }
+}
+std::string grouped(const std::string& text) {
+  return show(*parseExpression(std::make_shared<const lang::Source>("e", text)));
+}
 }  // namespace
+
+TEST_CASE("operators group as in Python (Note [Flat expressions])") {
+  // Expectations written from Python's grammar (ast.dump of each).
+  CHECK(grouped("a or b and not c") == "(a or (b and (not c)))");
+  CHECK(grouped("not a and b") == "((not a) and b)");
+  CHECK(grouped("not a not in b") == "(not (a not in b))");
+  CHECK(grouped("a is not b") == "(a is not b)");
+  CHECK(grouped("not -a < b") == "(not ((-a) < b))");
+  CHECK(grouped("a < b < c") == "(a < b < c)");
+  CHECK(grouped("(a < b) < c") == "((a < b) < c)");
+  CHECK(grouped("a == b in c is d") == "(a == b in c is d)");
+  CHECK(grouped("a & b == c | d") == "((a & b) == (c | d))");
+  CHECK(grouped("a ** b ** c") == "(a ** (b ** c))");
+  CHECK(grouped("2 ** -1 ** 2") == "(2 ** (-(1 ** 2)))");
+  CHECK(grouped("-a ** b") == "(-(a ** b))");
+  CHECK(grouped("~a + b") == "((~a) + b)");
+  CHECK(grouped("a + -b * c") == "(a + ((-b) * c))");
+  CHECK(grouped("- - a") == "(-(-a))");
+  CHECK(grouped("-x.y(z)[0] ** 2") == "(-(x.y(z)[0] ** 2))");
+  CHECK(grouped("a if b or c else d") == "(a if (b or c) else d)");
+  CHECK(grouped("a + b if not c else d * e") == "((a + b) if (not c) else (d * e))");
+  CHECK(grouped("not a or b") == "((not a) or b)");
+  // Comparison operands are arithmetic: `not` cannot follow a comparison operator.
+  CHECK(errorOf("x = a < not b\n") != "");
+}
 
 TEST_CASE("statements, indentation and blocks") {
   auto m = parse("import torch\n\n# c\ndef f(x: int, y=2) -> int:\n    if x < y:\n        return x\n    elif x == 3:\n        pass\n    else:\n        x += 1\n    return y\n");
