@@ -1,4 +1,4 @@
-// Direct (loop) convolutions for what conv.cpp's im2col path does not
+// Direct (loop) convolutions for what conv2d_gemm.cpp's im2col path does not
 // cover: conv3d and the transposed convolutions conv_transpose{1,2,3}d.
 // Every input is seen with 3 spatial dims (missing leading ones of size 1)
 // and accumulated in double; sizes in TorchScript programs are small.

@@ -1,7 +1,7 @@
 // Pooling over 1, 2 or 3 spatial dims with one walker: max pooling with
 // indices (max_pool{1,2,3}d_with_indices, max_pool3d), avg_pool3d, and
 // adaptive max/avg pooling (adaptive_max_pool{1,2,3}d, adaptive_avg_pool3d).
-// The 1-d and 2-d max/avg pools without indices are conv.cpp's.
+// The 1-d and 2-d max/avg pools without indices are pool2d.cpp's.
 //
 // Inputs are (N, C, *spatial) or (C, *spatial); the walker sees every input
 // as 3 spatial dims, the missing leading ones of size 1. Indices are flat
