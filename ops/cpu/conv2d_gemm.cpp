@@ -16,8 +16,28 @@ namespace {
 // the input. Row-major [K, oh*ow]: the GEMM's B operand, so that C comes out
 // as the (co/g, oh, ow) block of the output itself, with no copy afterwards.
 // For one (row, oy) the in-bounds ox form a single range [lo, hi) that
-// depends only on j, so each output row is zero fill, a copy (memcpy at
-// stride 1), zero fill.
+// depends only on j, so each output row is zero fill, a copy, zero fill.
+//
+// At stride 1 with ow == w (3x3 pad 1, padding='same') the source of output
+// row oy + 1 starts exactly w past that of row oy, as the destination does
+// ow past: all in-bounds rows copy as one block (a few long copies instead of
+// one short one per output row), and the columns outside [lo, hi), which
+// picked up neighbouring input rows, are zeroed after.
+template <class T>
+void im2colBlock(const T* plane, int64_t h, int64_t i, int64_t lo, int64_t hi, int64_t off, const ConvWindow& win, int64_t oh, int64_t ow, T* dst) {
+  int64_t shift = i * win.dh - win.ph0;  // y = oy + shift
+  int64_t oy0 = std::clamp<int64_t>(-shift, 0, oh), oy1 = std::clamp<int64_t>(h - shift, oy0, oh);
+  std::fill(dst, dst + oy0 * ow, T(0));
+  std::fill(dst + oy1 * ow, dst + oh * ow, T(0));
+  if (oy1 == oy0) return;
+  const T* src = plane + (oy0 + shift) * ow + lo + off;  // input rows are w == ow long
+  if (hi > lo) std::memcpy(dst + oy0 * ow + lo, src, ((oy1 - 1 - oy0) * ow + hi - lo) * sizeof(T));
+  for (int64_t oy = oy0; oy < oy1; ++oy) {
+    std::fill(dst + oy * ow, dst + oy * ow + lo, T(0));
+    std::fill(dst + oy * ow + hi, dst + (oy + 1) * ow, T(0));
+  }
+}
+
 template <class T>
 void im2col(const T* x, int64_t c, int64_t h, int64_t w, const ConvWindow& win, int64_t oh, int64_t ow, T* col) {
   std::vector<int64_t> lo(win.kw), hi(win.kw);
@@ -26,11 +46,16 @@ void im2col(const T* x, int64_t c, int64_t h, int64_t w, const ConvWindow& win, 
     lo[j] = std::min(ow, off >= 0 ? 0 : (-off + win.sw - 1) / win.sw);
     hi[j] = std::clamp<int64_t>(w - off <= 0 ? 0 : (w - off + win.sw - 1) / win.sw, lo[j], ow);
   }
+  bool block = win.sh == 1 && win.sw == 1 && ow == w;
   for (int64_t ch = 0; ch < c; ++ch)
     for (int64_t i = 0; i < win.kh; ++i)
       for (int64_t j = 0; j < win.kw; ++j) {
         T* row = col + ((ch * win.kh + i) * win.kw + j) * oh * ow;
         int64_t off = j * win.dw - win.pw0;
+        if (block) {
+          im2colBlock(x + ch * h * w, h, i, lo[j], hi[j], off, win, oh, ow, row);
+          continue;
+        }
         for (int64_t oy = 0; oy < oh; ++oy) {
           T* dst = row + oy * ow;
           int64_t y = oy * win.sh - win.ph0 + i * win.dh;

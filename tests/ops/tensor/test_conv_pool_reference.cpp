@@ -88,6 +88,8 @@ const ConvCase kConvCases[] = {
     {{1, 2, 6, 7}, {3, 2, 4, 2}, 1, 1, 1, 2, 0, 1, 1, 1, 1, true},    // 'same' with even kernels: more padding after
     {{1, 2, 6, 7}, {3, 2, 2, 2}, 1, 1, 1, 1, 1, 1, 2, 2, 1, false},   // even kernel, dilated
     {{1, 2, 5, 5}, {2, 2, 2, 2}, 3, 3, 2, 2, 2, 2, 1, 1, 1, true},    // a window wholly in the padding
+    {{1, 2, 2, 5}, {3, 2, 5, 3}, 1, 1, 2, 2, 1, 1, 1, 1, 1, true},    // stride 1, ow == w: kernel rows that see only padding
+    {{2, 3, 4, 6}, {2, 3, 3, 5}, 1, 1, 1, 1, 2, 2, 1, 1, 1, false},   // stride 1, ow == w, wide kernel
 };
 
 }  // namespace
