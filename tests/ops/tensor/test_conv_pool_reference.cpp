@@ -83,7 +83,10 @@ const ConvCase kConvCases[] = {
     {{1, 3, 15, 13}, {4, 3, 7, 7}, 2, 2, 3, 3, 3, 3, 1, 1, 1, false}, // resnet's stem shape
     {{1, 2, 9, 10}, {3, 2, 3, 3}, 1, 1, 2, 2, 2, 2, 2, 2, 1, true},   // dilated
     {{1, 2, 9, 10}, {3, 2, 3, 2}, 2, 3, 1, 1, 2, 2, 3, 2, 1, true},   // dilated and strided, non-square
-    {{2, 4, 6, 6}, {8, 1, 3, 3}, 1, 1, 1, 1, 1, 1, 1, 1, 4, true},    // depthwise
+    {{2, 4, 6, 6}, {8, 1, 3, 3}, 1, 1, 1, 1, 1, 1, 1, 1, 4, true},    // grouped, 2 outputs per group
+    {{2, 4, 6, 6}, {4, 1, 3, 3}, 1, 1, 1, 1, 1, 1, 1, 1, 4, true},    // depthwise: one output channel per group (gemv)
+    {{2, 3, 3, 3}, {5, 3, 3, 3}, 1, 1, 0, 0, 0, 0, 1, 1, 1, true},    // one output position (gemv)
+    {{1, 1, 4, 5}, {1, 1, 2, 2}, 1, 1, 0, 0, 0, 0, 1, 1, 1, false},   // one channel in and out
     {{1, 6, 7, 5}, {6, 2, 2, 3}, 2, 1, 0, 0, 2, 2, 1, 1, 3, false},   // grouped, rectangular
     {{1, 2, 6, 7}, {3, 2, 4, 2}, 1, 1, 1, 2, 0, 1, 1, 1, 1, true},    // 'same' with even kernels: more padding after
     {{1, 2, 6, 7}, {3, 2, 2, 2}, 1, 1, 1, 1, 1, 1, 2, 2, 1, false},   // even kernel, dilated
