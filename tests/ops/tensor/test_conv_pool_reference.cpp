@@ -264,3 +264,120 @@ TEST_CASE("batch_norm in inference: (x - mean) / sqrt(var + eps) * weight + bias
     }
   }
 }
+
+namespace {
+
+// conv3d and conv_transpose{1,2,3}d: shapes padded to 3 spatial dims with leading 1s.
+struct NdCase {
+  IntArray x, w;  // x (N, C, D, H, W); w (O, C/g, k...) or, transposed, (C, O/g, k...)
+  std::array<int64_t, 3> stride, pad, dil, out_pad;
+  int64_t groups;
+  int dims;  // spatial dims the op sees
+};
+
+IntArray dropLeading(const IntArray& shape, int dims) {
+  IntArray r{shape[0], shape[1]};
+  for (int i = 0; i < dims; ++i) r.push_back(shape[5 - dims + i]);
+  return r;
+}
+IntArray lastOf(const std::array<int64_t, 3>& v, int dims) { return IntArray(v.end() - dims, v.end()); }
+
+// Every input element spreads x * w to out[z*stride - pad + kk*dil] (PyTorch's definition).
+std::vector<double> transposedReference(const Tensor& xt, const Tensor& wt, const Tensor& bt, const NdCase& k, IntArray& shape) {
+  std::vector<double> x = values(xt), w = values(wt), b = values(bt);
+  int64_t n = k.x[0], c = k.x[1], og = k.w[1], o = og * k.groups, cpg = c / k.groups;
+  std::array<int64_t, 3> in{k.x[2], k.x[3], k.x[4]}, kk{k.w[2], k.w[3], k.w[4]}, out;
+  for (int i = 0; i < 3; ++i) out[i] = (in[i] - 1) * k.stride[i] - 2 * k.pad[i] + k.dil[i] * (kk[i] - 1) + k.out_pad[i] + 1;
+  shape = {n, o, out[0], out[1], out[2]};
+  std::vector<double> r(n * o * out[0] * out[1] * out[2]);
+  for (int64_t bi = 0; bi < n; ++bi)
+    for (int64_t oc = 0; oc < o; ++oc)
+      for (int64_t p = 0; p < out[0] * out[1] * out[2]; ++p) r[(bi * o + oc) * out[0] * out[1] * out[2] + p] = b[oc];
+  for (int64_t bi = 0; bi < n; ++bi)
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t z = 0; z < in[0]; ++z)
+        for (int64_t y = 0; y < in[1]; ++y)
+          for (int64_t xx = 0; xx < in[2]; ++xx)
+            for (int64_t oi = 0; oi < og; ++oi)
+              for (int64_t a = 0; a < kk[0]; ++a)
+                for (int64_t bb = 0; bb < kk[1]; ++bb)
+                  for (int64_t d = 0; d < kk[2]; ++d) {
+                    int64_t oz = z * k.stride[0] - k.pad[0] + a * k.dil[0], oy = y * k.stride[1] - k.pad[1] + bb * k.dil[1], ox = xx * k.stride[2] - k.pad[2] + d * k.dil[2];
+                    if (oz < 0 || oz >= out[0] || oy < 0 || oy >= out[1] || ox < 0 || ox >= out[2]) continue;
+                    int64_t oc = (ci / cpg) * og + oi;
+                    r[(((bi * o + oc) * out[0] + oz) * out[1] + oy) * out[2] + ox] +=
+                        x[(((bi * c + ci) * in[0] + z) * in[1] + y) * in[2] + xx] * w[(((ci * og + oi) * kk[0] + a) * kk[1] + bb) * kk[2] + d];
+                  }
+  return r;
+}
+
+const NdCase kTransposedCases[] = {
+    {{2, 4, 1, 5, 6}, {4, 3, 1, 3, 3}, {1, 1, 1}, {0, 0, 0}, {1, 1, 1}, {0, 0, 0}, 1, 2},  // plain
+    {{1, 4, 1, 4, 5}, {4, 3, 1, 3, 4}, {1, 2, 2}, {0, 1, 1}, {1, 1, 1}, {0, 1, 0}, 1, 2},  // strided, padded, output_padding
+    {{1, 4, 1, 4, 4}, {4, 2, 1, 3, 3}, {1, 2, 1}, {0, 1, 2}, {1, 2, 2}, {0, 0, 0}, 2, 2},  // grouped, dilated
+    {{2, 3, 1, 1, 7}, {3, 2, 1, 1, 4}, {1, 1, 3}, {0, 0, 1}, {1, 1, 1}, {0, 0, 2}, 1, 1},  // conv_transpose1d
+    {{1, 2, 3, 4, 3}, {2, 2, 2, 3, 2}, {2, 1, 2}, {1, 1, 0}, {1, 1, 2}, {1, 0, 1}, 1, 3},  // conv_transpose3d
+};
+
+}  // namespace
+
+TEST_CASE("conv_transpose{1,2,3}d match PyTorch's scatter definition") {
+  int idx = 0;
+  for (const NdCase& k : kTransposedCases) {
+    CAPTURE(idx);
+    Tensor x = filled(k.x, 70 + idx), w = filled(k.w, 80 + idx), b = filled({k.w[1] * k.groups}, 90 + idx);
+    IntArray shape;
+    std::vector<double> want = transposedReference(x, w, b, k, shape);
+    std::string op = "aten::conv_transpose" + std::to_string(k.dims) + "d.input";
+    for (ScalarType dt : {ScalarType::Float, ScalarType::Double}) {
+      Tensor y = callT(op.c_str(), {x.reshape(dropLeading(k.x, k.dims)).to(dt).toIValue(), w.reshape(dropLeading(k.w, k.dims)).to(dt).toIValue(), b.to(dt).toIValue(),
+                                    ints(lastOf(k.stride, k.dims)), ints(lastOf(k.pad, k.dims)), ints(lastOf(k.out_pad, k.dims)), IValue(k.groups), ints(lastOf(k.dil, k.dims))});
+      CHECK(y.sizes() == dropLeading(shape, k.dims));
+      CHECK(y.dtype() == dt);
+      checkClose(values(y), want, dt == ScalarType::Float ? 1e-5 : 1e-12);
+    }
+    ++idx;
+  }
+}
+
+TEST_CASE("conv3d matches a direct loop; integers compute in double") {
+  // Each output depth slice is the bias plus a sum of 2-d convolutions, one per kernel depth.
+  Tensor x = filled({2, 4, 3, 5, 6}, 100), w = filled({6, 2, 2, 3, 3}, 101), b = filled({6}, 102);
+  int64_t sd = 1, pd = 1;  // depth stride and padding; height/width: stride 2, padding 1, dilation (1, 2), groups 2
+  Tensor y = callT("aten::conv3d", {x.toIValue(), w.toIValue(), b.toIValue(), ints({sd, 2, 2}), ints({pd, 1, 1}), ints({1, 1, 2}), IValue(int64_t(2))});
+  int64_t od = (3 + 2 * pd - 2) / sd + 1;
+  REQUIRE(y.sizes() == IntArray{2, 6, od, 3, 2});
+  // out[:, :, z] = bias + sum over kernel depth a of conv2d(x[:, :, z*sd - pd + a], w[:, :, a]).
+  std::vector<double> got = values(y);
+  for (int64_t z = 0; z < od; ++z) {
+    std::vector<double> want(2 * 6 * 3 * 2);
+    for (int64_t bi = 0; bi < 2; ++bi)
+      for (int64_t o = 0; o < 6; ++o)
+        for (int64_t p = 0; p < 6; ++p) want[(bi * 6 + o) * 6 + p] = values(b)[o];
+    for (int64_t a = 0; a < 2; ++a) {
+      int64_t iz = z * sd - pd + a;
+      if (iz < 0 || iz >= 3) continue;
+      ConvCase k{{2, 4, 5, 6}, {6, 2, 3, 3}, 2, 2, 1, 1, 1, 1, 1, 2, 2, false};
+      std::vector<double> part = convReference(x.select(2, iz).contiguous(), w.select(2, a).contiguous(), Tensor(), k);
+      for (size_t i = 0; i < want.size(); ++i) want[i] += part[i];
+    }
+    std::vector<double> slice;
+    for (int64_t bi = 0; bi < 2; ++bi)
+      for (int64_t o = 0; o < 6; ++o)
+        for (int64_t p = 0; p < 6; ++p) slice.push_back(got[((bi * 6 + o) * od + z) * 6 + p]);
+    checkClose(slice, want, 1e-5);
+  }
+  Tensor xl = filled({1, 2, 2, 3, 3}, 103, ScalarType::Long, true), wl = filled({1, 2, 2, 2, 2}, 104, ScalarType::Long, true);
+  Tensor yl = callT("aten::conv3d", {xl.toIValue(), wl.toIValue(), none(), ints({1}), ints({0}), ints({1}), IValue(int64_t(1))});
+  CHECK(yl.dtype() == ScalarType::Long);
+  std::vector<double> xs = values(xl), ws = values(wl), ys = values(yl);
+  REQUIRE(ys.size() == 4);
+  for (int64_t p = 0; p < 4; ++p) {
+    double acc = 0;
+    for (int64_t c = 0; c < 2; ++c)
+      for (int64_t a = 0; a < 2; ++a)
+        for (int64_t i = 0; i < 2; ++i)
+          for (int64_t j = 0; j < 2; ++j) acc += xs[((c * 2 + a) * 3 + p / 2 + i) * 3 + p % 2 + j] * ws[((c * 2 + a) * 2 + i) * 2 + j];
+    CHECK(ys[p] == acc);
+  }
+}
