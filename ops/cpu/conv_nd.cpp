@@ -17,6 +17,7 @@ struct Conv {
   Tensor x, w;      // x (N, C, D, H, W), w (O, C/groups, kD, kH, kW) [transposed: (C, O/groups, ...)], contiguous, float or double
   int64_t n, c, groups;
   Dims3 in, k, stride, pad, dil, out_pad{0, 0, 0};
+  Dims3 pad_after{0, 0, 0};  // padding after the input beyond `pad` (padding='same' with an odd total)
   bool batched;
 };
 
@@ -117,7 +118,7 @@ Dims3 forwardSizes(const Conv& cv) {
                                     std::to_string(cg * cv.groups) + " channels, but got " + std::to_string(cv.c) + " channels instead");
   Dims3 out;
   for (int i = 0; i < 3; ++i) {
-    out[i] = (cv.in[i] + 2 * cv.pad[i] - cv.dil[i] * (cv.k[i] - 1) - 1) / cv.stride[i] + 1;
+    out[i] = (cv.in[i] + 2 * cv.pad[i] + cv.pad_after[i] - cv.dil[i] * (cv.k[i] - 1) - 1) / cv.stride[i] + 1;
     if (out[i] <= 0) lang::raise("RuntimeError", "Calculated output size is too small");
   }
   return out;
@@ -188,9 +189,17 @@ void conv3dKernel(Stack& s) {
   cv.dil = triple(argAt(s, 7, 5), 3, 1);
   const IValue& pad = argAt(s, 7, 4);
   if (pad.isStr()) {
-    if (pad.toStr() == "same")
-      for (int i = 0; i < 3; ++i) cv.pad[i] = cv.dil[i] * (cv.k[i] - 1) / 2;
-    else cv.pad = {0, 0, 0};
+    cv.pad = {0, 0, 0};
+    if (pad.toStr() == "same") {
+      if (cv.stride != Dims3{1, 1, 1}) lang::raise("RuntimeError", "padding='same' is not supported for strided convolutions");
+      for (int i = 0; i < 3; ++i) {  // as aten: the odd one of an odd total goes after
+        int64_t total = cv.dil[i] * (cv.k[i] - 1);
+        cv.pad[i] = total / 2;
+        cv.pad_after[i] = total - 2 * (total / 2);
+      }
+    } else if (pad.toStr() != "valid") {
+      lang::raise("RuntimeError", "Invalid padding string: '" + pad.toStr() + "'");
+    }
   } else {
     cv.pad = triple(pad, 3, 0);
   }

@@ -381,3 +381,18 @@ TEST_CASE("conv3d matches a direct loop; integers compute in double") {
     CHECK(ys[p] == acc);
   }
 }
+
+TEST_CASE("conv3d padding='same' with even kernels pads the odd one after, as PyTorch") {
+  // Kernel depth 1: each depth slice is a 2-d convolution with padding (0, 1) rows and (1, 2) columns.
+  Tensor x = filled({1, 2, 3, 4, 5}, 110), w = filled({3, 2, 1, 2, 4}, 111), b = filled({3}, 112);
+  Tensor y = callT("aten::conv3d.padding", {x.toIValue(), w.toIValue(), b.toIValue(), ints({1}), IValue("same"), ints({1}), IValue(int64_t(1))});
+  REQUIRE(y.sizes() == IntArray{1, 3, 3, 4, 5});
+  ConvCase k{{1, 2, 4, 5}, {3, 2, 2, 4}, 1, 1, 0, 1, 1, 2, 1, 1, 1, true};
+  for (int64_t z = 0; z < 3; ++z) {
+    CAPTURE(z);
+    checkClose(values(y.select(2, z)), convReference(x.select(2, z).contiguous(), w.select(2, 0).contiguous(), b, k), 1e-5);
+  }
+  CHECK_THROWS_AS(call("aten::conv3d.padding", {x.toIValue(), w.toIValue(), none(), ints({2}), IValue("same"), ints({1}), IValue(int64_t(1))}), wick::lang::Error);
+  CHECK_THROWS_AS(call("aten::conv3d.padding", {x.toIValue(), w.toIValue(), none(), ints({1}), IValue("full"), ints({1}), IValue(int64_t(1))}), wick::lang::Error);
+  CHECK_THROWS_AS(call("aten::conv3d", {x.toIValue(), w.toIValue(), none(), ints({1}), ints({0}), ints({1}), IValue(int64_t(0))}), wick::lang::Error);
+}
