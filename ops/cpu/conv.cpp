@@ -30,6 +30,8 @@ void convKernel(Stack& s) {
   }
   auto [sh, sw] = pair2(toIntArray(argAt(s, n, 3)), k1d, 1);
   auto [dh, dw] = pair2(toIntArray(argAt(s, n, 5)), k1d, 1);
+  if (wt.dim() != 4)
+    lang::raise("RuntimeError", std::string("Expected ") + (k1d ? "3" : "4") + "-dimensional weight for " + (k1d ? "conv1d" : "conv2d") + ", but got weight of size " + shapeStr(tensorAt(s, n, 1).sizes()));
   int64_t kh = wt.sizes()[2], kw = wt.sizes()[3];
   ConvWindow win{kh, kw, sh, sw, 0, 0, 0, 0, dh, dw};
   const IValue& pad = argAt(s, n, 4);

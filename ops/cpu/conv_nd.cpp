@@ -36,6 +36,8 @@ Conv setup(const Tensor& input, const Tensor& weight, int dims, int64_t groups, 
                                     ", but got input of size: " + shapeStr(input.sizes()));
   if (input.dtype() != weight.dtype())
     lang::raise("RuntimeError", std::string("expected scalar type ") + scalarTypeName(input.dtype()) + " but found " + scalarTypeName(weight.dtype()));
+  if (weight.dim() != dims + 2)
+    lang::raise("RuntimeError", "Expected " + std::to_string(dims + 2) + "-dimensional weight for " + fn + ", but got weight of size " + shapeStr(weight.sizes()));
   Tensor x = cv.batched ? input : input.unsqueeze(0);
   IntArray xs = {x.sizes()[0], x.sizes()[1], 1, 1, 1}, ws = {weight.sizes()[0], weight.sizes()[1], 1, 1, 1};
   for (int i = 0; i < dims; ++i) xs[5 - dims + i] = x.sizes()[2 + i], ws[5 - dims + i] = weight.sizes()[2 + i];

@@ -2,7 +2,8 @@
 // (layer_norm, batch_norm, group_norm, normalize), embedding, one_hot,
 // dropout, and the losses (nll, cross_entropy, mse, l1, smooth_l1, huber,
 // binary_cross_entropy[_with_logits]). Written as compositions of the
-// elementwise and reduction kernels, which keep dtype rules in one place.
+// elementwise and reduction kernels, which keep dtype rules in one place;
+// inference batch_norm, a pass per layer in convolution networks, is one loop.
 #include <cmath>
 
 #include "ops/cpu/elementwise.h"

@@ -133,6 +133,8 @@ TEST_CASE("conv2d: unbatched input and conv1d") {
   Tensor y1 = callT("aten::conv1d", {x1.squeeze(2).toIValue(), w1.squeeze(2).toIValue(), b1.toIValue(), ints({2}), ints({2}), ints({2}), IValue(int64_t(1))});
   CHECK(y1.sizes() == IntArray{2, 4, 5});
   checkClose(values(y1), convReference(x1, w1, b1, k1), 1e-5);
+  CHECK_THROWS_AS(call("aten::conv2d", {x.toIValue(), w.select(0, 0).toIValue(), none(), ints({1}), ints({1}), ints({1}), IValue(int64_t(1))}), wick::lang::Error);
+  CHECK_THROWS_AS(call("aten::conv1d", {x1.squeeze(2).toIValue(), w1.toIValue(), none(), ints({1}), ints({0}), ints({1}), IValue(int64_t(1))}), wick::lang::Error);
 }
 
 namespace {
@@ -395,4 +397,5 @@ TEST_CASE("conv3d padding='same' with even kernels pads the odd one after, as Py
   CHECK_THROWS_AS(call("aten::conv3d.padding", {x.toIValue(), w.toIValue(), none(), ints({2}), IValue("same"), ints({1}), IValue(int64_t(1))}), wick::lang::Error);
   CHECK_THROWS_AS(call("aten::conv3d.padding", {x.toIValue(), w.toIValue(), none(), ints({1}), IValue("full"), ints({1}), IValue(int64_t(1))}), wick::lang::Error);
   CHECK_THROWS_AS(call("aten::conv3d", {x.toIValue(), w.toIValue(), none(), ints({1}), ints({0}), ints({1}), IValue(int64_t(0))}), wick::lang::Error);
+  CHECK_THROWS_AS(call("aten::conv3d", {x.toIValue(), w.select(2, 0).toIValue(), none(), ints({1}), ints({0}), ints({1}), IValue(int64_t(1))}), wick::lang::Error);
 }
