@@ -2,7 +2,8 @@
 // (layer_norm, batch_norm, group_norm, normalize), embedding, one_hot,
 // dropout, and the losses (nll, cross_entropy, mse, l1, smooth_l1, huber,
 // binary_cross_entropy[_with_logits]). Written as compositions of the
-// elementwise and reduction kernels, which keep dtype rules in one place.
+// elementwise and reduction kernels, which keep dtype rules in one place;
+// inference batch_norm, a pass per layer in convolution networks, is one loop.
 #include <cmath>
 
 #include "ops/cpu/elementwise.h"
@@ -53,6 +54,44 @@ Tensor perChannel(const IValue& v, int64_t ndim) {
   return t.reshape(shape);
 }
 
+// Inference batch norm in one pass, as aten's batch_norm_cpu_transform_input:
+// per channel alpha = weight / sqrt(var + eps), beta = bias - mean * alpha
+// (in the input's dtype), then y = x * alpha + beta. Only for a contiguous
+// float/double input whose statistics and affine parameters are vectors of
+// the same dtype; returns an undefined tensor otherwise.
+Tensor batchNormInference(const Tensor& x, const IValue& weight, const IValue& bias, const Tensor& mean, const Tensor& var, double eps) {
+  ScalarType dt = x.dtype();
+  int64_t c = x.sizes()[1];
+  auto fits = [&](const Tensor& t) { return t.dtype() == dt && t.dim() == 1 && t.numel() == c; };
+  if ((dt != ScalarType::Float && dt != ScalarType::Double) || !x.is_contiguous() || !fits(mean) || !fits(var)) return Tensor();
+  Tensor w = weight.isNone() ? Tensor() : Tensor::fromIValue(weight), b = bias.isNone() ? Tensor() : Tensor::fromIValue(bias);
+  if ((w.defined() && !fits(w)) || (b.defined() && !fits(b))) return Tensor();
+  Tensor out = Tensor::empty(x.sizes(), dt);
+  int64_t inner = x.numel() / std::max<int64_t>(x.sizes()[0] * c, 1);
+  dispatchType(dt, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      Tensor mc = mean.contiguous(), vc = var.contiguous(), wc = w.defined() ? w.contiguous() : w, bc = b.defined() ? b.contiguous() : b;
+      std::vector<T> alpha(c), beta(c);
+      for (int64_t ch = 0; ch < c; ++ch) {
+        T invstd = T(1) / std::sqrt(vc.data<T>()[ch] + static_cast<T>(eps));
+        alpha[ch] = invstd * (wc.defined() ? wc.data<T>()[ch] : T(1));
+        beta[ch] = (bc.defined() ? bc.data<T>()[ch] : T(0)) - mc.data<T>()[ch] * alpha[ch];
+      }
+      const T* xp = x.data<T>();
+      T* op = out.data<T>();
+      parallelFor(0, x.numel(), [&](int64_t s, int64_t e) {
+        for (int64_t i = s; i < e;) {  // one (n, c) plane, or the part of it in [s, e), at a time
+          int64_t plane = i / inner, end = std::min(e, (plane + 1) * inner);
+          T al = alpha[plane % c], be = beta[plane % c];
+          for (; i < end; ++i) op[i] = xp[i] * al + be;
+        }
+      });
+    }
+  });
+  return out;
+}
+
 // batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled)
 void batchNormKernel(Stack& s) {
   Tensor x = tensorAt(s, 9, 0);
@@ -75,6 +114,11 @@ void batchNormKernel(Stack& s) {
       rv.copy_(add(iv(mul(iv(rv), IValue(1 - momentum))), iv(mul(iv(var), IValue(momentum)))));
     }
   } else {
+    Tensor fast = argAt(s, 9, 4).isNone() ? Tensor() : batchNormInference(x, argAt(s, 9, 1), argAt(s, 9, 2), tensorAt(s, 9, 3), tensorAt(s, 9, 4), eps);
+    if (fast.defined()) {
+      pushResult(s, 9, fast);
+      return;
+    }
     Tensor mean = perChannel(argAt(s, 9, 3), x.dim()), var = perChannel(argAt(s, 9, 4), x.dim());
     y = mul(iv(sub(iv(x), iv(mean))), iv(unary("aten::rsqrt", add(iv(var), IValue(eps)))));
   }

@@ -1,7 +1,9 @@
 // Pooling over 1, 2 or 3 spatial dims with one walker: max pooling with
-// indices (max_pool{1,2,3}d_with_indices, max_pool3d), avg_pool3d, and
+// indices (max_pool{1,3}d_with_indices, max_pool3d), avg_pool3d, and
 // adaptive max/avg pooling (adaptive_max_pool{1,2,3}d, adaptive_avg_pool3d).
-// The 1-d and 2-d max/avg pools without indices are conv.cpp's.
+// The 1-d and 2-d max/avg pools and max_pool2d_with_indices are pool2d.cpp's
+// (one registration per schema: findOp and overload lookup would disagree
+// on which of two kernels runs).
 //
 // Inputs are (N, C, *spatial) or (C, *spatial); the walker sees every input
 // as 3 spatial dims, the missing leading ones of size 1. Indices are flat
@@ -179,7 +181,6 @@ void adaptiveAvg3dKernel(Stack& s) { pushResult(s, 2, adaptive<false, 3>(s).firs
 
 static lang::RegisterOps reg({
     {"aten::max_pool1d_with_indices(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", maxPoolIndicesKernel<1>},
-    {"aten::max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", maxPoolIndicesKernel<2>},
     {"aten::max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", maxPoolIndicesKernel<3>},
     {"aten::max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor", maxPool3dKernel},
     {"aten::avg_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor", avgPool3dKernel},
