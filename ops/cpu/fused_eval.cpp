@@ -4,11 +4,13 @@
 // unary.cpp, activation.cpp), so the two paths agree to the bit.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 #include "ops/cpu/activation_math.h"
 #include "ops/cpu/elementwise.h"
 #include "ops/cpu/fast_math.h"
+#include "ops/cpu/fast_math_vec.h"
 #include "ops/cpu/fused_program.h"
 
 namespace wick::ops {
@@ -43,82 +45,40 @@ struct Slot {
   bool scalar;
 };
 
-// ---- the ops, as the unfused kernels compute them ----
-
-template <class T> T sigmoidOf(T a) {
-  if constexpr (std::is_same_v<T, float>) return fastmath::sigmoidf(a);
-  else return T(1) / (T(1) + std::exp(-a));
-}
-template <class T> T tanhOf(T a) {
-  if constexpr (std::is_same_v<T, float>) return fastmath::tanhf(a);
-  else return std::tanh(a);
-}
-template <class T> T expOf(T a) {
-  if constexpr (std::is_same_v<T, float>) return fastmath::expf(a);
-  else return std::exp(a);
-}
-template <class T> T maxNan(T a, T b) { return (a != a || b != b) ? T(NAN) : (a > b ? a : b); }
-template <class T> T minNan(T a, T b) { return (a != a || b != b) ? T(NAN) : (a < b ? a : b); }
-
-template <class T, class F>
-void unaryLoop(Slot<T>& d, const Slot<T>& a, T* __restrict o, int64_t n, F f) {
-  if (a.scalar) {
-    d = {nullptr, f(a.s), true};
-    return;
-  }
-  const T* __restrict pa = a.p;
-  for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i]);
-  d = {o, T{}, false};
-}
-
-template <class T, class F>
-void binaryLoop(Slot<T>& d, const Slot<T>& a, const Slot<T>& b, T* __restrict o, int64_t n, F f) {
-  if (a.scalar && b.scalar) {
-    d = {nullptr, f(a.s, b.s), true};
-    return;
-  }
-  if (a.scalar) {
-    T x = a.s;
-    const T* __restrict pb = b.p;
-    for (int64_t i = 0; i < n; ++i) o[i] = f(x, pb[i]);
-  } else if (b.scalar) {
-    T y = b.s;
-    const T* __restrict pa = a.p;
-    for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], y);
-  } else {
-    const T* __restrict pa = a.p;
-    const T* __restrict pb = b.p;
-    for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], pb[i]);
-  }
-  d = {o, T{}, false};
-}
+// ---- the chunk loop ----
 
 template <class T>
-void step(const FusedInstr& in, Slot<T>* v, T* o, int64_t n) {
-  Slot<T>& d = v[in.dst];
-  const Slot<T>& a = v[in.a];
-  switch (in.op) {  // FUSED OPS
-    case FusedOp::Add: return binaryLoop(d, a, v[in.b], o, n, [](T x, T y) { return T(x + y); });
-    case FusedOp::Sub: return binaryLoop(d, a, v[in.b], o, n, [](T x, T y) { return T(x - y); });
-    case FusedOp::Mul: return binaryLoop(d, a, v[in.b], o, n, [](T x, T y) { return T(x * y); });
-    case FusedOp::Div: return binaryLoop(d, a, v[in.b], o, n, [](T x, T y) { return T(x / y); });
-    case FusedOp::Pow: return binaryLoop(d, a, v[in.b], o, n, [](T x, T y) { return T(std::pow(x, y)); });
-    case FusedOp::Maximum: return binaryLoop(d, a, v[in.b], o, n, maxNan<T>);
-    case FusedOp::Minimum: return binaryLoop(d, a, v[in.b], o, n, minNan<T>);
-    case FusedOp::Neg: return unaryLoop(d, a, o, n, [](T x) { return T(-x); });
-    case FusedOp::Abs: return unaryLoop(d, a, o, n, [](T x) { return x < 0 ? T(-x) : x; });
-    case FusedOp::Relu: return unaryLoop(d, a, o, n, [](T x) { return x > T(0) ? x : T(0); });
-    case FusedOp::Sigmoid: return unaryLoop(d, a, o, n, sigmoidOf<T>);
-    case FusedOp::Tanh: return unaryLoop(d, a, o, n, tanhOf<T>);
-    case FusedOp::Exp: return unaryLoop(d, a, o, n, expOf<T>);
-    case FusedOp::Log: return unaryLoop(d, a, o, n, [](T x) { return T(std::log(x)); });
-    case FusedOp::Sqrt: return unaryLoop(d, a, o, n, [](T x) { return T(std::sqrt(x)); });
-    case FusedOp::Rsqrt: return unaryLoop(d, a, o, n, [](T x) { return T(T(1) / std::sqrt(x)); });
-    case FusedOp::Reciprocal: return unaryLoop(d, a, o, n, [](T x) { return T(T(1) / x); });
-    case FusedOp::Gelu: return unaryLoop(d, a, o, n, [](T x) { return T(geluOf(x, false)); });
-    case FusedOp::GeluTanh: return unaryLoop(d, a, o, n, [](T x) { return T(geluOf(x, true)); });
-    case FusedOp::Silu: return unaryLoop(d, a, o, n, siluOf<T>);
-  }
+struct Run {
+  const FusedProgram& p;
+  std::vector<Bound<T>> bound;  // per input
+  std::vector<T*> out;          // per output
+  int64_t min_period = 0;       // smallest Row/Col period (0: none)
+};
+
+// Note [AVX2 without FMA]: the chunk loops are compiled twice, for the base
+// ISA and for AVX2, chosen at run time. AVX2 alone changes only the vector
+// width: each lane still does the same IEEE operations in the same order (no
+// FMA contraction), so both give the same bits as each other and as the
+// unfused kernels. Functions defined in the target region get AVX2; the
+// inline helpers they call (fast_math.h) are inlined into them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"  // vector lambdas are inlined, never called across ISAs
+namespace base {
+#include "ops/cpu/fused_loops.inc"
+}  // namespace base
+#pragma GCC push_options
+#pragma GCC target("avx2")
+namespace avx2 {
+#include "ops/cpu/fused_loops.inc"
+}  // namespace avx2
+#pragma GCC pop_options
+#pragma GCC diagnostic pop
+
+template <class T>
+void runRange(const Run<T>& run, int64_t b, int64_t e) {
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (has_avx2) avx2::range(run, b, e);
+  else base::range(run, b, e);
 }
 
 // ---- binding the inputs (the guards) ----
@@ -199,85 +159,6 @@ bool outputsHaveShape(const FusedProgram& p, const lang::IValue* in, const IntAr
   return true;
 }
 
-// ---- the chunk loop ----
-
-template <class T>
-struct Run {
-  const FusedProgram& p;
-  std::vector<Bound<T>> bound;  // per input
-  std::vector<T*> out;          // per output
-  int64_t min_period = 0;       // smallest Row/Col period (0: none)
-
-  // Reads input i over [start, start+n) into slot s (copying into buf when needed).
-  void load(size_t i, int64_t start, int64_t n, T* buf, Slot<T>& s) const {
-    const Bound<T>& b = bound[i];
-    switch (b.access) {
-      case Access::Scalar: s = {nullptr, b.value, true}; return;
-      case Access::Full: s = {b.data + start, T{}, false}; return;
-      case Access::Row:
-        if (start / b.period == (start + n - 1) / b.period) {
-          s = {nullptr, b.data[start / b.period], true};
-          return;
-        }
-        for (int64_t k = 0; k < n;) {
-          int64_t row = (start + k) / b.period, end = std::min(n, (row + 1) * b.period - start);
-          std::fill(buf + k, buf + end, b.data[row]);
-          k = end;
-        }
-        s = {buf, T{}, false};
-        return;
-      case Access::Col:
-        if (start / b.period == (start + n - 1) / b.period) {
-          s = {b.data + start % b.period, T{}, false};
-          return;
-        }
-        for (int64_t k = 0; k < n;) {
-          int64_t off = (start + k) % b.period, len = std::min(n - k, b.period - off);
-          std::copy(b.data + off, b.data + off + len, buf + k);
-          k += len;
-        }
-        s = {buf, T{}, false};
-        return;
-    }
-  }
-
-  void chunk(int64_t start, int64_t n, T* scratch, Slot<T>* slots) const {
-    T* input_bufs = scratch + p.num_buffers * kChunk;
-    for (size_t i = 0; i < p.num_inputs; ++i)
-      if (p.operand_input[i]) load(i, start, n, input_bufs + i * kChunk, slots[i]);
-    for (const FusedInstr& in : p.instrs) {
-      int32_t buf = p.buffer_of[in.dst];
-      T* o = buf >= 0 ? scratch + buf * kChunk : outputAt(in.dst) + start;
-      step<T>(in, slots, o, n);
-    }
-    for (size_t k = 0; k < p.outputs.size(); ++k) {
-      const Slot<T>& s = slots[p.outputs[k]];
-      if (s.scalar) std::fill(out[k] + start, out[k] + start + n, s.s);
-    }
-  }
-
-  T* outputAt(int32_t value) const {
-    for (size_t k = 0; k < p.outputs.size(); ++k)
-      if (p.outputs[k] == value) return out[k];
-    return nullptr;
-  }
-
-  // Chunks of [b, e) that never cross a multiple of min_period when rows are
-  // long enough to read in place.
-  void range(int64_t b, int64_t e) const {
-    size_t nbuf = p.num_buffers + p.num_inputs;
-    std::unique_ptr<T[]> scratch(new T[nbuf * kChunk]);
-    std::vector<Slot<T>> slots(p.num_values);
-    bool aligned = min_period >= kMinRun;
-    for (int64_t s = b; s < e;) {
-      int64_t end = std::min(e, s + kChunk);
-      if (aligned) end = std::min(end, (s / min_period + 1) * min_period);
-      chunk(s, end - s, scratch.get(), slots.data());
-      s = end;
-    }
-  }
-};
-
 template <class T>
 void evaluate(const FusedProgram& p, const lang::IValue* in, const IntArray& shape, int64_t n,
               const std::vector<Access>& access, const std::vector<int64_t>& period, lang::IValue* outputs) {
@@ -302,10 +183,10 @@ void evaluate(const FusedProgram& p, const lang::IValue* in, const IntArray& sha
   // the thread count.
   int64_t chunks = (n + kChunk - 1) / kChunk;
   if (n < kParallelGrain) {
-    if (n > 0) run.range(0, n);
+    if (n > 0) runRange(run, 0, n);
     return;
   }
-  parallelForImpl(0, chunks, [&](int64_t b, int64_t e) { run.range(b * kChunk, std::min(n, e * kChunk)); });
+  parallelForImpl(0, chunks, [&](int64_t b, int64_t e) { runRange(run, b * kChunk, std::min(n, e * kChunk)); });
 }
 
 }  // namespace
