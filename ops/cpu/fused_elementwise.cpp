@@ -217,11 +217,15 @@ void FusedKernel::runUnfused(const lang::IValue* inputs, lang::IValue* outputs) 
   for (size_t k = 0; k < outputs_.size(); ++k) outputs[k] = values[outputs_[k]];
 }
 
+bool FusedKernel::runFused(const lang::IValue* inputs, lang::IValue* outputs) const {
+  return runFusedProgram(*program_, inputs, outputs);
+}
+
 void FusedKernel::run(lang::Stack& stack, size_t num_inputs) const {
   WICK_ASSERT(num_inputs == num_inputs_, "FusionGroup called with the wrong number of inputs");
   size_t base = stack.size() - num_inputs;
   std::vector<lang::IValue> outs(outputs_.size());
-  if (!runFusedProgram(*program_, &stack[base], outs.data())) runUnfused(&stack[base], outs.data());
+  if (!runFused(&stack[base], outs.data())) runUnfused(&stack[base], outs.data());
   stack.resize(base - 1);  // the kernel object too
   for (auto& o : outs) stack.push_back(std::move(o));
 }

@@ -52,6 +52,8 @@ class FusedKernel : public lang::Object {
   ~FusedKernel() override;
   // Pops the group's inputs (the kernel object, then the values), pushes its outputs.
   void run(lang::Stack& stack, size_t num_inputs) const;
+  // The fused evaluation; false (nothing written) when the inputs fail the guards.
+  bool runFused(const lang::IValue* inputs, lang::IValue* outputs) const;
   // Steps run one by one with their own kernels (the fallback).
   void runUnfused(const lang::IValue* inputs, lang::IValue* outputs) const;
   size_t numOutputs() const { return outputs_.size(); }

@@ -2,6 +2,10 @@
 // guards], then the instructions over chunks of the result. The per-op
 // functors repeat the unfused kernels' arithmetic exactly (binary.cpp,
 // unary.cpp, activation.cpp), so the two paths agree to the bit.
+// Vector lambdas are inlined, never called across ISAs: GCC's note that
+// passing them by value changes the ABI does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -61,8 +65,6 @@ struct Run {
 // FMA contraction), so both give the same bits as each other and as the
 // unfused kernels. Functions defined in the target region get AVX2; the
 // inline helpers they call (fast_math.h) are inlined into them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"  // vector lambdas are inlined, never called across ISAs
 namespace base {
 #include "ops/cpu/fused_loops.inc"
 }  // namespace base
@@ -72,7 +74,6 @@ namespace avx2 {
 #include "ops/cpu/fused_loops.inc"
 }  // namespace avx2
 #pragma GCC pop_options
-#pragma GCC diagnostic pop
 
 template <class T>
 void runRange(const Run<T>& run, int64_t b, int64_t e) {
