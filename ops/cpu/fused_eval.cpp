@@ -2,8 +2,9 @@
 // guards], then the instructions over chunks of the result. The per-op
 // functors repeat the unfused kernels' arithmetic exactly (binary.cpp,
 // unary.cpp, activation.cpp), so the two paths agree to the bit.
-// Vector lambdas are inlined, never called across ISAs: GCC's note that
-// passing them by value changes the ABI does not apply.
+// The AVX2 loops inline fast_math_vec.h's 32-byte vector functions; GCC's
+// note that such vectors change the ABI of calls without AVX does not apply
+// (there are no such calls), and it cannot be silenced more locally.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
 #include <algorithm>
