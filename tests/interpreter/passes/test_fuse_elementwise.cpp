@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 
 #include "frontend/compiler.h"
 #include "interpreter/code.h"
@@ -54,6 +55,18 @@ const ops::FusedKernel& kernelOf(const lang::Node* group) {
   const lang::Node* k = group->input(0)->node();
   REQUIRE(k->kind() == lang::prim::Constant);
   return *static_cast<const ops::FusedKernel*>(k->ival(lang::attr::value).toObject());
+}
+
+// The group's inputs (after the kernel): constants from the graph, the
+// function's parameters by name from `args`.
+std::vector<IValue> groupInputs(const lang::Node* group, const std::map<std::string, IValue>& args) {
+  std::vector<IValue> in;
+  for (size_t i = 1; i < group->inputs().size(); ++i) {
+    const lang::Value* v = group->input(i);
+    if (v->node()->kind() == lang::prim::Constant) in.push_back(v->node()->ival(lang::attr::value));
+    else in.push_back(args.at(v->debugName()));
+  }
+  return in;
 }
 
 size_t count(const std::string& text, const std::string& what) {
@@ -116,9 +129,18 @@ TEST_CASE("fusion turns a chain into one group whose block holds the ops") {
 }
 
 TEST_CASE("fused chains give the unfused results to the bit, float32 and float64") {
+  auto m = compileWith(kChain, true);
+  auto g = interp::optimizedGraph(*m->function("f"));
+  REQUIRE(fusionGroups(*g).size() == 1);
+  const lang::Node* group = fusionGroups(*g)[0];
   for (ScalarType dt : {ScalarType::Float, ScalarType::Double}) {
     for (int64_t n : {int64_t(1), int64_t(7), int64_t(1000), int64_t(70001)}) {
       Tensor x = ramp({n}, dt, -12.0, 12.0, true);
+      auto in = groupInputs(group, {{"x", x.toIValue()}, {"a", IValue(1.5)}, {"b", IValue(0.25)}});
+      IValue fused, unfused;
+      REQUIRE(kernelOf(group).runFused(in.data(), &fused));
+      kernelOf(group).runUnfused(in.data(), &unfused);
+      checkSame(fused, unfused);
       auto r = runBoth(kChain, "f", {x.toIValue(), IValue(1.5), IValue(0.25)});
       checkSame(r[0], r[1]);
     }
@@ -153,8 +175,12 @@ TEST_CASE("fusion broadcasts [N,1] and [M] against [N,M], and 0-dim tensors") {
     Tensor mx = ramp({7, 1}, ScalarType::Float, -1.0, 1.0);
     Tensor b = ramp({cols}, ScalarType::Float, 0.5, 2.0);
     Tensor s = Tensor::full({}, 0.125, ScalarType::Float);
+    IValue fused;
+    auto in = groupInputs(groups[0], {{"x", x.toIValue()}, {"m", mx.toIValue()}, {"b", b.toIValue()}, {"s", s.toIValue()}});
+    REQUIRE(k.runFused(in.data(), &fused));  // the broadcasts are supported, not left to the fallback
     auto r = runBoth(src, "f", {x.toIValue(), mx.toIValue(), b.toIValue(), s.toIValue()});
     checkSame(r[0], r[1]);
+    checkSame(fused, r[1]);
     Tensor y = Tensor::fromIValue(r[0]);
     REQUIRE(y.sizes() == ops::IntArray{7, cols});
     int64_t i = 5, j = cols - 1;
