@@ -18,6 +18,9 @@ enum class Shape : uint8_t {
   AddAlpha,     // op(arg0, arg1 * alpha)       add/sub
   RsubAlpha,    // op(arg1, arg0 * alpha)       rsub
   Gelu,         // Gelu or GeluTanh by the constant `approximate`
+  Clamp,        // ClampMin(arg0, arg1) then ClampMax(_, arg2), each left out when its bound is the constant None
+  ClampMin,     // clamp_min(arg0, arg1)
+  ClampMax,     // clamp_max(arg0, arg1)
 };
 
 struct FusibleOp {
@@ -50,6 +53,9 @@ const std::unordered_map<std::string, FusibleOp>& fusibleOps() {
         {"reciprocal", FusedOp::Reciprocal}, {"silu", FusedOp::Silu}};
     for (const auto& [name, op] : unary) t[std::string("aten::") + name] = {op, Shape::Unary};
     t["aten::gelu"] = {FusedOp::Gelu, Shape::Gelu};
+    t["aten::clamp"] = t["aten::clip"] = {FusedOp::ClampMin, Shape::Clamp};
+    t["aten::clamp_min"] = {FusedOp::ClampMin, Shape::ClampMin};
+    t["aten::clamp_max"] = {FusedOp::ClampMax, Shape::ClampMax};
     return t;
   }();
   return table;
@@ -61,6 +67,7 @@ const FusibleOp* fusibleOp(const lang::Operator& op) {
   return it == t.end() ? nullptr : &it->second;
 }
 
+bool isNumber(const lang::IValue& v) { return v.isInt() || v.isFloat() || v.isBool(); }
 bool isOne(const lang::IValue& v) { return (v.isInt() && v.toInt() == 1) || (v.isFloat() && v.toDouble() == 1.0); }
 
 // alpha scales a Python number in that number's own type before promotion
@@ -80,8 +87,13 @@ bool isFusible(const lang::Operator& op, const std::vector<std::optional<lang::I
     case Shape::AddAlpha: return alphaFuses(op, 1, constants[2]);
     case Shape::RsubAlpha: return alphaFuses(op, 0, constants[2]);
     case Shape::Gelu: return constants[1] && constants[1]->isStr() && (constants[1]->toStr() == "none" || constants[1]->toStr() == "tanh");
+    case Shape::Clamp:  // bounds must be known numbers or None (not both None: that raises)
+      return constants[1] && constants[2] && (constants[1]->isNone() || isNumber(*constants[1])) &&
+             (constants[2]->isNone() || isNumber(*constants[2])) && !(constants[1]->isNone() && constants[2]->isNone());
     case Shape::Binary:
-    case Shape::Unary: return true;
+    case Shape::Unary:
+    case Shape::ClampMin:
+    case Shape::ClampMax: return true;
   }
   return false;
 }
@@ -112,6 +124,19 @@ void compileSteps(FusedProgram& p, const std::vector<FusedStep>& steps,
       case Shape::Unary: p.instrs.push_back({f->op, dst, s.args[0], -1}); break;
       case Shape::AddAlpha: p.instrs.push_back({f->op, dst, s.args[0], scaled(s.args[1], s.args[2])}); break;
       case Shape::RsubAlpha: p.instrs.push_back({f->op, dst, s.args[1], scaled(s.args[0], s.args[2])}); break;
+      case Shape::ClampMin:
+      case Shape::ClampMax: p.instrs.push_back({f->op, dst, s.args[0], s.args[1]}); break;
+      case Shape::Clamp: {
+        bool lo = !constantAt(s.args[1])->isNone(), hi = !constantAt(s.args[2])->isNone();
+        int32_t x = s.args[0];
+        if (lo) {
+          int32_t t = hi ? temp() : dst;
+          p.instrs.push_back({FusedOp::ClampMin, t, x, s.args[1]});
+          x = t;
+        }
+        if (hi) p.instrs.push_back({FusedOp::ClampMax, dst, x, s.args[2]});
+        break;
+      }
       case Shape::Gelu: {
         bool tanh = constantAt(s.args[1])->toStr() == "tanh";
         p.instrs.push_back({tanh ? FusedOp::GeluTanh : FusedOp::Gelu, dst, s.args[0], -1});

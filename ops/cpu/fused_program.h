@@ -22,10 +22,10 @@ namespace wick::ops {
 // Grep FUSED OPS when adding one: fused_elementwise.cpp maps aten ops to
 // these, fused_eval.cpp evaluates them.
 enum class FusedOp : uint8_t {
-  Add, Sub, Mul, Div, Pow, Maximum, Minimum,  // binary
+  Add, Sub, Mul, Div, Pow, Maximum, Minimum, ClampMin, ClampMax,  // binary
   Neg, Abs, Relu, Sigmoid, Tanh, Exp, Log, Sqrt, Rsqrt, Reciprocal, Gelu, GeluTanh, Silu,  // unary
 };
-inline bool isBinary(FusedOp op) { return op <= FusedOp::Minimum; }
+inline bool isBinary(FusedOp op) { return op <= FusedOp::ClampMax; }
 
 struct FusedInstr {
   FusedOp op;

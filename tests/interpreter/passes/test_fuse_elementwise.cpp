@@ -63,7 +63,9 @@ std::vector<IValue> groupInputs(const lang::Node* group, const std::map<std::str
   std::vector<IValue> in;
   for (size_t i = 1; i < group->inputs().size(); ++i) {
     const lang::Value* v = group->input(i);
-    if (v->node()->kind() == lang::prim::Constant) in.push_back(v->node()->ival(lang::attr::value));
+    const lang::Node* def = v->node();
+    if (def->kind() == lang::prim::Constant)
+      in.push_back(def->hasAttribute(lang::attr::value) ? def->ival(lang::attr::value) : IValue());
     else in.push_back(args.at(v->debugName()));
   }
   return in;
@@ -267,4 +269,25 @@ TEST_CASE("in-place ops end a group: reads before a mutation see the old values"
   Tensor x = Tensor::full({4}, 1.0, ScalarType::Float);
   Tensor y = Tensor::fromIValue(interp::run(*m->function("f"), {x.toIValue()}));
   CHECK(y.data<float>()[0] == 9.0f - 11.0f);  // (1*2+1)*3 - (1+10)
+}
+
+TEST_CASE("clamp with constant bounds fuses and keeps NaN as the unfused kernel does") {
+  const char* src =
+      "import torch\nfrom torch import Tensor\n"
+      "def f(x: Tensor) -> Tensor:\n"
+      "    return torch.clamp(x * 2.0, min=-1.5, max=0.5) + x.clamp_min(0.25) - torch.clamp(x, max=1.0)\n";
+  auto m = compileWith(src, true);
+  auto g = interp::optimizedGraph(*m->function("f"));
+  auto groups = fusionGroups(*g);
+  REQUIRE(groups.size() == 1);
+  CHECK(count(lang::graphToString(*g), "aten::clamp(") == 2);  // both in the block
+  Tensor x = ramp({3000}, ScalarType::Float, -3.0, 3.0, true);
+  auto in = groupInputs(groups[0], {{"x", x.toIValue()}});
+  IValue fused;
+  REQUIRE(kernelOf(groups[0]).runFused(in.data(), &fused));
+  auto r = runBoth(src, "f", {x.toIValue()});
+  checkSame(r[0], r[1]);
+  checkSame(fused, r[1]);
+  Tensor y = Tensor::fromIValue(r[0]);
+  CHECK(y.data<float>()[0] == -1.5f + 0.25f - -3.0f);  // x = -3
 }
