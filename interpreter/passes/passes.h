@@ -34,12 +34,26 @@ void inlineCalls(lang::Graph& g, const lang::Function* self);
 // where the first dominates the second.
 void eliminateCommonSubexpressions(lang::Graph& g);
 
+// Groups runs of pure elementwise tensor ops (add, mul, tanh, ...) into
+// prim::FusionGroup nodes that evaluate them in one pass over memory, with
+// guards on the actual inputs and the original ops as the fallback
+// (fuse_elementwise.cpp; the evaluator is ops/cpu/fused_elementwise.h).
+// Runs last: the group's block is for reading, not for other passes.
+void fuseElementwise(lang::Graph& g);
+
+// Fusion is on unless the environment sets WICK_NO_FUSION=1 (for A/B
+// timings); tests turn it off to compare against unfused execution. Affects
+// functions lowered afterwards.
+bool fusionEnabled();
+void setFusionEnabled(bool on);
+
 struct Pass {
   const char* name;
   void (*run)(lang::Graph&, const lang::Function*);
 };
 
-// The default pipeline: inline, constants, common subexpressions, dead code.
+// The default pipeline: inline, constants, common subexpressions, dead code,
+// elementwise fusion.
 void optimize(lang::Graph& g, const lang::Function* self);
 
 }  // namespace wick::interp

@@ -3,6 +3,7 @@
 // (relu keeps the dtype; the others need floating point).
 #include <cmath>
 
+#include "ops/cpu/activation_math.h"
 #include "ops/cpu/elementwise.h"
 
 namespace wick::ops {
@@ -27,18 +28,13 @@ void finishInplace(Stack& s, size_t n, const Tensor& result) {
   s.resize(s.size() - n + 1);
 }
 
-double gelu(double x, bool tanh_approx) {
-  if (tanh_approx) return 0.5 * x * (1 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
-  return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
-}
-
 void geluKernel(Stack& s) {  // gelu(Tensor self, *, str approximate='none')
   const std::string& mode = argAt(s, 2, 1).toStr();
   if (mode != "none" && mode != "tanh") lang::raise("RuntimeError", "approximate argument must be either none or tanh.");
   bool t = mode == "tanh";
-  pushResult(s, 2, pointwise(tensorAt(s, 2, 0), "GeluKernelImpl", [t](auto x) { return decltype(x)(gelu(x, t)); }));
+  pushResult(s, 2, pointwise(tensorAt(s, 2, 0), "GeluKernelImpl", [t](auto x) { return decltype(x)(geluOf(x, t)); }));
 }
-void siluKernel(Stack& s) { s.back() = pointwise(Tensor::fromIValue(s.back()), "silu", [](auto x) { return decltype(x)(x / (1 + std::exp(-x))); }).toIValue(); }
+void siluKernel(Stack& s) { s.back() = pointwise(Tensor::fromIValue(s.back()), "silu", [](auto x) { return siluOf(x); }).toIValue(); }
 void mishKernel(Stack& s) { s.back() = pointwise(Tensor::fromIValue(s.back()), "mish", [](auto x) { return decltype(x)(x * std::tanh(std::log1p(std::exp(x)))); }).toIValue(); }
 void relu6Kernel(Stack& s) {
   Tensor t = Tensor::fromIValue(s.back());

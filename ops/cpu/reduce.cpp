@@ -2,6 +2,7 @@
 // all/any/logsumexp/count_nonzero), each over the rows of reduce_rows.h.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "ops/cpu/reduce_rows.h"
@@ -81,6 +82,52 @@ int64_t extremeIndex(const T* p, int64_t n) {
   return best;
 }
 
+// The extreme value itself, as p[extremeIndex(p, n)] but one vectorized pass
+// for floating rows: two vectors of running extremes, and a vector sum of
+// v * 0 that turns NaN when any element is NaN or infinite. Those rows, and
+// rows whose extreme is zero (0.0 and -0.0 compare equal, and the first one
+// wins), take the exact scan; for every other row the lanes' extreme is that
+// same value, bit for bit.
+template <class T> struct Vec16;  // a 16-byte GCC vector of T
+template <> struct Vec16<float> { typedef float type __attribute__((vector_size(16))); };
+template <> struct Vec16<double> { typedef double type __attribute__((vector_size(16))); };
+
+template <bool kMax, class T>
+T extremeValue(const T* p, int64_t n) {
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    using V = typename Vec16<T>::type;
+    constexpr int64_t kW = 16 / sizeof(T);
+    auto pick = [](V a, V b) { return (kMax ? a > b : a < b) ? a : b; };
+    if (n >= 2 * kW) {
+      V a0, a1, bad0 = {}, bad1 = {};
+      std::memcpy(&a0, p, sizeof(V));
+      std::memcpy(&a1, p + kW, sizeof(V));
+      int64_t i = 2 * kW;
+      for (; i + 2 * kW <= n; i += 2 * kW) {
+        V v0, v1;
+        std::memcpy(&v0, p + i, sizeof(V));
+        std::memcpy(&v1, p + i + kW, sizeof(V));
+        a0 = pick(v0, a0);
+        a1 = pick(v1, a1);
+        bad0 += v0 * T(0);
+        bad1 += v1 * T(0);
+      }
+      T m = p[0], b = T(0);
+      for (; i < n; ++i) {
+        m = (kMax ? p[i] > m : p[i] < m) ? p[i] : m;
+        b += p[i] * T(0);
+      }
+      for (int64_t k = 0; k < kW; ++k) {
+        m = (kMax ? a0[k] > m : a0[k] < m) ? a0[k] : m;
+        m = (kMax ? a1[k] > m : a1[k] < m) ? a1[k] : m;
+        b += bad0[k] + bad1[k] + a0[k] * T(0) + a1[k] * T(0);
+      }
+      if (b == b && m != 0) return m;
+    }
+  }
+  return p[extremeIndex<kMax>(p, n)];
+}
+
 void checkNonEmpty(const Rows& r, const Tensor& t, const char* name) {
   if (r.inner == 0)
     lang::raise("IndexError", std::string(name) + "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
@@ -95,7 +142,7 @@ Tensor extremeValues(const Tensor& t, const IntArray& dims, bool keepdim, const 
   }
   return dispatchType(t.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    return reduceRows<T, T>(r, t.dtype(), [](const T* p, int64_t n) { return p[extremeIndex<kMax>(p, n)]; });
+    return reduceRows<T, T>(r, t.dtype(), [](const T* p, int64_t n) { return extremeValue<kMax, T>(p, n); });
   });
 }
 

@@ -74,3 +74,27 @@ TEST_CASE("diff and repeat_interleave") {
   Tensor r = callT("aten::repeat_interleave.self_int", {longs({1, 2}).toIValue(), IValue(int64_t(2)), none(), none()});
   CHECK(values(r) == std::vector<double>{1, 1, 2, 2});
 }
+
+TEST_CASE("amax and amin over long float rows: the vectorized pass and its exact-scan cases") {
+  // 4 rows of 37: row r holds (i - 20) * 0.5 + r, with one special value in
+  // rows 1 (NaN), 2 (inf) and 3 (-inf) at column 30.
+  for (ScalarType dt : {ScalarType::Float, ScalarType::Double}) {
+    Tensor t = Tensor::empty({4, 37}, ScalarType::Double);
+    for (int r = 0; r < 4; ++r)
+      for (int i = 0; i < 37; ++i) t.data<double>()[r * 37 + i] = (i - 20) * 0.5 + r;
+    t.data<double>()[1 * 37 + 30] = NAN;
+    t.data<double>()[2 * 37 + 30] = INFINITY;
+    t.data<double>()[3 * 37 + 30] = -INFINITY;
+    t = t.to(dt);
+    std::vector<double> mx = values(callT("aten::amax", {t.toIValue(), ints({1}), IValue(true)}));
+    std::vector<double> mn = values(callT("aten::amin", {t.toIValue(), ints({1}), IValue(false)}));
+    CHECK(mx[0] == 8.0);  // (36 - 20) * 0.5
+    CHECK(std::isnan(mx[1]));
+    CHECK(mx[2] == INFINITY);
+    CHECK(mx[3] == 11.0);
+    CHECK(mn[0] == -10.0);
+    CHECK(std::isnan(mn[1]));
+    CHECK(mn[2] == -8.0);
+    CHECK(mn[3] == -INFINITY);
+  }
+}
