@@ -5,6 +5,7 @@
 
 #include "ops/cpu/conv2d_gemm.h"
 #include "ops/cpu/elementwise.h"
+#include "ops/cpu/window_args.h"
 #include "ops/tensor/call_op.h"
 
 namespace wick::ops {
@@ -12,12 +13,6 @@ namespace wick::ops {
 namespace {
 
 IValue iv(const Tensor& t) { return t.toIValue(); }
-
-// Expands a 1- or 2-element int list to (h, w); 1-d ops pass h = 1 values.
-std::pair<int64_t, int64_t> pair2(const IntArray& v, bool is1d, int64_t fill_h) {
-  if (is1d) return {fill_h, v.at(0)};
-  return v.size() == 1 ? std::pair{v[0], v[0]} : std::pair{v.at(0), v.at(1)};
-}
 
 // conv{1,2}d(Tensor input, Tensor weight, Tensor? bias=None, int[] stride=1, <padding>, int[] dilation=1, int groups=1)
 template <bool k1d>

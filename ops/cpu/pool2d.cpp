@@ -6,17 +6,12 @@
 #include <optional>
 
 #include "ops/cpu/elementwise.h"
+#include "ops/cpu/window_args.h"
 
 namespace wick::ops {
 namespace {
 
 IValue iv(const Tensor& t) { return t.toIValue(); }
-
-// Expands a 1- or 2-element int list to (h, w); 1-d ops pass h = 1 values.
-std::pair<int64_t, int64_t> pair2(const IntArray& v, bool is1d, int64_t fill_h) {
-  if (is1d) return {fill_h, v.at(0)};
-  return v.size() == 1 ? std::pair{v[0], v[0]} : std::pair{v.at(0), v.at(1)};
-}
 
 // Output geometry of one 2-d pooling call; planes = N * C.
 struct PoolGeom {
