@@ -51,6 +51,13 @@ bool isInstance(const IValue& v, const std::vector<lang::TypePtr>& types) {
   return false;
 }
 
+// An input operand (Note [Moved operands]): moved out of its register on
+// its last use, copied otherwise.
+inline IValue takeOperand(IValue* regs, uint32_t operand) {
+  if (operand & kMoveOperand) return std::move(regs[operand & ~kMoveOperand]);
+  return regs[operand];
+}
+
 [[noreturn, gnu::cold, gnu::noinline]] void raiseRecursion(bool registers_exhausted) {
   if (registers_exhausted)
     lang::raise("RecursionError", "maximum recursion depth exceeded (register stack exhausted)");
@@ -237,7 +244,7 @@ IValue dispatch(ThreadState& ts) {
         auto* op = static_cast<const lang::Operator*>(in->p);
         lang::Stack& stack = ts.stack;
         size_t base = stack.size();
-        for (uint32_t i = 0; i < in->c; ++i) stack.push_back(regs[ops[in->b + i]]);
+        for (uint32_t i = 0; i < in->c; ++i) stack.push_back(takeOperand(regs, ops[in->b + i]));
         if (op->schema.is_vararg)
           stack.push_back(IValue(static_cast<int64_t>(in->c - op->schema.arguments.size())));
         op->kernel(stack);
@@ -255,7 +262,7 @@ IValue dispatch(ThreadState& ts) {
           raiseRecursion(fp + 1 != frames_end);
         // The callee's parameters are its first registers, right above ours.
         const uint32_t* args = ops + in->b;
-        for (uint32_t i = 0; i < in->c; ++i) frame[i] = regs[args[i]];
+        for (uint32_t i = 0; i < in->c; ++i) frame[i] = takeOperand(regs, args[i]);
         *++fp = {&callee, frame, callee.instrs.data(), args[in->c]};
         ts.top = fp;
         code = &callee;
@@ -266,7 +273,7 @@ IValue dispatch(ThreadState& ts) {
       }
       L_CALL_METHOD: {
         SAVE_PC();
-        const IValue& self = regs[ops[in->b]];
+        const IValue& self = regs[ops[in->b] & ~kMoveOperand];
         const std::string& name = code->strings[in->a];
         lang::Function* fn = self.isObject() ? self.toObject()->type->findMethod(name) : nullptr;
         if (!fn) lang::raise("RuntimeError", "object of type " + lang::typeOf(self)->str() + " has no method '" + name + "'");
@@ -275,7 +282,7 @@ IValue dispatch(ThreadState& ts) {
         if (fp + 1 == frames_end || frame + callee.num_registers > regs_end) [[unlikely]]
           raiseRecursion(fp + 1 != frames_end);
         const uint32_t* args = ops + in->b;
-        for (uint32_t i = 0; i < in->c; ++i) frame[i] = regs[args[i]];
+        for (uint32_t i = 0; i < in->c; ++i) frame[i] = takeOperand(regs, args[i]);
         *++fp = {&callee, frame, callee.instrs.data(), args[in->c]};
         ts.top = fp;
         code = &callee;
@@ -305,7 +312,7 @@ IValue dispatch(ThreadState& ts) {
       L_LIST: {
         std::vector<IValue> items;
         items.reserve(in->c);
-        for (uint32_t i = 0; i < in->c; ++i) items.push_back(regs[ops[in->b + i]]);
+        for (uint32_t i = 0; i < in->c; ++i) items.push_back(takeOperand(regs, ops[in->b + i]));
         regs[in->a] = IValue(Ref<lang::ListObj>::make(*static_cast<const lang::TypePtr*>(in->p), std::move(items)));
         NEXT();
       }
@@ -320,7 +327,7 @@ IValue dispatch(ThreadState& ts) {
       L_TUPLE: {
         std::vector<IValue> items;
         items.reserve(in->c);
-        for (uint32_t i = 0; i < in->c; ++i) items.push_back(regs[ops[in->b + i]]);
+        for (uint32_t i = 0; i < in->c; ++i) items.push_back(takeOperand(regs, ops[in->b + i]));
         lang::TypePtr t = in->p ? *static_cast<const lang::TypePtr*>(in->p) : nullptr;
         regs[in->a] = IValue(Ref<lang::TupleObj>::make(std::move(items), t));
         NEXT();

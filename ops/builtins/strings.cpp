@@ -68,6 +68,36 @@ void split(Stack& s) {
   s.back() = strList(std::move(out));
 }
 
+// a + b. When the stack holds the only reference to a (the interpreter moved
+// it out of a dead register, Note [Moved operands] in interpreter/lowering.cpp),
+// nothing can observe a again, so b is appended to it in place: building a
+// string piece by piece then allocates only when the buffer grows, as in
+// CPython's unicode_concatenate.
+void addStr(Stack& s) {
+  IValue b = pop(s);
+  lang::StrObj* a = s.back().toStrObj();
+  if (a->refcount() == 1) {
+    a->str.append(sv(b));
+    return;
+  }
+  std::string r;
+  r.reserve(a->str.size() + sv(b).size());
+  r.append(a->str).append(sv(b));
+  s.back() = IValue(std::move(r));
+}
+
+// The one-byte string of byte c, shared: s[i] and iteration over a string
+// then allocate nothing (CPython caches its one-character strings the same way).
+IValue byteString(unsigned char c) {
+  static const std::vector<IValue> table = [] {
+    std::vector<IValue> t;
+    t.reserve(256);
+    for (int i = 0; i < 256; ++i) t.emplace_back(std::string(1, static_cast<char>(i)));
+    return t;
+  }();
+  return table[c];
+}
+
 void join(Stack& s) {
   IValue l = pop(s);
   std::string out;
@@ -184,17 +214,11 @@ void splitlines(Stack& s) {
 
 static lang::RegisterOps reg({
     {"aten::len.str(str s) -> int", [](Stack& s) { s.back() = IValue(static_cast<int64_t>(sv(s.back()).size())); }},
-    {"aten::add.str(str a, str b) -> str", [](Stack& s) {
-       IValue b = pop(s);
-       std::string r;
-       r.reserve(sv(s.back()).size() + sv(b).size());
-       r.append(sv(s.back())).append(sv(b));
-       s.back() = IValue(std::move(r));
-     }},
+    {"aten::add.str(str a, str b) -> str", addStr},
     {"aten::__getitem__.str(str s, int index) -> str", [](Stack& s) {
        int64_t i = pop(s).toInt();
        std::string_view str = sv(s.back());
-       s.back() = IValue(std::string(1, str[normalizeIndex(i, str.size(), "string")]));
+       s.back() = byteString(static_cast<unsigned char>(str[normalizeIndex(i, str.size(), "string")]));
      }},
     {"aten::slice.str(str string, int? start=None, int? end=None, int step=1) -> str", [](Stack& s) {
        int64_t step = pop(s).toInt();
