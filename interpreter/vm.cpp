@@ -134,10 +134,11 @@ IValue runFrame(const Code& code, std::vector<IValue>& args, ThreadState& ts) {
 
 // Note [Saved pc]: the loop keeps pc, registers and code in locals (machine
 // registers) and has no try block, so nothing forces them to memory. An
-// instruction that may raise first stores pc into its Frame (SAVE_PC), and
-// CALL/RET keep ts.top current; that is all runFrame's handler reads to
-// build the traceback. A raising handler without SAVE_PC would report the
-// line of an earlier instruction.
+// instruction that may raise first stores pc into its Frame and the frame
+// into ts.top (SAVE_PC); CALL stores its pc too. That is all runFrame's
+// handler reads to build the traceback and unwind, so CALL and RET need not
+// keep ts.top current. A raising handler without SAVE_PC would report the
+// wrong line, or frames that already returned.
 IValue dispatch(ThreadState& ts) {
   Frame* fp = ts.top;
   Frame* const frames_end = ts.frames.get() + kMaxCallDepth;
@@ -163,7 +164,7 @@ IValue dispatch(ThreadState& ts) {
     in = instrs + (target); \
     DISPATCH();         \
   } while (0)
-#define SAVE_PC() (fp->pc = in)
+#define SAVE_PC() (fp->pc = in, ts.top = fp)
   DISPATCH();
   {
       L_LOADK: regs[in->a] = code->constants[in->b]; NEXT();
@@ -264,7 +265,6 @@ IValue dispatch(ThreadState& ts) {
         const uint32_t* args = ops + in->b;
         for (uint32_t i = 0; i < in->c; ++i) frame[i] = takeOperand(regs, args[i]);
         *++fp = {&callee, frame, callee.instrs.data(), args[in->c]};
-        ts.top = fp;
         code = &callee;
         regs = frame;
         instrs = in = callee.instrs.data();
@@ -284,7 +284,6 @@ IValue dispatch(ThreadState& ts) {
         const uint32_t* args = ops + in->b;
         for (uint32_t i = 0; i < in->c; ++i) frame[i] = takeOperand(regs, args[i]);
         *++fp = {&callee, frame, callee.instrs.data(), args[in->c]};
-        ts.top = fp;
         code = &callee;
         regs = frame;
         instrs = in = callee.instrs.data();
@@ -301,7 +300,6 @@ IValue dispatch(ThreadState& ts) {
         caller->regs[fp->dest] = std::move(regs[in->a]);
         for (uint32_t r : code->heap_registers) regs[r] = IValue();
         fp = caller;
-        ts.top = fp;
         code = fp->code;
         regs = fp->regs;
         instrs = code->instrs.data();
@@ -310,6 +308,7 @@ IValue dispatch(ThreadState& ts) {
         NEXT();
       }
       L_LIST: {
+        SAVE_PC();
         std::vector<IValue> items;
         items.reserve(in->c);
         for (uint32_t i = 0; i < in->c; ++i) items.push_back(takeOperand(regs, ops[in->b + i]));
@@ -325,6 +324,7 @@ IValue dispatch(ThreadState& ts) {
         NEXT();
       }
       L_TUPLE: {
+        SAVE_PC();
         std::vector<IValue> items;
         items.reserve(in->c);
         for (uint32_t i = 0; i < in->c; ++i) items.push_back(takeOperand(regs, ops[in->b + i]));
@@ -353,6 +353,7 @@ IValue dispatch(ThreadState& ts) {
       }
       L_SETATTR: regs[in->a].toObject()->slots[in->c] = regs[in->b]; NEXT();
       L_NEWOBJ: {
+        SAVE_PC();
         auto cls = std::static_pointer_cast<lang::ClassType>(std::const_pointer_cast<lang::Type>(*static_cast<const lang::TypePtr*>(in->p)));
         regs[in->a] = IValue(Ref<lang::Object>::make(cls, cls->attributes().size()));
         NEXT();
