@@ -5,6 +5,7 @@
 // registers, so int/float/bool arithmetic never allocates.
 #include <cstdio>
 #include <memory>
+#include <new>
 
 #include "interpreter/code.h"
 #include "interpreter/runtime.h"
@@ -28,6 +29,9 @@ struct Frame {
   const Instr* pc;
   uint32_t dest;  // the caller's register that receives this frame's result
 };
+
+// Frame::dest of the frame `run` enters: its RET leaves the loop.
+constexpr uint32_t kReturnToRun = UINT32_MAX;
 
 // Per thread: the register stack and a frame stack preallocated to the depth
 // limit, so a call never allocates.
@@ -56,6 +60,15 @@ bool isInstance(const IValue& v, const std::vector<lang::TypePtr>& types) {
 inline IValue takeOperand(IValue* regs, uint32_t operand) {
   if (operand & kMoveOperand) return std::move(regs[operand & ~kMoveOperand]);
   return regs[operand];
+}
+
+// Initializes a callee's parameter register from an input operand. Registers
+// above the active frame hold no references (RET and unwinding clear the
+// registers that may), so there is no old value to release.
+inline void passOperand(IValue& param, IValue* regs, uint32_t operand) {
+  IValue& src = regs[operand & ~kMoveOperand];
+  if (operand & kMoveOperand) new (&param) IValue(std::move(src));
+  else new (&param) IValue(src);
 }
 
 [[noreturn, gnu::cold, gnu::noinline]] void raiseRecursion(bool registers_exhausted) {
@@ -113,7 +126,7 @@ IValue runFrame(const Code& code, std::vector<IValue>& args, ThreadState& ts) {
   if (code.num_registers > kRegisterStackSize) raiseRecursion(true);
   for (size_t i = 0; i < args.size(); ++i) regs[i] = std::move(args[i]);
   Frame* base = ts.frames.get();
-  *base = {&code, regs, code.instrs.data(), 0};
+  *base = {&code, regs, code.instrs.data(), kReturnToRun};
   ts.top = base;
   try {
     IValue result = dispatch(ts);
@@ -263,7 +276,7 @@ IValue dispatch(ThreadState& ts) {
           raiseRecursion(fp + 1 != frames_end);
         // The callee's parameters are its first registers, right above ours.
         const uint32_t* args = ops + in->b;
-        for (uint32_t i = 0; i < in->c; ++i) frame[i] = takeOperand(regs, args[i]);
+        for (uint32_t i = 0, n = in->c; i < n; ++i) passOperand(frame[i], regs, args[i]);
         *++fp = {&callee, frame, callee.instrs.data(), args[in->c]};
         code = &callee;
         regs = frame;
@@ -282,7 +295,7 @@ IValue dispatch(ThreadState& ts) {
         if (fp + 1 == frames_end || frame + callee.num_registers > regs_end) [[unlikely]]
           raiseRecursion(fp + 1 != frames_end);
         const uint32_t* args = ops + in->b;
-        for (uint32_t i = 0; i < in->c; ++i) frame[i] = takeOperand(regs, args[i]);
+        for (uint32_t i = 0, n = in->c; i < n; ++i) passOperand(frame[i], regs, args[i]);
         *++fp = {&callee, frame, callee.instrs.data(), args[in->c]};
         code = &callee;
         regs = frame;
@@ -291,7 +304,7 @@ IValue dispatch(ThreadState& ts) {
         DISPATCH();
       }
       L_RET: {
-        if (fp == ts.frames.get()) {
+        if (fp->dest == kReturnToRun) [[unlikely]] {
           IValue result = std::move(regs[in->a]);
           clearFrame(*fp);
           return result;
