@@ -72,17 +72,25 @@ void split(Stack& s) {
 // it out of a dead register, Note [Moved operands] in interpreter/lowering.cpp),
 // nothing can observe a again, so b is appended to it in place: building a
 // string piece by piece then allocates only when the buffer grows, as in
-// CPython's unicode_concatenate.
+// CPython's unicode_concatenate. Likewise a is prepended to a uniquely held b
+// (`"key" + str(i)`): no costlier than copying both into a new string.
 void addStr(Stack& s) {
   IValue b = pop(s);
   lang::StrObj* a = s.back().toStrObj();
+  lang::StrObj* bo = b.toStrObj();
+  const std::string& bs = bo->str;
   if (a->refcount() == 1) {
-    a->str.append(sv(b));
+    a->str.append(bs);
+    return;
+  }
+  if (bo->refcount() == 1) {
+    bo->str.insert(0, a->str);
+    s.back() = std::move(b);
     return;
   }
   std::string r;
-  r.reserve(a->str.size() + sv(b).size());
-  r.append(a->str).append(sv(b));
+  r.reserve(a->str.size() + bs.size());
+  r.append(a->str).append(bs);
   s.back() = IValue(std::move(r));
 }
 
@@ -100,11 +108,16 @@ IValue byteString(unsigned char c) {
 
 void join(Stack& s) {
   IValue l = pop(s);
-  std::string out;
+  const std::string& sep = s.back().toStrObj()->str;
   const auto& items = l.toList()->items;
+  // One allocation of the exact size, not a doubling series of copies.
+  size_t size = items.empty() ? 0 : sep.size() * (items.size() - 1);
+  for (const IValue& x : items) size += x.toStrObj()->str.size();
+  std::string out;
+  out.reserve(size);
   for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += sv(s.back());
-    out += sv(items[i]);
+    if (i) out += sep;
+    out += items[i].toStrObj()->str;
   }
   s.back() = IValue(std::move(out));
 }

@@ -153,7 +153,9 @@ TEST_CASE("strings built in place stay unaliased") {
       "def g(n: int) -> str:\n    s = ''\n    for i in range(n):\n        s = s + str(i)\n    return s\n"
       "def h() -> List[str]:\n    s = 'a'\n    out: List[str] = [s]\n    for i in range(3):\n"
       "        t = s\n        s = s + 'b'\n        out.append(t)\n    out.append(s)\n    return out\n"
-      "def k(s: str) -> str:\n    return s + '!'\n");
+      "def k(s: str) -> str:\n    return s + '!'\n"
+      "def pre(x: int) -> str:\n    return 'k' + str(x) + ':' + str(x * 2)\n"
+      "def keep(x: int) -> str:\n    s = str(x)\n    t = 'k' + s\n    return s + t + s\n");
   CHECK(p.call("g", {IValue(int64_t(12))}).toStr() == "01234567891011");
   IValue out = p.call("h");
   REQUIRE(out.isList());
@@ -164,6 +166,8 @@ TEST_CASE("strings built in place stay unaliased") {
   IValue s("caller's");
   CHECK(p.call("k", {s}).toStr() == "caller's!");
   CHECK(s.toStr() == "caller's");
+  CHECK(p.call("pre", {IValue(int64_t(21))}).toStr() == "k21:42");
+  CHECK(p.call("keep", {IValue(int64_t(5))}).toStr() == "5k55");
 }
 
 TEST_CASE("str of ints and one-byte indexing") {
