@@ -1,5 +1,6 @@
 // str builtins: TorchScript strings are UTF-8 bytes (len("héllo") == 6).
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
 #include "ops/builtins/kernel_util.h"
@@ -79,11 +80,15 @@ void addStr(Stack& s) {
   lang::StrObj* a = s.back().toStrObj();
   lang::StrObj* bo = b.toStrObj();
   const std::string& bs = bo->str;
-  if (a->refcount() == 1) {
+  // A count of 1 may be the result of another thread's decref (release):
+  // acquire, so its last reads of the string happen before we write it.
+  bool a_unique = a->refcount() == 1, b_unique = bo->refcount() == 1;
+  std::atomic_thread_fence(std::memory_order_acquire);
+  if (a_unique) {
     a->str.append(bs);
     return;
   }
-  if (bo->refcount() == 1) {
+  if (b_unique) {
     bo->str.insert(0, a->str);
     s.back() = std::move(b);
     return;
