@@ -257,22 +257,13 @@ IValue dispatch(ThreadState& ts) {
         SAVE_PC();
         auto* op = static_cast<const lang::Operator*>(in->p);
         lang::Stack& stack = ts.stack;
-        // Operands in locals: stores to registers (IValue tags are bytes) may
-        // alias anything, so in->... would be reloaded after each one.
-        const uint32_t* io = ops + in->b;
-        const uint32_t nin = in->c, nout = in->a;
-        const size_t base = stack.size();
-        for (uint32_t i = 0; i < nin; ++i) {
-          IValue& src = regs[io[i] & ~kMoveOperand];
-          if (io[i] & kMoveOperand) stack.emplace_back(std::move(src));
-          else stack.emplace_back(src);
-        }
+        size_t base = stack.size();
+        for (uint32_t i = 0; i < in->c; ++i) stack.push_back(takeOperand(regs, ops[in->b + i]));
         if (op->schema.is_vararg)
-          stack.emplace_back(static_cast<int64_t>(nin - op->schema.arguments.size()));
+          stack.push_back(IValue(static_cast<int64_t>(in->c - op->schema.arguments.size())));
         op->kernel(stack);
-        WICK_ASSERT(stack.size() == base + nout, "kernel of " + op->schema.str() + " left the stack unbalanced");
-        IValue* results = stack.data() + base;
-        for (uint32_t i = 0; i < nout; ++i) regs[io[nin + i]] = std::move(results[i]);
+        WICK_ASSERT(stack.size() == base + in->a, "kernel of " + op->schema.str() + " left the stack unbalanced");
+        for (uint32_t i = 0; i < in->a; ++i) regs[ops[in->b + in->c + i]] = std::move(stack[base + i]);
         stack.resize(base);
         NEXT();
       }
