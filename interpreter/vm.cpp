@@ -310,7 +310,11 @@ IValue dispatch(ThreadState& ts) {
           return result;
         }
         Frame* caller = fp - 1;
-        caller->regs[fp->dest] = std::move(regs[in->a]);
+        // As `= std::move(...)`, without the self-assignment test (the frames
+        // are disjoint), so the compiler keeps it inline.
+        IValue& dest = caller->regs[fp->dest];
+        dest.~IValue();
+        new (&dest) IValue(std::move(regs[in->a]));
         for (uint32_t r : code->heap_registers) regs[r] = IValue();
         fp = caller;
         code = fp->code;
