@@ -383,7 +383,10 @@ IValue dispatch(ThreadState& ts) {
       L_PRINT: {
         SAVE_PC();
         std::string line;
-        for (uint32_t i = 0; i < in->c; ++i) line += (i ? " " : "") + lang::toStr(regs[ops[in->b + i]]);
+        for (uint32_t i = 0; i < in->c; ++i) {
+          if (i) line += ' ';
+          line += lang::toStr(regs[ops[in->b + i]]);
+        }
         line += "\n";
         std::fwrite(line.data(), 1, line.size(), stdout);
         NEXT();
