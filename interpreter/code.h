@@ -17,6 +17,13 @@
 
 namespace wick::interp {
 
+// Set on an input register in an OP, CALL, CALL_METHOD, LIST or TUPLE
+// operand run when that instruction is the value's last reader (Note [Moved
+// operands] in lowering.cpp): the VM moves the value out instead of copying
+// it, which saves a refcount round trip and leaves a string or list uniquely
+// owned, so a kernel may reuse it (aten::add.str appends in place).
+constexpr uint32_t kMoveOperand = 1u << 31;
+
 struct Instr {
   Opcode op;
   uint32_t a = 0, b = 0, c = 0;

@@ -41,6 +41,7 @@ class Lowering {
     code_.name = fn.qualname();
     for (Value* v : g.inputs()) reg(v);
     code_.num_params = static_cast<uint32_t>(g.inputs().size());
+    numberNodes(g.block());
     hoistConstants(g.block());
     lowerBlock(g.block());
     WICK_ASSERT(g.outputs().size() == 1, "functions return one value");
@@ -80,6 +81,48 @@ class Lowering {
     uint32_t off = static_cast<uint32_t>(code_.operands.size());
     for (Value* v : vs) code_.operands.push_back(reg(v));
     return off;
+  }
+
+  // n's inputs, each marked kMoveOperand where this is its last use (Note
+  // [Moved operands]), then its outputs when `with_outputs`.
+  uint32_t inputOperands(const Node* n, bool with_outputs) {
+    uint32_t off = static_cast<uint32_t>(code_.operands.size());
+    for (size_t i = 0; i < n->inputs().size(); ++i)
+      code_.operands.push_back(reg(n->input(i)) | (isLastUse(n, i) ? kMoveOperand : 0));
+    if (with_outputs)
+      for (Value* v : n->outputs()) code_.operands.push_back(reg(v));
+    return off;
+  }
+
+  // Program order of every node, nested blocks' nodes and return nodes
+  // included: a block's nodes come right after the node owning it, its
+  // return node after its nodes.
+  void numberNodes(const Block* b) {
+    for (const Node* n : *b) {
+      order_[n] = order_.size();
+      for (const Block* sub : n->blocks()) numberNodes(sub);
+    }
+    order_[b->returnNode()] = order_.size();
+  }
+
+  // Note [Moved operands]: input i of `user` may be moved out of its register
+  // when nothing reads that register afterwards: `user` is in the block that
+  // defines the value (so no loop runs `user` again with the same value),
+  // every other use comes earlier in program order (a block output is a use
+  // by the return node, which comes last), `user` reads the value only once,
+  // and the value is neither a constant (those are loaded once, at entry)
+  // nor a loop's iteration count (INC and LOOP_TEST read it after the body).
+  bool isLastUse(const Node* user, size_t i) const {
+    const Value* v = user->input(i);
+    const Node* def = v->node();
+    if (def->kind() == prim::Constant || def->owningBlock() != user->owningBlock()) return false;
+    const Node* loop = def->owningBlock()->owningNode();
+    if (def->kind() == prim::Param && v->offset() == 0 && loop && loop->kind() == prim::Loop) return false;
+    size_t at = order_.at(user);
+    for (const lang::Use& u : v->uses()) {
+      if (u.user == user ? u.offset != i : order_.at(u.user) > at) return false;
+    }
+    return true;
   }
 
   void move(uint32_t dst, uint32_t src, const lang::SourceRange& r) {
@@ -292,10 +335,8 @@ class Lowering {
     lang::Symbol k = n->kind();
     if (n->op()) {
       if (lowerScalarOp(n)) return;
-      std::vector<Value*> vs(n->inputs().begin(), n->inputs().end());
-      vs.insert(vs.end(), n->outputs().begin(), n->outputs().end());
-      emit(Opcode::OP, static_cast<uint32_t>(n->outputs().size()), operands(vs), static_cast<uint32_t>(n->inputs().size()),
-           n->op(), r);
+      emit(Opcode::OP, static_cast<uint32_t>(n->outputs().size()), inputOperands(n, true),
+           static_cast<uint32_t>(n->inputs().size()), n->op(), r);
       return;
     }
     if (k == prim::Constant) {
@@ -309,14 +350,14 @@ class Lowering {
     } else if (k == prim::unchecked_cast) {
       move(reg(n->output()), reg(n->input()), r);
     } else if (k == prim::ListConstruct) {
-      emit(Opcode::LIST, reg(n->output()), operands(n->inputs()), static_cast<uint32_t>(n->inputs().size()),
+      emit(Opcode::LIST, reg(n->output()), inputOperands(n, false), static_cast<uint32_t>(n->inputs().size()),
            keepType(n->output()->type()->elem()), r);
     } else if (k == prim::DictConstruct) {
       emit(Opcode::DICT, reg(n->output()), operands(n->inputs()), static_cast<uint32_t>(n->inputs().size()),
            keepType(n->output()->type()), r);
     } else if (k == prim::TupleConstruct || k == prim::NamedTupleConstruct) {
       const auto& t = n->output()->type();
-      emit(Opcode::TUPLE, reg(n->output()), operands(n->inputs()), static_cast<uint32_t>(n->inputs().size()),
+      emit(Opcode::TUPLE, reg(n->output()), inputOperands(n, false), static_cast<uint32_t>(n->inputs().size()),
            t->name().empty() ? nullptr : keepType(t), r);
     } else if (k == prim::TupleUnpack || k == prim::ListUnpack) {
       emit(Opcode::UNPACK, reg(n->input()), operands(n->outputs()), static_cast<uint32_t>(n->outputs().size()), nullptr, r);
@@ -331,13 +372,12 @@ class Lowering {
     } else if (k == prim::CreateObject) {
       emit(Opcode::NEWOBJ, reg(n->output()), 0, 0, keepType(n->output()->type()), r);
     } else if (k == prim::CallFunction || k == prim::CallMethod) {
-      std::vector<Value*> vs(n->inputs().begin(), n->inputs().end());
-      vs.push_back(n->output());
+      uint32_t vs = inputOperands(n, true);
       if (n->callee()) {
-        emit(Opcode::CALL, 0, operands(vs), static_cast<uint32_t>(n->inputs().size()), n->callee(), r);
+        emit(Opcode::CALL, 0, vs, static_cast<uint32_t>(n->inputs().size()), n->callee(), r);
       } else {  // an interface method: dispatched on the receiver's class
         code_.strings.push_back(n->s(attr::name));
-        emit(Opcode::CALL_METHOD, static_cast<uint32_t>(code_.strings.size() - 1), operands(vs),
+        emit(Opcode::CALL_METHOD, static_cast<uint32_t>(code_.strings.size() - 1), vs,
              static_cast<uint32_t>(n->inputs().size()), nullptr, r);
       }
     } else if (k == prim::RaiseException) {
@@ -357,6 +397,7 @@ class Lowering {
 
   Code& code_;
   std::unordered_map<const Value*, uint32_t> regs_;
+  std::unordered_map<const Node*, size_t> order_;
   lang::InlineStack current_stack_;
   std::vector<uint32_t> temps_;
 };
@@ -394,6 +435,17 @@ std::string Code::disassemble() const {
     char buf[96];
     std::snprintf(buf, sizeof buf, "%4zu %-13s %4u %4u %4u", i, opcodeName(in.op), in.a, in.b, in.c);
     os << buf;
+    // Operand runs: registers, `*` where the value is moved out (last use).
+    if (in.op == Opcode::OP || in.op == Opcode::CALL || in.op == Opcode::CALL_METHOD || in.op == Opcode::LIST ||
+        in.op == Opcode::TUPLE) {
+      size_t n = in.c + (in.op == Opcode::OP ? in.a : in.op == Opcode::CALL || in.op == Opcode::CALL_METHOD ? 1 : 0);
+      os << "  [";
+      for (size_t k = 0; k < n; ++k) {
+        uint32_t r = operands[in.b + k];
+        os << (k ? " r" : "r") << (r & ~kMoveOperand) << ((r & kMoveOperand) ? "*" : "");
+      }
+      os << "]";
+    }
     if (ranges[i].valid()) os << "    # " << ranges[i].str();
     os << "\n";
   }

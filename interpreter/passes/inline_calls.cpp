@@ -21,13 +21,16 @@ size_t countNodes(const Block* b) {
   return n;
 }
 
-void markInlined(Node* n, const std::string& callee, const lang::SourceRange& site) {
+// `outer` is the inline stack of the call being replaced: a call that was
+// itself inlined keeps its own frames outside the callee's.
+void markInlined(Node* n, const std::string& callee, const lang::SourceRange& site, const lang::InlineStack& outer) {
   std::vector<lang::InlinedCall> stack;
   if (n->inlineStack()) stack = *n->inlineStack();
   stack.push_back({callee, site});
+  if (outer) stack.insert(stack.end(), outer->begin(), outer->end());
   n->setInlineStack(std::make_shared<const std::vector<lang::InlinedCall>>(std::move(stack)));
   for (Block* b : n->blocks())
-    for (Node* inner : *b) markInlined(inner, callee, site);
+    for (Node* inner : *b) markInlined(inner, callee, site, outer);
 }
 
 bool inlineIn(lang::Graph& g, Block* b, const lang::Function* self) {
@@ -46,7 +49,7 @@ bool inlineIn(lang::Graph& g, Block* b, const lang::Function* self) {
     std::vector<lang::Value*> outs = g.insertGraph(callee->graph(), n->inputs());
     g.setInsertPoint(saved);
     // Tracebacks still show the callee's frame (Note in lang/ir.h on InlineStack).
-    for (Node* x = before->next(); x != n; x = x->next()) markInlined(x, callee->qualname(), n->sourceRange());
+    for (Node* x = before->next(); x != n; x = x->next()) markInlined(x, callee->qualname(), n->sourceRange(), n->inlineStack());
     n->output()->replaceAllUsesWith(outs[0]);
     n->destroy();
     changed = true;

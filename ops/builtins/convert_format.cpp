@@ -1,5 +1,6 @@
 // Conversions (int(), float(), bool(), str()), hashing, and string
 // formatting: str.format / f-strings (aten::format) and `%` (aten::percentFormat).
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -214,6 +215,20 @@ void percentFormat(Stack& s) {
   s.back() = IValue(std::move(out));
 }
 
+// str(x). An int, the common case (keys, labels, messages), is formatted
+// straight into its string; str of an existing string shares it (strings
+// are immutable).
+void str(Stack& s) {
+  IValue& v = s.back();
+  if (v.isInt()) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v.toInt());
+    v = IValue(std::string(buf, r.ptr));
+  } else if (!v.isStr()) {
+    v = IValue(lang::toStr(v));
+  }
+}
+
 static lang::RegisterOps reg({
     {"aten::Int.float(float a) -> int", [](Stack& s) { s.back() = IValue(floatToInt(s.back().toDouble())); }},
     {"aten::Int.bool(bool a) -> int", [](Stack& s) { s.back() = IValue(static_cast<int64_t>(s.back().toBool())); }},
@@ -227,7 +242,7 @@ static lang::RegisterOps reg({
     {"aten::Bool.float(float a) -> bool", [](Stack& s) { s.back() = IValue(s.back().toDouble() != 0); }},
     {"aten::Bool.bool(bool a) -> bool", [](Stack& s) {}},
     {"aten::Bool.str(str a) -> bool", [](Stack& s) { s.back() = IValue(!s.back().toStrView().empty()); }},
-    {"aten::str(t elem) -> str", [](Stack& s) { s.back() = IValue(lang::toStr(s.back())); }},
+    {"aten::str(t elem) -> str", str},
     {"aten::repr(t elem) -> str", [](Stack& s) { s.back() = IValue(lang::toRepr(s.back())); }},
     {"aten::hash.generic(t value) -> int", [](Stack& s) { s.back() = IValue(static_cast<int64_t>(lang::IValueHash()(s.back()))); }},
     {"aten::format(str self, ...) -> str", format},

@@ -1,5 +1,6 @@
 // str builtins: TorchScript strings are UTF-8 bytes (len("héllo") == 6).
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
 #include "ops/builtins/kernel_util.h"
@@ -68,13 +69,60 @@ void split(Stack& s) {
   s.back() = strList(std::move(out));
 }
 
+// a + b. When the stack holds the only reference to a (the interpreter moved
+// it out of a dead register, Note [Moved operands] in interpreter/lowering.cpp),
+// nothing can observe a again, so b is appended to it in place: building a
+// string piece by piece then allocates only when the buffer grows, as in
+// CPython's unicode_concatenate. Likewise a is prepended to a uniquely held b
+// (`"key" + str(i)`): no costlier than copying both into a new string.
+void addStr(Stack& s) {
+  IValue b = pop(s);
+  lang::StrObj* a = s.back().toStrObj();
+  lang::StrObj* bo = b.toStrObj();
+  const std::string& bs = bo->str;
+  // A count of 1 may be the result of another thread's decref (release):
+  // acquire, so its last reads of the string happen before we write it.
+  bool a_unique = a->refcount() == 1, b_unique = bo->refcount() == 1;
+  std::atomic_thread_fence(std::memory_order_acquire);
+  if (a_unique) {
+    a->str.append(bs);
+    return;
+  }
+  if (b_unique) {
+    bo->str.insert(0, a->str);
+    s.back() = std::move(b);
+    return;
+  }
+  std::string r;
+  r.reserve(a->str.size() + bs.size());
+  r.append(a->str).append(bs);
+  s.back() = IValue(std::move(r));
+}
+
+// The one-byte string of byte c, shared: s[i] and iteration over a string
+// then allocate nothing (CPython caches its one-character strings the same way).
+IValue byteString(unsigned char c) {
+  static const std::vector<IValue> table = [] {
+    std::vector<IValue> t;
+    t.reserve(256);
+    for (int i = 0; i < 256; ++i) t.emplace_back(std::string(1, static_cast<char>(i)));
+    return t;
+  }();
+  return table[c];
+}
+
 void join(Stack& s) {
   IValue l = pop(s);
-  std::string out;
+  const std::string& sep = s.back().toStrObj()->str;
   const auto& items = l.toList()->items;
+  // One allocation of the exact size, not a doubling series of copies.
+  size_t size = items.empty() ? 0 : sep.size() * (items.size() - 1);
+  for (const IValue& x : items) size += x.toStrObj()->str.size();
+  std::string out;
+  out.reserve(size);
   for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += sv(s.back());
-    out += sv(items[i]);
+    if (i) out += sep;
+    out += items[i].toStrObj()->str;
   }
   s.back() = IValue(std::move(out));
 }
@@ -184,17 +232,11 @@ void splitlines(Stack& s) {
 
 static lang::RegisterOps reg({
     {"aten::len.str(str s) -> int", [](Stack& s) { s.back() = IValue(static_cast<int64_t>(sv(s.back()).size())); }},
-    {"aten::add.str(str a, str b) -> str", [](Stack& s) {
-       IValue b = pop(s);
-       std::string r;
-       r.reserve(sv(s.back()).size() + sv(b).size());
-       r.append(sv(s.back())).append(sv(b));
-       s.back() = IValue(std::move(r));
-     }},
+    {"aten::add.str(str a, str b) -> str", addStr},
     {"aten::__getitem__.str(str s, int index) -> str", [](Stack& s) {
        int64_t i = pop(s).toInt();
        std::string_view str = sv(s.back());
-       s.back() = IValue(std::string(1, str[normalizeIndex(i, str.size(), "string")]));
+       s.back() = byteString(static_cast<unsigned char>(str[normalizeIndex(i, str.size(), "string")]));
      }},
     {"aten::slice.str(str string, int? start=None, int? end=None, int step=1) -> str", [](Stack& s) {
        int64_t step = pop(s).toInt();

@@ -98,3 +98,103 @@ TEST_CASE("scalar arithmetic lowers to specialized opcodes") {
   CHECK(d.find("ADD_I") != std::string::npos);
   CHECK(d.find(" OP ") == std::string::npos);
 }
+
+TEST_CASE("recursion is bounded at exactly kMaxCallDepth frames") {
+  Prog p = compile("def d(n: int) -> int:\n    if n == 0:\n        return 0\n    return d(n - 1) + 1\n"
+                   "def fib(n: int) -> int:\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n");
+  // The entry frame plus n recursive calls: n + 1 frames.
+  CHECK(p.call("d", {IValue(int64_t(interp::kMaxCallDepth - 1))}).toInt() == interp::kMaxCallDepth - 1);
+  try {
+    p.call("d", {IValue(int64_t(interp::kMaxCallDepth))});
+    FAIL("expected RecursionError");
+  } catch (const lang::Error& e) {
+    CHECK(e.format().find("RecursionError: maximum recursion depth exceeded") != std::string::npos);
+    CHECK(e.traceback().size() == static_cast<size_t>(interp::kMaxCallDepth));
+    CHECK(e.format().find("return d(n - 1) + 1") != std::string::npos);
+  }
+  // The thread's frames were unwound: the next run starts from the bottom.
+  CHECK(p.call("fib", {IValue(int64_t(22))}).toInt() == 17711);
+  CHECK(p.call("d", {IValue(int64_t(1500))}).toInt() == 1500);
+}
+
+TEST_CASE("an error through calls and method calls names every frame's line") {
+  Prog p = compile(
+      "class A:\n    def __init__(self, k: int):\n        self.k = k\n"
+      "    def div(self, x: int) -> int:\n        return self.k % x\n"
+      "def mid(a: A, x: int) -> int:\n    y = x - 1\n    return a.div(y) + 1\n"
+      "def top(x: int) -> int:\n    a = A(7)\n    return mid(a, x) * 2\n");
+  CHECK(p.call("top", {IValue(int64_t(3))}).toInt() == (7 % 2 + 1) * 2);
+  try {
+    p.call("top", {IValue(int64_t(1))});
+    FAIL("expected an error");
+  } catch (const lang::Error& e) {
+    std::string t = e.format();
+    size_t top = t.find("line 11, in top"), mid = t.find("line 8, in mid"), div = t.find("line 5, in __torch__.A.div");
+    CHECK(top != std::string::npos);
+    CHECK(mid != std::string::npos);
+    CHECK(div != std::string::npos);
+    CHECK(top < mid);
+    CHECK(mid < div);
+    CHECK(t.find("ZeroDivisionError") != std::string::npos);
+  }
+}
+
+TEST_CASE("an error releases what the unwound frames' registers held") {
+  Prog p = compile("from typing import List\n"
+                   "def inner(l: List[int], x: int) -> int:\n    m = [l, l]\n    return len(m) // x\n"
+                   "def outer(l: List[int]) -> int:\n    return inner(l, 0)\n");
+  Prog q = compile("from typing import List\ndef make() -> List[int]:\n    return [1, 2]\n");
+  IValue l = q.call("make");
+  REQUIRE(l.isList());
+  CHECK_THROWS_AS(p.call("outer", {l}), lang::Error);
+  CHECK(l.heapPtr()->refcount() == 1);
+}
+
+TEST_CASE("last uses move their operand; other uses copy it") {
+  Prog p = compile("def f(a: str, b: str) -> str:\n    c = a + b\n    return c + a\n");
+  std::string d = interp::codeFor(*p.m->function("f")).disassemble();
+  // a (r0) is read again by the second add; b (r1) and c (r2) are not.
+  CHECK(d.find("[r0 r1* r2]") != std::string::npos);
+  CHECK(d.find("[r2* r0* r3]") != std::string::npos);
+  CHECK(p.call("f", {IValue("x"), IValue("y")}).toStr() == "xyx");
+}
+
+TEST_CASE("strings built in place stay unaliased") {
+  Prog p = compile(
+      "from typing import List\n"
+      "def g(n: int) -> str:\n    s = ''\n    for i in range(n):\n        s = s + str(i)\n    return s\n"
+      "def h() -> List[str]:\n    s = 'a'\n    out: List[str] = [s]\n    for i in range(3):\n"
+      "        t = s\n        s = s + 'b'\n        out.append(t)\n    out.append(s)\n    return out\n"
+      "def k(s: str) -> str:\n    return s + '!'\n"
+      "def pre(x: int) -> str:\n    return 'k' + str(x) + ':' + str(x * 2)\n"
+      "def keep(x: int) -> str:\n    s = str(x)\n    t = 'k' + s\n    return s + t + s\n");
+  CHECK(p.call("g", {IValue(int64_t(12))}).toStr() == "01234567891011");
+  IValue out = p.call("h");
+  REQUIRE(out.isList());
+  std::vector<std::string> got;
+  for (const IValue& v : out.toList()->items) got.push_back(v.toStr());
+  CHECK(got == std::vector<std::string>{"a", "a", "ab", "abb", "abbb"});
+  // The caller still holds the argument: it must not change.
+  IValue s("caller's");
+  CHECK(p.call("k", {s}).toStr() == "caller's!");
+  CHECK(s.toStr() == "caller's");
+  CHECK(p.call("pre", {IValue(int64_t(21))}).toStr() == "k21:42");
+  CHECK(p.call("keep", {IValue(int64_t(5))}).toStr() == "5k55");
+}
+
+TEST_CASE("str of ints and one-byte indexing") {
+  Prog p = compile(
+      "from typing import List\n"
+      "def f() -> List[str]:\n    return [str(0), str(-123), str(9223372036854775807), str(-9223372036854775807 - 1), str(2.5), str(True)]\n"
+      "def g(s: str) -> List[str]:\n    return [s[0], s[-1], s[1]]\n"
+      "def o(s: str) -> int:\n    return ord(s[2]) * 1000 + ord(s[0])\n");
+  IValue r = p.call("f");
+  std::vector<std::string> got;
+  for (const IValue& v : r.toList()->items) got.push_back(v.toStr());
+  CHECK(got == std::vector<std::string>{"0", "-123", "9223372036854775807", "-9223372036854775808", "2.5", "True"});
+  IValue c = p.call("g", {IValue("abc")});
+  CHECK(c.toList()->items[0].toStr() == "a");
+  CHECK(c.toList()->items[1].toStr() == "c");
+  CHECK(c.toList()->items[2].toStr() == "b");
+  CHECK(p.call("o", {IValue("a~z")}).toInt() == 122 * 1000 + 97);
+}
