@@ -34,6 +34,10 @@ struct CompileOptions {
   std::function<std::shared_ptr<const lang::Source>(const std::string& ns)> load_namespace;
   // Archive dialect: the values of CONSTANTS.c0, c1, ... (constants.pkl).
   std::vector<lang::IValue> constants;
+  // Archive dialect: the archive's format version (its `version` record);
+  // calls of ops whose meaning changed after it keep their old meaning
+  // (Note [Upgraders] in upgraders.cpp). 0: current code.
+  int64_t archive_version = 0;
 
   // Runs a compiled function. A torch.nn.Module subclass is built as PyTorch
   // builds one before scripting it: its __init__ runs first, then forward is

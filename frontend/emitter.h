@@ -130,6 +130,10 @@ class FunctionEmitter {
   std::optional<Value*> tryCallOp(const std::string& name, const std::vector<Value*>& args,
                                   const std::vector<std::pair<std::string, Value*>>& kwargs, const SourceRange& r,
                                   std::string* why = nullptr, bool method = false);
+  // An old archive's call of an op whose meaning changed since (Note
+  // [Upgraders], upgraders.cpp): the old meaning emitted over `inputs`, or
+  // nullopt when the op is current.
+  std::optional<Value*> emitUpgraded(const lang::Operator& op, const std::vector<Value*>& inputs);
   Value* callFunction(lang::Function* fn, Value* self, std::vector<Value*> args,
                       std::vector<std::pair<std::string, Value*>> kwargs, const SourceRange& r);
   Value* intListArgument(Value* v, const TypePtr& formal, const SourceRange& r);
@@ -242,6 +246,7 @@ class FunctionEmitter {
   // (`t.sum([])`); once assigned they are List[Tensor], as in TorchScript.
   std::set<Value*> empty_list_literals_;
   std::vector<bool> loop_has_break_;
+  bool upgrading_ = false;  // emitting an upgrader: its own calls are current
 
   friend struct ScopeGuard;
 };

@@ -291,6 +291,7 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
     }
     inputs.push_back(v);
   }
+  if (auto upgraded = emitUpgraded(*best->op, inputs)) return *upgraded;
   std::vector<TypePtr> outs;
   for (const auto& ret : best->op->schema.returns) outs.push_back(substitute(ret.type, best->env));
   Node* n = graph_->insertOp(best->op, inputs, outs, r);

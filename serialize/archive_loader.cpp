@@ -169,6 +169,7 @@ static std::unique_ptr<Archive> load(std::shared_ptr<const ZipReader> zip_ptr, c
 
   frontend::CompileOptions compile;
   compile.constants = a->constants;
+  compile.archive_version = a->version;
   std::string zip_path = zip.path();
   compile.load_namespace = [rec_ptr, zip_path](const std::string& ns) -> std::shared_ptr<const lang::Source> {
     std::string record = codeRecordOf(ns);

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "frontend/compiler.h"
+#include "interpreter/runtime.h"
 #include "lang/error.h"
 #include "ops/tensor/tensor.h"
 #include "serialize/zip_reader.h"
@@ -55,4 +56,61 @@ TEST_CASE("archive code of every fixture compiles") {
     }
   }
   CHECK(classes > 40);
+}
+
+namespace {
+// Runs __torch__.f of `code` compiled as the code of an archive of `version`.
+ops::Tensor runArchiveFunction(const std::string& code, int64_t version, std::vector<lang::IValue> args) {
+  frontend::CompileOptions opts;
+  opts.archive_dialect = true;
+  opts.archive_version = version;
+  opts.load_namespace = [code](const std::string& ns) -> std::shared_ptr<const lang::Source> {
+    return ns == "__torch__" ? std::make_shared<const lang::Source>("code/__torch__.py", code) : nullptr;
+  };
+  auto compiled = frontend::compileArchiveCode(opts);
+  lang::Function* f = compiled->function("__torch__.f");
+  REQUIRE(f != nullptr);
+  return ops::Tensor::fromIValue(interp::run(*f, std::move(args)));
+}
+ops::Tensor ints(std::vector<int64_t> v) {
+  auto t = ops::Tensor::empty({static_cast<int64_t>(v.size())}, ops::ScalarType::Long);
+  for (size_t i = 0; i < v.size(); ++i) t.data<int64_t>()[i] = v[i];
+  return t;
+}
+std::vector<double> values(const ops::Tensor& t) {
+  std::vector<double> out;
+  auto c = t.to(ops::ScalarType::Double).contiguous();
+  for (int64_t i = 0; i < c.numel(); ++i) out.push_back(c.data<double>()[i]);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("old archives keep the meaning their ops had (Note [Upgraders])") {
+  auto a = ints({7, -7, 5}), b = ints({2, 2, -2});
+  const std::string div = "def f(a: Tensor, b: Tensor) -> Tensor:\n  return torch.div(a, b)\n";
+  // Up to version 3 integer division truncated; since version 4 it is true division.
+  auto v3 = runArchiveFunction(div, 3, {a.toIValue(), b.toIValue()});
+  CHECK(v3.dtype() == ops::ScalarType::Long);
+  CHECK(values(v3) == std::vector<double>{3, -3, -2});
+  auto v4 = runArchiveFunction(div, 4, {a.toIValue(), b.toIValue()});
+  CHECK(v4.dtype() == ops::ScalarType::Float);
+  CHECK(values(v4) == std::vector<double>{3.5, -3.5, -2.5});
+  // Floating inputs divide truly in every version.
+  auto f3 = runArchiveFunction(div, 3, {a.to(ops::ScalarType::Float).toIValue(), b.toIValue()});
+  CHECK(values(f3) == std::vector<double>{3.5, -3.5, -2.5});
+
+  const std::string scalar = "def f(a: Tensor, b: Tensor) -> Tensor:\n  return torch.add(torch.div(a, 2), torch.div(b, 2.))\n";
+  CHECK(values(runArchiveFunction(scalar, 3, {a.toIValue(), b.toIValue()})) == std::vector<double>{4, -2, 1});
+
+  const std::string inplace = "def f(a: Tensor, b: Tensor) -> Tensor:\n  c = torch.clone(a)\n  _0 = torch.div_(c, b)\n  return c\n";
+  auto c3 = runArchiveFunction(inplace, 3, {a.toIValue(), b.toIValue()});
+  CHECK(c3.dtype() == ops::ScalarType::Long);
+  CHECK(values(c3) == std::vector<double>{3, -3, -2});
+
+  // Up to version 4 an integer fill value made a float tensor.
+  const std::string full = "def f(a: Tensor, b: Tensor) -> Tensor:\n  return torch.full([2], 3)\n";
+  CHECK(runArchiveFunction(full, 4, {a.toIValue(), b.toIValue()}).dtype() == ops::ScalarType::Float);
+  CHECK(runArchiveFunction(full, 5, {a.toIValue(), b.toIValue()}).dtype() == ops::ScalarType::Long);
+  const std::string typed = "def f(a: Tensor, b: Tensor) -> Tensor:\n  return torch.full([2], 3, dtype=4)\n";
+  CHECK(runArchiveFunction(typed, 4, {a.toIValue(), b.toIValue()}).dtype() == ops::ScalarType::Long);
 }
