@@ -1,6 +1,5 @@
 #include "lang/operator.h"
 
-#include <cctype>
 #include <stdexcept>
 
 namespace wick::lang {
@@ -23,12 +22,20 @@ namespace {
 // "aten::add.int" from "aten::add.int(int a, int b) -> int", without parsing the rest.
 std::string qualifiedPrefix(const char* text) {
   const char* end = text;
-  while (*end && *end != '(') ++end;
+  bool spaces = false, colons = false;
+  for (; *end && *end != '('; ++end) {
+    spaces |= *end == ' ' || *end == '\t';
+    colons |= *end == ':';
+  }
   std::string q;
-  for (const char* c = text; c != end; ++c)
-    if (!std::isspace(static_cast<unsigned char>(*c))) q += *c;
+  if (!spaces) {
+    q.assign(text, end);  // the usual case: one allocation at most
+  } else {
+    for (const char* c = text; c != end; ++c)
+      if (*c != ' ' && *c != '\t') q += *c;
+  }
   // As the parser does: a schema without a namespace is aten's.
-  if (q.find("::") == std::string::npos) q = "aten::" + q;
+  if (!colons) q.insert(0, "aten::");
   return q;
 }
 
@@ -40,9 +47,8 @@ void OperatorRegistry::add(const OpDef& def) {
   op->op_class = def.op_class;
   const Operator* p = op.get();
   std::string qualified = qualifiedPrefix(def.schema);
-  std::string name = qualified.substr(0, qualified.find('.'));
-  by_name_[name].push_back(p);
-  by_qualified_[qualified] = p;
+  by_name_[qualified.substr(0, qualified.find('.'))].push_back(p);
+  by_qualified_.insert_or_assign(std::move(qualified), p);
   pending_.emplace(p, Pending{def.schema, def.pure});
   owned_.push_back(std::move(op));
 }
