@@ -128,11 +128,6 @@ T extremeValue(const T* p, int64_t n) {
   return p[extremeIndex<kMax>(p, n)];
 }
 
-void checkNonEmpty(const Rows& r, const Tensor& t, const char* name) {
-  if (r.inner == 0)
-    lang::raise("IndexError", std::string(name) + "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
-}
-
 template <bool kMax>
 Tensor extremeValues(const Tensor& t, const IntArray& dims, bool keepdim, const char* name) {
   Rows r = toRows(t, dims, keepdim);
