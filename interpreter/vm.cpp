@@ -183,6 +183,11 @@ IValue dispatch(ThreadState& ts) {
   static const void* const kDispatch[] = {WICK_OPCODES(WICK_LABEL)};
 #undef WICK_LABEL
 #define DISPATCH() goto* kDispatch[static_cast<unsigned>(in->op)]
+// Note [Handler scopes]: a computed goto leaves a block without running the
+// destructors of its locals (GCC's labels as values), so a handler keeps any
+// local with a destructor (IValue, vector, string, shared_ptr) in an inner
+// block that closes before NEXT() or DISPATCH(). Otherwise its references
+// leak: every unpacked tuple, dict literal and printed line did.
 #define NEXT() \
   do {         \
     ++in;      \
@@ -342,53 +347,67 @@ IValue dispatch(ThreadState& ts) {
       }
       L_LIST: {
         SAVE_PC();
-        std::vector<IValue> items;
-        items.reserve(in->c);
-        for (uint32_t i = 0; i < in->c; ++i) items.push_back(takeOperand(regs, ops[in->b + i]));
-        regs[in->a] = IValue(Ref<lang::ListObj>::make(*static_cast<const lang::TypePtr*>(in->p), std::move(items)));
+        {
+          std::vector<IValue> items;
+          items.reserve(in->c);
+          for (uint32_t i = 0; i < in->c; ++i) items.push_back(takeOperand(regs, ops[in->b + i]));
+          regs[in->a] = IValue(Ref<lang::ListObj>::make(*static_cast<const lang::TypePtr*>(in->p), std::move(items)));
+        }
         NEXT();
       }
       L_DICT: {
         SAVE_PC();
-        const auto& t = *static_cast<const lang::TypePtr*>(in->p);
-        auto d = Ref<lang::DictObj>::make(t->key(), t->value());
-        for (uint32_t i = 0; i + 1 < in->c; i += 2) d->set(regs[ops[in->b + i]], regs[ops[in->b + i + 1]]);
-        regs[in->a] = IValue(d);
+        {
+          const auto& t = *static_cast<const lang::TypePtr*>(in->p);
+          auto d = Ref<lang::DictObj>::make(t->key(), t->value());
+          for (uint32_t i = 0; i + 1 < in->c; i += 2) d->set(regs[ops[in->b + i]], regs[ops[in->b + i + 1]]);
+          regs[in->a] = IValue(d);
+        }
         NEXT();
       }
       L_TUPLE: {
         SAVE_PC();
-        std::vector<IValue> items;
-        items.reserve(in->c);
-        for (uint32_t i = 0; i < in->c; ++i) items.push_back(takeOperand(regs, ops[in->b + i]));
-        lang::TypePtr t = in->p ? *static_cast<const lang::TypePtr*>(in->p) : nullptr;
-        regs[in->a] = IValue(Ref<lang::TupleObj>::make(std::move(items), t));
+        {
+          std::vector<IValue> items;
+          items.reserve(in->c);
+          for (uint32_t i = 0; i < in->c; ++i) items.push_back(takeOperand(regs, ops[in->b + i]));
+          lang::TypePtr t = in->p ? *static_cast<const lang::TypePtr*>(in->p) : nullptr;
+          regs[in->a] = IValue(Ref<lang::TupleObj>::make(std::move(items), t));
+        }
         NEXT();
       }
       L_UNPACK: {
         SAVE_PC();
-        IValue v = regs[in->a];
-        const auto& items = v.isTuple() ? v.toTuple()->items : v.toList()->items;
-        if (items.size() != in->c)
-          lang::raise("ValueError", "expected " + std::to_string(in->c) + " values to unpack, got " + std::to_string(items.size()));
-        for (uint32_t i = 0; i < in->c; ++i) regs[ops[in->b + i]] = items[i];
+        {
+          IValue v = regs[in->a];  // a target may be the unpacked register itself
+          const auto& items = v.isTuple() ? v.toTuple()->items : v.toList()->items;
+          if (items.size() != in->c)
+            lang::raise("ValueError", "expected " + std::to_string(in->c) + " values to unpack, got " + std::to_string(items.size()));
+          for (uint32_t i = 0; i < in->c; ++i) regs[ops[in->b + i]] = items[i];
+        }
         NEXT();
       }
       L_TUPLE_INDEX: {
-        IValue v = regs[in->b].toTuple()->items[in->c];
-        regs[in->a] = std::move(v);
+        {
+          IValue v = regs[in->b].toTuple()->items[in->c];
+          regs[in->a] = std::move(v);
+        }
         NEXT();
       }
       L_GETATTR: {
-        IValue v = regs[in->b].toObject()->slots[in->c];
-        regs[in->a] = std::move(v);
+        {
+          IValue v = regs[in->b].toObject()->slots[in->c];
+          regs[in->a] = std::move(v);
+        }
         NEXT();
       }
       L_SETATTR: regs[in->a].toObject()->slots[in->c] = regs[in->b]; NEXT();
       L_NEWOBJ: {
         SAVE_PC();
-        auto cls = std::static_pointer_cast<lang::ClassType>(std::const_pointer_cast<lang::Type>(*static_cast<const lang::TypePtr*>(in->p)));
-        regs[in->a] = IValue(Ref<lang::Object>::make(cls, cls->attributes().size()));
+        {
+          auto cls = std::static_pointer_cast<lang::ClassType>(std::const_pointer_cast<lang::Type>(*static_cast<const lang::TypePtr*>(in->p)));
+          regs[in->a] = IValue(Ref<lang::Object>::make(cls, cls->attributes().size()));
+        }
         NEXT();
       }
       L_RAISE: {
@@ -398,24 +417,30 @@ IValue dispatch(ThreadState& ts) {
       }
       L_PRINT: {
         SAVE_PC();
-        std::string line;
-        for (uint32_t i = 0; i < in->c; ++i) {
-          if (i) line += ' ';
-          line += lang::toStr(regs[ops[in->b + i]]);
+        {
+          std::string line;
+          for (uint32_t i = 0; i < in->c; ++i) {
+            if (i) line += ' ';
+            line += lang::toStr(regs[ops[in->b + i]]);
+          }
+          line += "\n";
+          std::fwrite(line.data(), 1, line.size(), stdout);
         }
-        line += "\n";
-        std::fwrite(line.data(), 1, line.size(), stdout);
         NEXT();
       }
       L_ISINSTANCE: regs[in->a].setBool(isInstance(regs[in->b], code->type_lists[in->c])); NEXT();
       L_ENUM_NAME: {
-        IValue v(regs[in->b].toEnum()->name);
-        regs[in->a] = std::move(v);
+        {
+          IValue v(regs[in->b].toEnum()->name);
+          regs[in->a] = std::move(v);
+        }
         NEXT();
       }
       L_ENUM_VALUE: {
-        IValue v = regs[in->b].toEnum()->value;
-        regs[in->a] = std::move(v);
+        {
+          IValue v = regs[in->b].toEnum()->value;
+          regs[in->a] = std::move(v);
+        }
         NEXT();
       }
   }
