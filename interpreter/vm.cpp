@@ -87,6 +87,16 @@ inline void passOperand(IValue& param, IValue* regs, uint32_t operand) {
   else new (&param) IValue(src);
 }
 
+// Note [Typed registers]: lowering gives every SSA value a register of its
+// own, so a register's static type never changes. One of type int, float or
+// bool holds that scalar or None (a fresh frame's registers: Note [Register
+// stack]) -- never a reference -- so the scalar handlers overwrite it without
+// the release check IValue::setInt would make. Writing a scalar handler's
+// result into a register of any other type would leak what it held.
+inline void storeInt(IValue& r, int64_t x) { new (&r) IValue(x); }
+inline void storeDouble(IValue& r, double x) { new (&r) IValue(x); }
+inline void storeBool(IValue& r, bool x) { new (&r) IValue(x); }
+
 [[noreturn, gnu::cold, gnu::noinline]] void raiseRecursion(bool registers_exhausted) {
   if (registers_exhausted)
     lang::raise("RecursionError", "maximum recursion depth exceeded (register stack exhausted)");
@@ -224,16 +234,16 @@ IValue dispatch(ThreadState& ts) {
       WICK_BRANCH_K(JUMP_IF_NOT_EQ_IK, ==)
       WICK_BRANCH_K(JUMP_IF_NOT_NE_IK, !=)
 #undef WICK_BRANCH_K
-      L_ADD_IK: regs[in->a].setInt(static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) + static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(in->c))))); NEXT();
-      L_SUB_IK: regs[in->a].setInt(static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) - static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(in->c))))); NEXT();
+      L_ADD_IK: storeInt(regs[in->a], static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) + static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(in->c))))); NEXT();
+      L_SUB_IK: storeInt(regs[in->a], static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) - static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(in->c))))); NEXT();
       L_LOOP_TEST:
         if (!(regs[in->a].toBool() && regs[in->b].toInt() < regs[in->c].toInt()))
           JUMP_TO(ops[reinterpret_cast<uintptr_t>(in->p)]);
         NEXT();
-      L_INC: regs[in->a].setInt(regs[in->a].toInt() + 1); NEXT();
-      L_ADD_I: regs[in->a].setInt(static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) + static_cast<uint64_t>(regs[in->c].toInt()))); NEXT();
-      L_SUB_I: regs[in->a].setInt(static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) - static_cast<uint64_t>(regs[in->c].toInt()))); NEXT();
-      L_MUL_I: regs[in->a].setInt(static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) * static_cast<uint64_t>(regs[in->c].toInt()))); NEXT();
+      L_INC: storeInt(regs[in->a], regs[in->a].toInt() + 1); NEXT();
+      L_ADD_I: storeInt(regs[in->a], static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) + static_cast<uint64_t>(regs[in->c].toInt()))); NEXT();
+      L_SUB_I: storeInt(regs[in->a], static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) - static_cast<uint64_t>(regs[in->c].toInt()))); NEXT();
+      L_MUL_I: storeInt(regs[in->a], static_cast<int64_t>(static_cast<uint64_t>(regs[in->b].toInt()) * static_cast<uint64_t>(regs[in->c].toInt()))); NEXT();
       L_FLOORDIV_I: {
         int64_t x = regs[in->b].toInt(), y = regs[in->c].toInt();
         if (y == 0) [[unlikely]] {
@@ -242,7 +252,7 @@ IValue dispatch(ThreadState& ts) {
         }
         int64_t q = x / y;
         if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
-        regs[in->a].setInt(q);
+        storeInt(regs[in->a], q);
         NEXT();
       }
       L_MOD_I: {
@@ -253,22 +263,22 @@ IValue dispatch(ThreadState& ts) {
         }
         int64_t m = x % y;
         if (m != 0 && ((m < 0) != (y < 0))) m += y;
-        regs[in->a].setInt(m);
+        storeInt(regs[in->a], m);
         NEXT();
       }
-      L_LT_I: regs[in->a].setBool(regs[in->b].toInt() < regs[in->c].toInt()); NEXT();
-      L_LE_I: regs[in->a].setBool(regs[in->b].toInt() <= regs[in->c].toInt()); NEXT();
-      L_GT_I: regs[in->a].setBool(regs[in->b].toInt() > regs[in->c].toInt()); NEXT();
-      L_GE_I: regs[in->a].setBool(regs[in->b].toInt() >= regs[in->c].toInt()); NEXT();
-      L_EQ_I: regs[in->a].setBool(regs[in->b].toInt() == regs[in->c].toInt()); NEXT();
-      L_NE_I: regs[in->a].setBool(regs[in->b].toInt() != regs[in->c].toInt()); NEXT();
-      L_ADD_F: regs[in->a].setDouble(regs[in->b].toDouble() + regs[in->c].toDouble()); NEXT();
-      L_SUB_F: regs[in->a].setDouble(regs[in->b].toDouble() - regs[in->c].toDouble()); NEXT();
-      L_MUL_F: regs[in->a].setDouble(regs[in->b].toDouble() * regs[in->c].toDouble()); NEXT();
-      L_DIV_F: regs[in->a].setDouble(regs[in->b].toDouble() / regs[in->c].toDouble()); NEXT();
-      L_LT_F: regs[in->a].setBool(regs[in->b].toDouble() < regs[in->c].toDouble()); NEXT();
-      L_GT_F: regs[in->a].setBool(regs[in->b].toDouble() > regs[in->c].toDouble()); NEXT();
-      L_NOT: regs[in->a].setBool(!regs[in->b].toBool()); NEXT();
+      L_LT_I: storeBool(regs[in->a], regs[in->b].toInt() < regs[in->c].toInt()); NEXT();
+      L_LE_I: storeBool(regs[in->a], regs[in->b].toInt() <= regs[in->c].toInt()); NEXT();
+      L_GT_I: storeBool(regs[in->a], regs[in->b].toInt() > regs[in->c].toInt()); NEXT();
+      L_GE_I: storeBool(regs[in->a], regs[in->b].toInt() >= regs[in->c].toInt()); NEXT();
+      L_EQ_I: storeBool(regs[in->a], regs[in->b].toInt() == regs[in->c].toInt()); NEXT();
+      L_NE_I: storeBool(regs[in->a], regs[in->b].toInt() != regs[in->c].toInt()); NEXT();
+      L_ADD_F: storeDouble(regs[in->a], regs[in->b].toDouble() + regs[in->c].toDouble()); NEXT();
+      L_SUB_F: storeDouble(regs[in->a], regs[in->b].toDouble() - regs[in->c].toDouble()); NEXT();
+      L_MUL_F: storeDouble(regs[in->a], regs[in->b].toDouble() * regs[in->c].toDouble()); NEXT();
+      L_DIV_F: storeDouble(regs[in->a], regs[in->b].toDouble() / regs[in->c].toDouble()); NEXT();
+      L_LT_F: storeBool(regs[in->a], regs[in->b].toDouble() < regs[in->c].toDouble()); NEXT();
+      L_GT_F: storeBool(regs[in->a], regs[in->b].toDouble() > regs[in->c].toDouble()); NEXT();
+      L_NOT: storeBool(regs[in->a], !regs[in->b].toBool()); NEXT();
       L_OP: {
         SAVE_PC();
         auto* op = static_cast<const lang::Operator*>(in->p);
@@ -407,7 +417,7 @@ IValue dispatch(ThreadState& ts) {
         std::fwrite(line.data(), 1, line.size(), stdout);
         NEXT();
       }
-      L_ISINSTANCE: regs[in->a].setBool(isInstance(regs[in->b], code->type_lists[in->c])); NEXT();
+      L_ISINSTANCE: storeBool(regs[in->a], isInstance(regs[in->b], code->type_lists[in->c])); NEXT();
       L_ENUM_NAME: {
         IValue v(regs[in->b].toEnum()->name);
         regs[in->a] = std::move(v);
