@@ -187,7 +187,10 @@ inline void relocate(IValue& dst, IValue& src) {
   const uint32_t* ops = code.operands.data() + in.b;
   lang::Stack& stack = ts.stack;
   size_t base = stack.size();
-  for (uint32_t i = 0; i < in.c; ++i) stack.push_back(takeOperand(regs, ops[i]));
+  // None slots, each then initialized in place like a callee's parameter.
+  stack.resize(base + in.c);
+  IValue* args = stack.data() + base;
+  for (uint32_t i = 0, n = in.c; i < n; ++i) passOperand(args[i], regs, ops[i]);
   if (op->schema.is_vararg) stack.push_back(IValue(static_cast<int64_t>(in.c - op->schema.arguments.size())));
   op->kernel(stack);
   WICK_ASSERT(stack.size() == base + in.a, "kernel of " + op->schema.str() + " left the stack unbalanced");
