@@ -421,15 +421,8 @@ IValue dispatch(ThreadState& ts) {
       L_GT_F: storeBool(regs[in->a], regs[in->b].toDouble() > regs[in->c].toDouble()); NEXT();
       L_NOT: storeBool(regs[in->a], !regs[in->b].toBool()); NEXT();
       L_OP: SAVE_PC(); runKernel(ts, *code, regs, *in); NEXT();
-      L_CALL: {
-        auto& fn = *const_cast<lang::Function*>(static_cast<const lang::Function*>(in->p));
-        const void* c = fn.code_ptr.load(std::memory_order_acquire);
-        if (!c) [[unlikely]] {
-          SAVE_PC();
-          c = &lowerCallee(fn);
-        }
-        callee = static_cast<const Code*>(c);
-      }
+      L_CALL:
+        callee = static_cast<const Code*>(in->p);
       push_frame: {
         fp->pc = in;  // the return address
         IValue* frame = regs + code->num_registers;
@@ -445,6 +438,16 @@ IValue dispatch(ThreadState& ts) {
         regs = frame;
         in = callee->instrs.data();
         DISPATCH();
+      }
+      L_CALL_FN: {
+        auto& fn = *const_cast<lang::Function*>(static_cast<const lang::Function*>(in->p));
+        const void* c = fn.code_ptr.load(std::memory_order_acquire);
+        if (!c) [[unlikely]] {
+          SAVE_PC();
+          c = &lowerCallee(fn);
+        }
+        callee = static_cast<const Code*>(c);
+        goto push_frame;
       }
       L_CALL_METHOD:
         SAVE_PC();
