@@ -80,10 +80,11 @@ inline IValue takeOperand(IValue* regs, uint32_t operand) {
   return regs[operand];
 }
 
-// Initializes a callee's parameter register from an input operand. Registers
-// above the active frame hold no references (RET and unwinding clear the
-// registers that may), so there is no old value to release; a scalar is
-// copied bitwise, and moving it would change nothing.
+// Initializes a callee's parameter register (or a kernel's argument slot)
+// from an input operand. Registers above the active frame hold no references
+// (RET and unwinding clear the registers that may), so there is no old value
+// to release; a scalar is copied even on its last use: moving it would only
+// add the stores that clear its register.
 inline void passOperand(IValue& param, IValue* regs, uint32_t operand) {
   IValue& src = regs[operand & ~kMoveOperand];
   if ((operand & kMoveOperand) && src.isHeap()) new (&param) IValue(std::move(src));
