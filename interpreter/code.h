@@ -31,19 +31,21 @@ struct Instr {
 };
 
 struct Code {
-  std::string name;
+  // What CALL and RET read come first, so they share a cache line.
   std::vector<Instr> instrs;
   std::vector<uint32_t> operands;
+  uint32_t num_registers = 0;
+  uint32_t num_params = 0;
+  // Registers that may hold heap values; RET clears just these.
+  std::vector<uint32_t> heap_registers;
+
+  std::string name;
   std::vector<lang::IValue> constants;
   std::vector<lang::SourceRange> ranges;  // per instruction, for tracebacks
   std::vector<lang::InlineStack> inline_stacks;  // per instruction: calls inlined around it
   std::deque<lang::TypePtr> types;        // keeps types referenced by `p` alive (stable addresses)
   std::vector<std::vector<lang::TypePtr>> type_lists;
   std::vector<std::string> strings;
-  uint32_t num_registers = 0;
-  // Registers that may hold heap values; RET clears just these.
-  std::vector<uint32_t> heap_registers;
-  uint32_t num_params = 0;
 
   // "  12 ADD_I      r3 r1 r2    # file.py:4:9" per instruction.
   std::string disassemble() const;

@@ -3,6 +3,7 @@
 // register moves, hot scalar ops to specialized opcodes, every other op to
 // OP with its kernel resolved here (never looked up while running).
 #include <cinttypes>
+#include <algorithm>
 #include <climits>
 #include <mutex>
 #include <optional>
@@ -33,11 +34,15 @@ const char* opcodeName(Opcode op) {
 
 namespace {
 
+// Functions being lowered on this thread, innermost last (Note [Direct calls]).
+thread_local std::vector<const lang::Function*> t_lowering;
+
 class Lowering {
  public:
   explicit Lowering(Code& code) : code_(code) {}
 
   void lowerFunction(const lang::Function& fn, const lang::Graph& g) {
+    fn_ = &fn;
     code_.name = fn.qualname();
     for (Value* v : g.inputs()) reg(v);
     code_.num_params = static_cast<uint32_t>(g.inputs().size());
@@ -318,6 +323,25 @@ class Lowering {
     return true;
   }
 
+  // Note [Direct calls]: a CALL names its callee's Code, so a call reads one
+  // pointer where it would read the Function and then its code_ptr: one
+  // dependent load less between a CALL and the callee's first instruction.
+  // So a function's callees are lowered while it is (Note [Lazy lowering]),
+  // except those being lowered on this thread already: the function itself,
+  // whose call names the Code being built, and a function up a cycle of
+  // mutual recursion, which a CALL_FN calls by reading its code_ptr when it
+  // runs (by then it is lowered).
+  void lowerCall(lang::Function* callee, uint32_t operands, uint32_t num_args, const lang::SourceRange& r) {
+    if (callee == fn_) {
+      emit(Opcode::CALL, 0, operands, num_args, &code_, r);
+    } else if (std::find(t_lowering.begin(), t_lowering.end(), callee) != t_lowering.end()) {
+      emit(Opcode::CALL_FN, 0, operands, num_args, callee, r);
+    } else {
+      const Code* code = &codeFor(*callee);
+      emit(Opcode::CALL, 0, operands, num_args, code, r);
+    }
+  }
+
   // `MOVE r x` then `RET r` (directly, or through a JUMP to it): `RET x`.
   // An if whose value is returned thus returns from each branch.
   void returnEarly() {
@@ -374,7 +398,7 @@ class Lowering {
     } else if (k == prim::CallFunction || k == prim::CallMethod) {
       uint32_t vs = inputOperands(n, true);
       if (n->callee()) {
-        emit(Opcode::CALL, 0, vs, static_cast<uint32_t>(n->inputs().size()), n->callee(), r);
+        lowerCall(n->callee(), vs, static_cast<uint32_t>(n->inputs().size()), r);
       } else {  // an interface method: dispatched on the receiver's class
         code_.strings.push_back(n->s(attr::name));
         emit(Opcode::CALL_METHOD, static_cast<uint32_t>(code_.strings.size() - 1), vs,
@@ -396,6 +420,7 @@ class Lowering {
   }
 
   Code& code_;
+  const lang::Function* fn_ = nullptr;
   std::unordered_map<const Value*, uint32_t> regs_;
   std::unordered_map<const Node*, size_t> order_;
   lang::InlineStack current_stack_;
@@ -409,6 +434,10 @@ std::shared_ptr<Code> lower(const lang::Function& fn) {
   // exists only to be lowered.
   std::shared_ptr<lang::Graph> g = optimizedGraph(fn);
   auto code = std::make_shared<Code>();
+  t_lowering.push_back(&fn);
+  struct Pop {
+    ~Pop() { t_lowering.pop_back(); }
+  } pop;
   Lowering(*code).lowerFunction(fn, *g);
   return code;
 }
@@ -419,8 +448,16 @@ std::shared_ptr<lang::Graph> optimizedGraph(const lang::Function& fn) {
   return g;
 }
 
+// Note [Lazy lowering]: a function is lowered when first called, or when a
+// function that calls it is (Note [Direct calls]), once; its Code is then
+// shared read-only by every thread, and Function::code_ptr is the lock-free
+// fast path. Lowering holds one process-wide recursive mutex: it nests
+// (callees first), and two threads each lowering one end of a cycle of calls
+// would otherwise each wait for the other's once-flag forever.
 const Code& codeFor(lang::Function& fn) {
   if (const void* c = fn.code_ptr.load(std::memory_order_acquire)) return *static_cast<const Code*>(c);
+  static std::recursive_mutex mutex;
+  std::lock_guard<std::recursive_mutex> lock(mutex);
   std::call_once(fn.code_once, [&] {
     fn.code = lower(fn);
     fn.code_ptr.store(fn.code.get(), std::memory_order_release);
@@ -436,9 +473,9 @@ std::string Code::disassemble() const {
     std::snprintf(buf, sizeof buf, "%4zu %-13s %4u %4u %4u", i, opcodeName(in.op), in.a, in.b, in.c);
     os << buf;
     // Operand runs: registers, `*` where the value is moved out (last use).
-    if (in.op == Opcode::OP || in.op == Opcode::CALL || in.op == Opcode::CALL_METHOD || in.op == Opcode::LIST ||
-        in.op == Opcode::TUPLE) {
-      size_t n = in.c + (in.op == Opcode::OP ? in.a : in.op == Opcode::CALL || in.op == Opcode::CALL_METHOD ? 1 : 0);
+    bool call = in.op == Opcode::CALL || in.op == Opcode::CALL_FN || in.op == Opcode::CALL_METHOD;
+    if (in.op == Opcode::OP || call || in.op == Opcode::LIST || in.op == Opcode::TUPLE) {
+      size_t n = in.c + (in.op == Opcode::OP ? in.a : call ? 1 : 0);
       os << "  [";
       for (size_t k = 0; k < n; ++k) {
         uint32_t r = operands[in.b + k];

@@ -49,7 +49,8 @@ namespace wick::interp {
   _(GT_F, "r[a] = r[b] > r[c] (float)")                                                  \
   _(NOT, "r[a] = not r[b]")                                                              \
   _(OP, "outs ops[b+c..b+c+a) = kernel p(ins ops[b..b+c))")                              \
-  _(CALL, "r[ops[b+c]] = callee p(ops[b..b+c))")                                        \
+  _(CALL, "r[ops[b+c]] = code p(ops[b..b+c)) (Note [Direct calls])")                    \
+  _(CALL_FN, "r[ops[b+c]] = function p(ops[b..b+c)) (its code read when called)")        \
   _(CALL_METHOD, "r[ops[b+c]] = method strings[a] of r[ops[b]]'s class(ops[b..b+c))")   \
   _(RET, "return r[a]")                                                                  \
   _(LIST, "r[a] = [ops[b..b+c)] with element type p")                                    \

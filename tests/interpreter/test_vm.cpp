@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "frontend/compiler.h"
 #include "interpreter/code.h"
 #include "interpreter/runtime.h"
@@ -213,4 +215,96 @@ TEST_CASE("str of ints and one-byte indexing") {
   CHECK(c.toList()->items[1].toStr() == "c");
   CHECK(c.toList()->items[2].toStr() == "b");
   CHECK(p.call("o", {IValue("a~z")}).toInt() == 122 * 1000 + 97);
+}
+
+TEST_CASE("a call names its callee's lowered code; a call back up a cycle reads it when run") {
+  // Bodies too large to inline, so is_even and is_odd stay a cycle of calls.
+  std::string filler;
+  for (int i = 0; i < 12; ++i) filler += "    s = (s * 3 + n) % 1000\n";
+  Prog p = compile(
+      "def is_even(n: int) -> bool:\n    if n == 0:\n        return True\n    s = n\n" + filler +
+      "    return is_odd(n - 1 + s - s)\n"
+      "def is_odd(n: int) -> bool:\n    if n == 0:\n        return False\n    s = n\n" + filler +
+      "    return is_even(n - 1 + s - s)\n"
+      "def fib(n: int) -> int:\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n"
+      "def twice(n: int) -> int:\n    return fib(n) + fib(n)\n");
+  // Lowering twice lowers fib, its callee, first (Note [Direct calls]).
+  REQUIRE(p.m->function("fib")->code_ptr.load() == nullptr);
+  std::string twice = interp::codeFor(*p.m->function("twice")).disassemble();
+  CHECK(p.m->function("fib")->code_ptr.load() != nullptr);
+  CHECK(twice.find("CALL ") != std::string::npos);
+  CHECK(twice.find("CALL_FN") == std::string::npos);
+  CHECK(interp::codeFor(*p.m->function("fib")).disassemble().find("CALL_FN") == std::string::npos);
+  // is_even lowers is_odd while it is itself being lowered: is_odd's call
+  // back to it must read its code when it runs.
+  std::string even = interp::codeFor(*p.m->function("is_even")).disassemble();
+  std::string odd = interp::codeFor(*p.m->function("is_odd")).disassemble();
+  CHECK(even.find("CALL_FN") == std::string::npos);
+  CHECK(odd.find("CALL_FN") != std::string::npos);
+  CHECK(p.call("is_even", {IValue(int64_t(10))}).toBool() == true);
+  CHECK(p.call("is_odd", {IValue(int64_t(7))}).toBool() == true);
+  CHECK(p.call("is_even", {IValue(int64_t(7))}).toBool() == false);
+  CHECK(p.call("twice", {IValue(int64_t(15))}).toInt() == 2 * 610);
+}
+
+TEST_CASE("two threads first calling the two ends of a call cycle both finish") {
+  // Each thread lowers one end and, through it, the other (Note [Lazy
+  // lowering]); without one lock over all lowering they could deadlock.
+  for (int round = 0; round < 20; ++round) {
+    std::string filler;
+    for (int i = 0; i < 12; ++i) filler += "    s = (s * 3 + n) % 1000\n";
+    Prog p = compile("def ping(n: int) -> int:\n    if n <= 0:\n        return 0\n    s = n\n" + filler +
+                     "    return pong(n - 1 + s - s) + 1\n"
+                     "def pong(n: int) -> int:\n    if n <= 0:\n        return 0\n    s = n\n" + filler +
+                     "    return ping(n - 1 + s - s) + 2\n");
+    // The frontend compiles a function on first lookup: look both up here.
+    lang::Function* ping = p.m->function("ping");
+    lang::Function* pong = p.m->function("pong");
+    REQUIRE(ping->code_ptr.load() == nullptr);
+    int64_t a = 0, b = 0;
+    std::thread t1([&] { a = interp::run(*ping, {IValue(int64_t(10))}).toInt(); });
+    std::thread t2([&] { b = interp::run(*pong, {IValue(int64_t(10))}).toInt(); });
+    t1.join();
+    t2.join();
+    CHECK(a == 15);
+    CHECK(b == 15);
+  }
+}
+
+TEST_CASE("a return releases what the caller's destination register held") {
+  // x's register receives get(l) on every trip and keeps it (x is read in a
+  // nested block, so never moved out); each return must drop the reference
+  // the previous trip left there, and leave none in the callee.
+  // Bodies too large to inline, so the calls stay calls.
+  std::string filler = "    s = len(l)\n";
+  for (int i = 0; i < 12; ++i) filler += "    s = (s * 3 + 1) % 1000\n";
+  Prog p = compile("from typing import List\n"
+                   "def get(l: List[int]) -> List[int]:\n" + filler + "    m = [l, l]\n    return m[s - s]\n"
+                   "def loop(l: List[int]) -> int:\n    n = 0\n    for i in range(5):\n"
+                   "        x = get(l)\n        if n >= 0:\n            n += len(x)\n    return n\n"
+                   "def fresh(l: List[int]) -> List[int]:\n" + filler + "    return [1, 2, s - s + 3]\n"
+                   "def outer(l: List[int]) -> List[int]:\n    a = fresh(l)\n    return a\n");
+  Prog q = compile("from typing import List\ndef make() -> List[int]:\n    return [1, 2]\n");
+  IValue l = q.call("make");
+  REQUIRE(l.isList());
+  CHECK(p.call("loop", {l}).toInt() == 10);
+  CHECK(l.heapPtr()->refcount() == 1);
+  // A returned reference is moved out: the callee's clearing must not drop it.
+  IValue r = p.call("outer", {l});
+  REQUIRE(r.isList());
+  CHECK(r.heapPtr()->refcount() == 1);
+  CHECK(r.toList()->items.size() == 3);
+}
+
+TEST_CASE("scalar results overwrite registers a finished call left other scalars in") {
+  // f's int registers and g's float and bool registers share stack slots
+  // (Note [Typed registers]): each store must set the tag too.
+  Prog p = compile("def f(n: int) -> int:\n    a = n * 3\n    b = a - 1\n    return b + 1\n"
+                   "def g(x: float) -> float:\n    y = x * 0.5\n    z = y + 1.0\n    return z / 2.0\n"
+                   "def h(n: int) -> bool:\n    return n < 3\n"
+                   "def run(n: int) -> float:\n    k = f(n)\n    v = g(2.0)\n    if h(k):\n        return -1.0\n"
+                   "    return v + float(k)\n");
+  IValue r = p.call("run", {IValue(int64_t(4))});
+  REQUIRE(r.isFloat());
+  CHECK(r.toDouble() == doctest::Approx(1.0 + 12.0));
 }
