@@ -386,3 +386,26 @@ TEST_CASE("an LSTM cell's gates.chunk(4, 1) feeds one fused group, same bits as 
   auto r = runBoth(src, "f", {gates.toIValue(), c.toIValue()});
   for (size_t i = 0; i < 2; ++i) checkSame(r[0].toTuple()->items[i], r[1].toTuple()->items[i]);
 }
+
+TEST_CASE("fused exp (whole vectors) gives the unfused kernel's bits through overflow, underflow and subnormals") {
+  const char* src =
+      "import torch\nfrom torch import Tensor\n"
+      "def f(x: Tensor, s: float) -> Tensor:\n"
+      "    return torch.exp(x - s) + torch.sigmoid(x) * 0.0\n";
+  auto m = compileWith(src, true);
+  auto g = interp::optimizedGraph(*m->function("f"));
+  auto groups = fusionGroups(*g);
+  REQUIRE(groups.size() == 1);
+  // Ramps over exp's whole range (inf above 88.72, subnormal below -87.3,
+  // 0 below -103.97) with NaN, inf and -0 mixed in; s = 0 and s = 1.
+  for (auto [lo, hi] : {std::pair<double, double>{-110.0, 95.0}, {-88.0, -86.0}, {-105.0, -100.0}, {86.0, 90.0}}) {
+    Tensor x = ramp({20011}, ScalarType::Float, lo, hi, true);
+    for (double s : {0.0, 1.0}) {
+      auto in = groupInputs(groups[0], {{"x", x.toIValue()}, {"s", IValue(s)}});
+      IValue fused, unfused;
+      REQUIRE(kernelOf(groups[0]).runFused(in.data(), &fused));
+      kernelOf(groups[0]).runUnfused(in.data(), &unfused);
+      checkSame(fused, unfused);
+    }
+  }
+}
