@@ -235,7 +235,7 @@ void evaluate(const FusedProgram& p, const lang::IValue* in, const IntArray& sha
               std::vector<Layout>& plan, lang::IValue* outputs) {
   Run<T> run{p, std::vector<Bound<T>>(p.num_inputs), {}, {}};
   for (size_t i = 0; i < p.num_inputs; ++i) {
-    if (!p.operand_input[i]) continue;
+    if (!p.operand_input[i] || n == 0) continue;  // nothing to read from an empty result
     Bound<T>& b = run.bound[i];
     static_cast<Layout&>(b) = std::move(plan[i]);
     if (!in[i].isTensor()) b.value = scalarOf<T>(in[i]);
