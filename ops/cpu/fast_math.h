@@ -13,17 +13,31 @@
 namespace wick::ops::fastmath {
 
 // e^x: x = n ln2 + r with |r| <= ln2/2, e^r by a degree-6 polynomial, 2^n
-// put into the exponent bits (in two halves, for subnormal results).
-// Overflow gives inf, underflow 0, NaN stays NaN.
+// put into the exponent bits. Accuracy about 1 ulp (Cephes' expf).
+// Note [expf without selects]:
+// - x is clamped to [-104, 89] (NaN passes both compares unchanged, and
+//   the conversion from float to int never sees it out of range). Past 89
+//   e^x overflows by itself (n = 128, er * 2^128 > FLT_MAX gives inf); below
+//   -104 it rounds to 0 by itself (n = -150, er * 2^-150 < 2^-150 rounds to
+//   0): no select for either. A NaN flows through as NaN (every NaN in the
+//   computation is x's, and no 2^k factor below is ever a NaN pattern).
+// - n = round(x log2 e) by adding 1.5 * 2^23 + 127: the sum's low mantissa
+//   bits are then n + 127, the biased exponent of 2^n.
+// - 2^n in two halves, 2^(n>>1) * 2^(n-(n>>1)), so that n = 128 and
+//   n < -126 (subnormal results) work; er * 2^(n>>1) is exact, so the
+//   product is er * 2^n correctly rounded once. fast_math_vec.h's expVec
+//   uses one factor when every lane has n in [-126, 127]: the same exact
+//   er * 2^n rounded once, so the same bits (FAST MATH ORDER).
+inline constexpr float kExpRound = 12583039.0f;  // 1.5 * 2^23 + 127
+inline constexpr int32_t kExpRoundBits = 0x4B40007F;
+
 inline float expf(float x) {
   constexpr float kLog2e = 1.44269504088896341f;
   constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
-  constexpr float kMax = 88.7228317f, kMin = -103.972084f;
-  float cx = x > kMax ? kMax : (x < kMin ? kMin : x);
-  float fn = cx * kLog2e;
-  fn = fn + (fn >= 0 ? 0.5f : -0.5f);
-  int32_t n = static_cast<int32_t>(fn);
-  float nf = static_cast<float>(n);
+  float cx = x > 89.0f ? 89.0f : x;
+  cx = cx < -104.0f ? -104.0f : cx;
+  float fn = cx * kLog2e + kExpRound;
+  float nf = fn - kExpRound;
   float r = cx - nf * kLn2Hi - nf * kLn2Lo;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
@@ -32,12 +46,9 @@ inline float expf(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   float er = p * r * r + r + 1.0f;
-  int32_t n1 = n >> 1, n2 = n - n1;
-  float s1 = std::bit_cast<float>((n1 + 127) << 23), s2 = std::bit_cast<float>((n2 + 127) << 23);
-  float y = er * s1 * s2;
-  y = x > kMax ? std::numeric_limits<float>::infinity() : y;
-  y = x < kMin ? 0.0f : y;
-  return x != x ? x : y;
+  int32_t n = std::bit_cast<int32_t>(fn) - kExpRoundBits;
+  int32_t n1 = n >> 1;
+  return er * std::bit_cast<float>((n1 + 127) << 23) * std::bit_cast<float>((n - n1 + 127) << 23);
 }
 
 // tanh(x) = sign(x) (1 - 2 / (e^{2|x|} + 1)); below 0.1 a short series keeps

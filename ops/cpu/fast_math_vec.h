@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "ops/cpu/fast_math.h"
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 
@@ -23,14 +25,20 @@ constexpr int kVecWidth = 8;
 WICK_VEC_INLINE Vf splat(float x) { return Vf{} + x; }
 WICK_VEC_INLINE Vf select(Vi mask, Vf a, Vf b) { return mask ? a : b; }
 
-// FAST MATH ORDER: fastmath::expf.
+// Whether every lane of a compare's result is true.
+WICK_VEC_INLINE bool allLanes(Vi mask) {
+  using V64 = int64_t __attribute__((vector_size(32)));
+  V64 w = reinterpret_cast<V64>(mask);
+  return (w[0] & w[1] & w[2] & w[3]) == -1;
+}
+
+// FAST MATH ORDER: fastmath::expf (Note [expf without selects]); 2^n as one
+// factor when every lane is well inside the normal range.
 WICK_VEC_INLINE Vf expVec(Vf x) {
-  const Vf kMax = splat(88.7228317f), kMin = splat(-103.972084f);
-  Vf cx = select(x > kMax, kMax, select(x < kMin, kMin, x));
-  Vf fn = cx * 1.44269504088896341f;
-  fn = fn + select(fn >= 0, splat(0.5f), splat(-0.5f));
-  Vi n = __builtin_convertvector(fn, Vi);
-  Vf nf = __builtin_convertvector(n, Vf);
+  Vf cx = select(x > 89.0f, splat(89.0f), x);
+  cx = select(cx < -104.0f, splat(-104.0f), cx);
+  Vf fn = cx * 1.44269504088896341f + kExpRound;
+  Vf nf = fn - kExpRound;
   Vf r = cx - nf * 0.693359375f - nf * -2.12194440e-4f;
   Vf p = splat(1.9875691500e-4f);
   p = p * r + 1.3981999507e-3f;
@@ -39,12 +47,12 @@ WICK_VEC_INLINE Vf expVec(Vf x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   Vf er = p * r * r + r + 1.0f;
-  Vi n1 = n >> 1, n2 = n - n1;
-  Vf s1 = reinterpret_cast<Vf>((n1 + 127) << 23), s2 = reinterpret_cast<Vf>((n2 + 127) << 23);
-  Vf y = er * s1 * s2;
-  y = select(x > kMax, splat(std::numeric_limits<float>::infinity()), y);
-  y = select(x < kMin, splat(0.0f), y);
-  return select(x != x, x, y);
+  Vi bits = reinterpret_cast<Vi>(fn);
+  // |x| < 87 keeps n in [-126, 127]: fn's low 9 bits are 2^n's exponent field.
+  if (allLanes((x > -87.0f) & (x < 87.0f))) return er * reinterpret_cast<Vf>(bits << 23);
+  Vi n = bits - kExpRoundBits;
+  Vi n1 = n >> 1;
+  return er * reinterpret_cast<Vf>((n1 + 127) << 23) * reinterpret_cast<Vf>((n - n1 + 127) << 23);
 }
 
 // FAST MATH ORDER: fastmath::tanhf.

@@ -10,10 +10,12 @@
 //
 // Values are numbered: the group's inputs first, then one per step (its
 // result). Note [Fused guards]: each call checks its actual inputs — CPU,
-// all tensors of one dtype, float32 or float64, contiguous, each either
-// the full result shape, a single element, or broadcast along leading or
-// trailing dims only ([N,1] or [M] against [N,M]), and every output of the
-// full shape. When they hold, the steps run as a small loop program over
+// all tensors of one dtype, float32 or float64, each either a single
+// element, contiguous and broadcast along leading or trailing dims only
+// ([N,1] or [M] against [N,M]), or of the full result shape and either
+// contiguous or made of contiguous rows with strided starts (a chunk() of a
+// row-major matrix; Note [Row-strided inputs] in fused_eval.cpp), and every
+// output of the full shape. When they hold, the steps run as a small loop program over
 // chunks of the result that stay in cache, writing each output once; when
 // not, the original kernels run one by one, so results (and errors) are
 // exactly the unfused ones. Fused arithmetic repeats the unfused kernels'

@@ -30,17 +30,47 @@ constexpr int64_t kMinRun = 64;
 
 // How an input is read: one element for the whole call, the result's own
 // layout, one element per run of `period` (leading dims, [N,1] against
-// [N,M]), or a pattern repeating every `period` elements (trailing dims, [M]
-// against [N,M]).
-enum class Access : uint8_t { Scalar, Full, Row, Col };
+// [N,M]), a pattern repeating every `period` elements (trailing dims, [M]
+// against [N,M]), or the result's shape in rows of `period` contiguous
+// elements whose starts step by the strides of the dims above them
+// (Note [Row-strided inputs]).
+enum class Access : uint8_t { Scalar, Full, Row, Col, Strided };
+
+// Note [Row-strided inputs]: a view whose innermost dim is contiguous but
+// whose rows are not adjacent (gates.chunk(4, 1) of a row-major [N,4H]
+// matrix: four [N,H] views with row stride 4H) is read row by row, each row
+// one contiguous run: a chunk within one row reads it in place, a chunk
+// across rows copies its pieces into the input's buffer. Size-1 dims are
+// dropped and dims that step evenly are merged first, so the rows are as
+// long as the layout allows. Anything else not contiguous (a transpose,
+// an innermost stride other than 1) falls back to the unfused kernels.
+struct RowLayout {
+  int64_t row_len = 0;
+  IntArray outer_sizes, outer_strides;  // the dims above the rows, outermost first
+};
+
+// How one input is read (the guards' findings), then with its data bound.
+struct Layout {
+  Access access = Access::Scalar;
+  int64_t period = 0;
+  RowLayout rows;  // Strided only
+};
 
 template <class T>
-struct Bound {
-  Access access = Access::Scalar;
+struct Bound : Layout {
   const T* data = nullptr;
   T value{};
-  int64_t period = 0;
 };
+
+// The offset of row `row` (numbered in row-major order) of a Strided input.
+inline int64_t rowOffset(const RowLayout& l, int64_t row) {
+  int64_t off = 0;
+  for (size_t d = l.outer_sizes.size(); d-- > 0;) {
+    off += (row % l.outer_sizes[d]) * l.outer_strides[d];
+    row /= l.outer_sizes[d];
+  }
+  return off;
+}
 
 // A value within one chunk: a run of elements or a single element.
 template <class T>
@@ -57,7 +87,7 @@ struct Run {
   const FusedProgram& p;
   std::vector<Bound<T>> bound;  // per input
   std::vector<T*> out;          // per output
-  int64_t min_period = 0;       // smallest Row/Col period (0: none)
+  IntArray periods;             // Row/Col/Strided periods of kMinRun or more, which chunks do not cross
 };
 
 // Note [AVX2 without FMA]: the chunk loops are compiled twice, for the base
@@ -123,6 +153,23 @@ std::optional<Access> accessOf(const IntArray& sizes, const IntArray& shape, int
   return Access::Col;
 }
 
+// The rows of a tensor whose innermost non-1 dim has stride 1, or nullopt.
+std::optional<RowLayout> rowLayoutOf(const Tensor& t) {
+  IntArray sizes, strides;  // innermost first, size-1 dims dropped, even steps merged
+  for (size_t d = t.sizes().size(); d-- > 0;) {
+    int64_t size = t.sizes()[d], stride = t.strides()[d];
+    if (size == 1) continue;
+    if (!sizes.empty() && stride == sizes.back() * strides.back()) sizes.back() *= size;
+    else sizes.push_back(size), strides.push_back(stride);
+  }
+  if (sizes.empty() || strides[0] != 1) return std::nullopt;
+  RowLayout l;
+  l.row_len = sizes[0];
+  l.outer_sizes.assign(sizes.rbegin(), sizes.rend() - 1);
+  l.outer_strides.assign(strides.rbegin(), strides.rend() - 1);
+  return l;
+}
+
 template <class T>
 T scalarOf(const lang::IValue& v) {
   return v.isFloat() ? convertElement<T>(v.toDouble()) : v.isBool() ? convertElement<T>(v.toBool()) : convertElement<T>(v.toInt());
@@ -139,7 +186,7 @@ bool checkInputs(const FusedProgram& p, const lang::IValue* in, ScalarType& dtyp
       continue;
     }
     Tensor t = Tensor::fromIValue(v);
-    if (t.device() != kCPU || !t.is_contiguous()) return false;
+    if (t.device() != kCPU) return false;
     if (t.dtype() != ScalarType::Float && t.dtype() != ScalarType::Double) return false;
     if (dtype != ScalarType::Undefined && t.dtype() != dtype) return false;
     dtype = t.dtype();
@@ -161,20 +208,42 @@ bool outputsHaveShape(const FusedProgram& p, const lang::IValue* in, const IntAr
   return true;
 }
 
+// How each input is read (the per-input guards); false when one cannot be.
+bool planInputs(const FusedProgram& p, const lang::IValue* in, const IntArray& shape, int64_t n,
+                std::vector<Layout>& plan) {
+  for (size_t i = 0; i < p.num_inputs; ++i) {
+    if (!p.operand_input[i] || !in[i].isTensor() || n == 0) continue;
+    Tensor t = Tensor::fromIValue(in[i]);
+    Layout& b = plan[i];
+    if (t.numel() == 1 || t.is_contiguous()) {
+      auto a = accessOf(t.sizes(), shape, t.numel(), n, b.period);
+      if (!a) return false;
+      b.access = *a;
+      continue;
+    }
+    auto rows = t.numel() == n ? rowLayoutOf(t) : std::nullopt;
+    if (!rows) return false;
+    b.access = Access::Strided;
+    b.period = rows->row_len;
+    b.rows = std::move(*rows);
+  }
+  return true;
+}
+
 template <class T>
 void evaluate(const FusedProgram& p, const lang::IValue* in, const IntArray& shape, int64_t n,
-              const std::vector<Access>& access, const std::vector<int64_t>& period, lang::IValue* outputs) {
-  Run<T> run{p, std::vector<Bound<T>>(p.num_inputs), {}, 0};
+              std::vector<Layout>& plan, lang::IValue* outputs) {
+  Run<T> run{p, std::vector<Bound<T>>(p.num_inputs), {}, {}};
   for (size_t i = 0; i < p.num_inputs; ++i) {
-    if (!p.operand_input[i]) continue;
+    if (!p.operand_input[i] || n == 0) continue;  // nothing to read from an empty result
     Bound<T>& b = run.bound[i];
-    b.access = access[i];
-    b.period = period[i];
+    static_cast<Layout&>(b) = std::move(plan[i]);
     if (!in[i].isTensor()) b.value = scalarOf<T>(in[i]);
     else if (b.access == Access::Scalar) b.value = Tensor::fromIValue(in[i]).data<T>()[0];
     else b.data = Tensor::fromIValue(in[i]).data<T>();
-    if (b.access == Access::Row || b.access == Access::Col)
-      run.min_period = run.min_period ? std::min(run.min_period, b.period) : b.period;
+    bool periodic = b.access == Access::Row || b.access == Access::Col || b.access == Access::Strided;
+    if (periodic && b.period >= kMinRun && std::find(run.periods.begin(), run.periods.end(), b.period) == run.periods.end())
+      run.periods.push_back(b.period);
   }
   for (size_t k = 0; k < p.outputs.size(); ++k) {
     Tensor t = Tensor::empty(shape, std::is_same_v<T, float> ? ScalarType::Float : ScalarType::Double);
@@ -198,17 +267,10 @@ bool runFusedProgram(const FusedProgram& p, const lang::IValue* in, lang::IValue
   IntArray shape;
   if (!checkInputs(p, in, dtype, shape) || !outputsHaveShape(p, in, shape)) return false;
   int64_t n = numelOf(shape);
-  std::vector<Access> access(p.num_inputs, Access::Scalar);
-  std::vector<int64_t> period(p.num_inputs, 0);
-  for (size_t i = 0; i < p.num_inputs; ++i) {
-    if (!p.operand_input[i] || !in[i].isTensor() || n == 0) continue;
-    Tensor t = Tensor::fromIValue(in[i]);
-    auto a = accessOf(t.sizes(), shape, t.numel(), n, period[i]);
-    if (!a) return false;
-    access[i] = *a;
-  }
-  if (dtype == ScalarType::Float) evaluate<float>(p, in, shape, n, access, period, outputs);
-  else evaluate<double>(p, in, shape, n, access, period, outputs);
+  std::vector<Layout> plan(p.num_inputs);
+  if (!planInputs(p, in, shape, n, plan)) return false;
+  if (dtype == ScalarType::Float) evaluate<float>(p, in, shape, n, plan, outputs);
+  else evaluate<double>(p, in, shape, n, plan, outputs);
   return true;
 }
 

@@ -291,3 +291,121 @@ TEST_CASE("clamp with constant bounds fuses and keeps NaN as the unfused kernel 
   Tensor y = Tensor::fromIValue(r[0]);
   CHECK(y.data<float>()[0] == -1.5f + 0.25f - -3.0f);  // x = -3
 }
+
+TEST_CASE("row-strided views (contiguous rows, strided row starts) take the fused path") {
+  const char* src =
+      "import torch\nfrom torch import Tensor\n"
+      "def f(a: Tensor, b: Tensor, m: Tensor, w: Tensor) -> Tensor:\n"
+      "    return torch.sigmoid(a - m) * w + torch.tanh(b) * 0.5\n";
+  auto m = compileWith(src, true);
+  auto g = interp::optimizedGraph(*m->function("f"));
+  auto groups = fusionGroups(*g);
+  REQUIRE(groups.size() == 1);
+  const ops::FusedKernel& k = kernelOf(groups[0]);
+  // Fused against the unfused kernels, to the bit; `fuses` says whether the
+  // fused path must accept the inputs.
+  auto check = [&](const Tensor& a, const Tensor& b, const Tensor& mx, const Tensor& w, bool fuses) {
+    auto in = groupInputs(groups[0], {{"a", a.toIValue()}, {"b", b.toIValue()}, {"m", mx.toIValue()}, {"w", w.toIValue()}});
+    IValue fused, unfused;
+    CHECK(k.runFused(in.data(), &fused) == fuses);
+    k.runUnfused(in.data(), &unfused);
+    if (fuses) {
+      checkSame(fused, unfused);
+      Tensor y = Tensor::fromIValue(fused);
+      CHECK(y.is_contiguous());
+      CHECK(y.sizes() == a.sizes());
+    }
+    auto r = runBoth(src, "f", {a.toIValue(), b.toIValue(), mx.toIValue(), w.toIValue()});
+    checkSame(r[0], r[1]);
+    checkSame(r[0], unfused);
+  };
+  SUBCASE("chunks of a row-major matrix: long rows read in place, short rows copied, threads") {
+    for (auto [rows, cols] : {std::pair<int64_t, int64_t>{7, 300}, {50, 3}, {300, 512}, {1, 100}}) {
+      Tensor g = ramp({rows, 4 * cols}, ScalarType::Float, -9.0, 9.0, true);
+      std::vector<Tensor> parts;  // g.chunk(4, 1)
+      for (int64_t k = 0; k < 4; ++k) parts.push_back(g.narrow(1, k * cols, cols));
+      REQUIRE((rows == 1 || !parts[1].is_contiguous()));
+      Tensor mx = ramp({rows, 1}, ScalarType::Float, -1.0, 1.0);
+      Tensor w = ramp({cols}, ScalarType::Float, 0.5, 2.0);
+      check(parts[1], parts[3], mx, w, true);
+      // By hand, one element: the view's row 0, column 2 is g[0, cols + 2].
+      float a0 = g.data<float>()[cols + 2], b0 = g.data<float>()[3 * cols + 2];
+      auto in = groupInputs(groups[0], {{"a", parts[1].toIValue()}, {"b", parts[3].toIValue()}, {"m", mx.toIValue()}, {"w", w.toIValue()}});
+      IValue out;
+      REQUIRE(k.runFused(in.data(), &out));
+      float want = ops::fastmath::sigmoidf(a0 - mx.data<float>()[0]) * w.data<float>()[2] + ops::fastmath::tanhf(b0) * 0.5f;
+      float got = Tensor::fromIValue(out).data<float>()[2];
+      CHECK((std::isnan(want) ? std::isnan(got) : got == want));
+    }
+  }
+  SUBCASE("3-d views: evenly stepping dims merge into longer rows, several outer dims") {
+    Tensor x = ramp({4, 5, 6}, ScalarType::Double, -3.0, 3.0, true);
+    Tensor mx = ramp({4, 1, 1}, ScalarType::Double, -1.0, 1.0);
+    Tensor a = x.slice(1, 1, std::nullopt);  // [4,4,6]: rows of 24 at stride 30
+    check(a, a, mx, Tensor::full({}, 2.0, ScalarType::Double), true);
+    Tensor b = x.slice(2, 1, 5);  // [4,5,4]: rows of 4, outer strides 30 and 6
+    check(b, b, mx, ramp({4}, ScalarType::Double, 0.0, 1.0), true);
+  }
+  SUBCASE("an expanded row (outer stride 0) is read row by row too") {
+    Tensor row = ramp({1, 200}, ScalarType::Float, -2.0, 2.0);
+    Tensor a = row.expand({6, 200});
+    check(a, ramp({6, 200}, ScalarType::Float, -1.0, 1.0), ramp({6, 1}, ScalarType::Float, 0.0, 1.0),
+          ramp({200}, ScalarType::Float, 1.0, 2.0), true);
+  }
+  SUBCASE("a transposed view or an innermost stride of 2 still falls back") {
+    Tensor x = ramp({30, 40}, ScalarType::Float, -2.0, 2.0);
+    Tensor c = ramp({40, 30}, ScalarType::Float, -1.0, 1.0);
+    Tensor mx = ramp({40, 1}, ScalarType::Float, 0.0, 1.0);
+    Tensor w = ramp({30}, ScalarType::Float, 1.0, 2.0);
+    check(x.transpose(0, 1), c, mx, w, false);
+    check(c, ramp({40, 60}, ScalarType::Float, -1.0, 1.0).slice(1, 0, std::nullopt, 2), mx, w, false);
+  }
+  SUBCASE("a zero-size strided view gives an empty result of its shape") {
+    Tensor g = ramp({0, 8}, ScalarType::Float, 0.0, 1.0);
+    Tensor a = g.narrow(1, 2, 2);
+    auto r = runBoth(src, "f", {a.toIValue(), a.toIValue(), ramp({0, 1}, ScalarType::Float, 0.0, 1.0).toIValue(),
+                                ramp({2}, ScalarType::Float, 0.0, 1.0).toIValue()});
+    CHECK(Tensor::fromIValue(r[0]).sizes() == ops::IntArray{0, 2});
+    checkSame(r[0], r[1]);
+    Tensor h = ramp({3, 8}, ScalarType::Float, 0.0, 1.0).narrow(1, 2, 0);  // [3,0]
+    auto r2 = runBoth(src, "f", {h.toIValue(), h.toIValue(), ramp({3, 1}, ScalarType::Float, 0.0, 1.0).toIValue(),
+                                 ramp({0}, ScalarType::Float, 0.0, 1.0).toIValue()});
+    CHECK(Tensor::fromIValue(r2[0]).sizes() == ops::IntArray{3, 0});
+  }
+}
+
+TEST_CASE("an LSTM cell's gates.chunk(4, 1) feeds one fused group, same bits as unfused") {
+  const char* src =
+      "import torch\nfrom torch import Tensor\nfrom typing import Tuple\n"
+      "def f(gates: Tensor, c: Tensor) -> Tuple[Tensor, Tensor]:\n"
+      "    i, fg, g, o = gates.chunk(4, 1)\n"
+      "    c2 = torch.sigmoid(fg) * c + torch.sigmoid(i) * torch.tanh(g)\n"
+      "    return torch.sigmoid(o) * torch.tanh(c2), c2\n";
+  Tensor gates = ramp({64, 4 * 96}, ScalarType::Float, -6.0, 6.0, true);
+  Tensor c = ramp({64, 96}, ScalarType::Float, -2.0, 2.0);
+  auto r = runBoth(src, "f", {gates.toIValue(), c.toIValue()});
+  for (size_t i = 0; i < 2; ++i) checkSame(r[0].toTuple()->items[i], r[1].toTuple()->items[i]);
+}
+
+TEST_CASE("fused exp (whole vectors) gives the unfused kernel's bits through overflow, underflow and subnormals") {
+  const char* src =
+      "import torch\nfrom torch import Tensor\n"
+      "def f(x: Tensor, s: float) -> Tensor:\n"
+      "    return torch.exp(x - s) + torch.sigmoid(x) * 0.0\n";
+  auto m = compileWith(src, true);
+  auto g = interp::optimizedGraph(*m->function("f"));
+  auto groups = fusionGroups(*g);
+  REQUIRE(groups.size() == 1);
+  // Ramps over exp's whole range (inf above 88.72, subnormal below -87.3,
+  // 0 below -103.97) with NaN, inf and -0 mixed in; s = 0 and s = 1.
+  for (auto [lo, hi] : {std::pair<double, double>{-110.0, 95.0}, {-88.0, -86.0}, {-105.0, -100.0}, {86.0, 90.0}}) {
+    Tensor x = ramp({20011}, ScalarType::Float, lo, hi, true);
+    for (double s : {0.0, 1.0}) {
+      auto in = groupInputs(groups[0], {{"x", x.toIValue()}, {"s", IValue(s)}});
+      IValue fused, unfused;
+      REQUIRE(kernelOf(groups[0]).runFused(in.data(), &fused));
+      kernelOf(groups[0]).runUnfused(in.data(), &unfused);
+      checkSame(fused, unfused);
+    }
+  }
+}
