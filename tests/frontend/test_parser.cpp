@@ -73,6 +73,11 @@ TEST_CASE("operators group as in Python (Note [Flat expressions])") {
   CHECK(grouped("a if b or c else d") == "(a if (b or c) else d)");
   CHECK(grouped("a + b if not c else d * e") == "((a + b) if (not c) else (d * e))");
   CHECK(grouped("not a or b") == "((not a) or b)");
+  // Calls, subscripts and attributes bind tighter than any operator.
+  CHECK(grouped("a + b.c(d)[e] * f") == "(a + (b.c(d)[e] * f))");
+  CHECK(grouped("a ** b.c") == "(a ** b.c)");
+  CHECK(grouped("(a + b).c") == "(a + b).c");
+  CHECK(grouped("~a[b] | c(d)") == "((~a[b]) | c(d))");
   // Comparison operands are arithmetic: `not` cannot follow a comparison operator.
   CHECK(errorOf("x = a < not b\n") != "");
 }
@@ -172,6 +177,8 @@ TEST_CASE("syntax errors name the line and say what was expected") {
   CHECK(errorOf("x = 1 +\n").find("expected an expression, found newline") != std::string::npos);
   CHECK(errorOf("global x\n").find("'global' is not supported") != std::string::npos);
   CHECK(errorOf("x = {1, 2}\n").find("set literals are not supported") != std::string::npos);
+  CHECK(errorOf("@a + b\ndef f():\n    pass\n").find("a decorator must be") != std::string::npos);
+  CHECK(errorOf("@(a + b)\ndef f():\n    pass\n") == "");
 }
 
 TEST_CASE("lambda, ternary, starred targets and semicolons") {
