@@ -21,14 +21,21 @@ OperatorRegistry& OperatorRegistry::global() {
 namespace {
 
 // "aten::add.int" from "aten::add.int(int a, int b) -> int", without parsing the rest.
+// Start-up runs this for every registered op: one pass, one allocation, no
+// locale-aware isspace calls (schema text is ASCII).
 std::string qualifiedPrefix(const char* text) {
   const char* end = text;
-  while (*end && *end != '(') ++end;
-  std::string q;
-  for (const char* c = text; c != end; ++c)
-    if (!std::isspace(static_cast<unsigned char>(*c))) q += *c;
+  bool spaces = false, colons = false;
+  for (; *end && *end != '('; ++end) {
+    spaces |= static_cast<unsigned char>(*end) <= ' ';
+    colons |= *end == ':' && end[1] == ':';
+  }
   // As the parser does: a schema without a namespace is aten's.
-  if (q.find("::") == std::string::npos) q = "aten::" + q;
+  std::string q = colons ? std::string() : std::string("aten::");
+  q.reserve(q.size() + static_cast<size_t>(end - text));
+  if (!spaces) return q.append(text, end);
+  for (const char* c = text; c != end; ++c)
+    if (static_cast<unsigned char>(*c) > ' ') q += *c;
   return q;
 }
 
@@ -40,9 +47,10 @@ void OperatorRegistry::add(const OpDef& def) {
   op->op_class = def.op_class;
   const Operator* p = op.get();
   std::string qualified = qualifiedPrefix(def.schema);
-  std::string name = qualified.substr(0, qualified.find('.'));
-  by_name_[name].push_back(p);
-  by_qualified_[qualified] = p;
+  size_t dot = qualified.find('.');
+  if (dot == std::string::npos) by_name_[qualified].push_back(p);
+  else by_name_[qualified.substr(0, dot)].push_back(p);
+  by_qualified_.insert_or_assign(std::move(qualified), p);
   pending_.emplace(p, Pending{def.schema, def.pure});
   owned_.push_back(std::move(op));
 }
