@@ -11,9 +11,9 @@
 
 namespace wick::frontend {
 
-ExprPtr ParseContext::name(const std::string& id, Loc l) const {
+ExprPtr ParseContext::name(Loc l) const {
   ExprPtr e = expr(ExprKind::Name, l);
-  e->name = id;
+  e->name = textView(l);
   return e;
 }
 
@@ -59,7 +59,7 @@ ExprPtr ParseContext::compare(ExprPtr a, CmpOpKind op, ExprPtr b, Loc l) const {
   return e;
 }
 
-ExprPtr ParseContext::integer(const std::string& text, Loc l) const {
+ExprPtr ParseContext::integer(std::string_view text, Loc l) const {
   ExprPtr e = expr(ExprKind::IntLit, l);
   std::string digits;
   for (char c : text)
@@ -89,7 +89,7 @@ ExprPtr ParseContext::integer(const std::string& text, Loc l) const {
   return e;
 }
 
-ExprPtr ParseContext::floating(const std::string& text, Loc l) const {
+ExprPtr ParseContext::floating(std::string_view text, Loc l) const {
   ExprPtr e = expr(ExprKind::FloatLit, l);
   std::string digits;
   for (char c : text)
