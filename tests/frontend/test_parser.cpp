@@ -73,6 +73,10 @@ TEST_CASE("operators group as in Python (Note [Flat expressions])") {
   CHECK(grouped("a if b or c else d") == "(a if (b or c) else d)");
   CHECK(grouped("a + b if not c else d * e") == "((a + b) if (not c) else (d * e))");
   CHECK(grouped("not a or b") == "((not a) or b)");
+  CHECK(grouped("a or b if c else d") == "((a or b) if c else d)");
+  CHECK(grouped("a if b else c or d") == "(a if b else (c or d))");
+  CHECK(grouped("not a if b and c else d") == "((not a) if (b and c) else d)");
+  CHECK(grouped("a < b if c < d else e < f") == "((a < b) if (c < d) else (e < f))");
   // Calls, subscripts and attributes bind tighter than any operator.
   CHECK(grouped("a + b.c(d)[e] * f") == "(a + (b.c(d)[e] * f))");
   CHECK(grouped("a ** b.c") == "(a ** b.c)");
