@@ -197,6 +197,14 @@ TEST_CASE("lambda, ternary, starred targets and semicolons") {
   const Expr& target = *m->body[2]->targets[0];
   REQUIRE(target.kind == ExprKind::TupleLit);
   CHECK(target.elts[1]->kind == ExprKind::Starred);
+  // A star covers the whole arithmetic expression after it, in any position.
+  auto l = parseExpression(std::make_shared<const lang::Source>("e", "[*a, b, *c + d]"));
+  REQUIRE(l->elts.size() == 3);
+  CHECK(l->elts[0]->kind == ExprKind::Starred);
+  CHECK(l->elts[1]->kind == ExprKind::Name);
+  REQUIRE(l->elts[2]->kind == ExprKind::Starred);
+  CHECK(l->elts[2]->a->kind == ExprKind::BinOp);
+  CHECK(l->elts[2]->range.start == 8);
 }
 
 #ifdef WICK_SHARED_DIR
