@@ -101,6 +101,25 @@ TEST_CASE("statements, indentation and blocks") {
   CHECK(ifs.orelse[0]->orelse[0]->kind == StmtKind::AugAssign);
 }
 
+TEST_CASE("assignments: single, chained, tuple targets; expression statements") {
+  auto m = parse("a = 1\nb = c = d, e = 2\nf(x); g: int = 3\n");
+  REQUIRE(m->body.size() == 4);
+  CHECK(m->body[0]->kind == StmtKind::Assign);
+  CHECK(m->body[0]->targets.size() == 1);
+  CHECK(m->body[0]->value->int_value == 1);
+  const Stmt& chain = *m->body[1];
+  REQUIRE(chain.kind == StmtKind::Assign);
+  REQUIRE(chain.targets.size() == 3);  // b, c, (d, e)
+  CHECK(chain.targets[0]->name == "b");
+  CHECK(chain.targets[2]->kind == ExprKind::TupleLit);
+  CHECK(chain.value->int_value == 2);
+  CHECK(chain.range.start == 6);
+  CHECK(chain.range.end == 22);
+  CHECK(m->body[2]->kind == StmtKind::ExprStmt);
+  CHECK(m->body[3]->kind == StmtKind::AnnAssign);
+  CHECK(m->body[3]->value->int_value == 3);
+}
+
 TEST_CASE("expression precedence") {
   auto e = parseExpression(std::make_shared<const lang::Source>("e", "-2 ** 2 + 3 * 4"));
   REQUIRE(e->kind == ExprKind::BinOp);
