@@ -121,6 +121,9 @@ struct Expr {
   std::vector<std::string> format_specs;  // FStr: per part, e.g. ":.2f" or "!r"
 
   Expr(ExprKind k, SourceRange r) : kind(k), range(std::move(r)) {}
+  // Note [AST node pool]
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size) noexcept;
 };
 
 enum class StmtKind {
@@ -167,6 +170,8 @@ struct Stmt {
   std::vector<WithItem> with_items;
 
   Stmt(StmtKind k, SourceRange r) : kind(k), range(std::move(r)) {}
+  static void* operator new(size_t size);  // Note [AST node pool]
+  static void operator delete(void* p, size_t size) noexcept;
 };
 
 struct Module {

@@ -27,12 +27,18 @@ void Lexer::fail(Loc loc, const std::string& message, std::vector<lang::Note> no
   throw lang::CompileError(range(loc), message, std::move(notes));
 }
 
+namespace {
+// Returns by value with one named object, so that callers' copies elide: a
+// symbol's move is a switch over every semantic type.
+parser::symbol_type takeFront(std::deque<parser::symbol_type>& queue) {
+  parser::symbol_type t(std::move(queue.front()));
+  queue.pop_front();
+  return t;
+}
+}  // namespace
+
 parser::symbol_type Lexer::raw() {
-  if (!pushed_back_.empty()) {
-    parser::symbol_type t(std::move(pushed_back_.front()));
-    pushed_back_.pop_front();
-    return t;
-  }
+  if (!pushed_back_.empty()) return takeFront(pushed_back_);
   parser::symbol_type tok = wick_raw_lex(scanner_);
   if (tok.kind() == SK::S_BADTOKEN) fail(tok.location, tok.value.as<std::string>());
   return tok;
@@ -95,11 +101,7 @@ void Lexer::checkFirstLineIndent(Loc first) {
 }
 
 parser::symbol_type Lexer::next() {
-  if (!queue_.empty()) {
-    parser::symbol_type t(std::move(queue_.front()));
-    queue_.pop_front();
-    return t;
-  }
+  if (!queue_.empty()) return takeFront(queue_);
   for (;;) {
     parser::symbol_type tok = raw();
     Loc loc = tok.location;
@@ -148,7 +150,7 @@ parser::symbol_type Lexer::next() {
       return tok;
     }
     if (!checked_first_line_) checkFirstLineIndent(loc);
-    trackBracket(tok);
+    if (openerOf(tok.kind()) || closerOf(tok.kind())) trackBracket(tok);
     at_line_start_ = false;
     return tok;
   }

@@ -4,6 +4,7 @@
 // emitter.
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "frontend/ast.h"
@@ -40,13 +41,16 @@ struct ParseContext {
 
   ExprPtr expr(ExprKind k, Loc l) const { return std::make_unique<Expr>(k, range(l)); }
   StmtPtr stmt(StmtKind k, Loc l) const { return std::make_unique<Stmt>(k, range(l)); }
-  ExprPtr name(const std::string& id, Loc l) const;
+  // A token's text: the source at its location.
+  std::string_view textView(Loc l) const { return std::string_view(source->text()).substr(l.begin, l.end - l.begin); }
+  std::string text(Loc l) const { return std::string(textView(l)); }
+  ExprPtr name(Loc l) const;  // a Name node for the NAME token at l
   ExprPtr binop(BinOpKind op, ExprPtr a, ExprPtr b, Loc l) const;
   ExprPtr unary(UnaryOpKind op, ExprPtr a, Loc l) const;
   ExprPtr boolop(BoolOpKind op, ExprPtr a, ExprPtr b, Loc l) const;
   ExprPtr compare(ExprPtr a, CmpOpKind op, ExprPtr b, Loc l) const;  // extends a chain
-  ExprPtr integer(const std::string& text, Loc l) const;
-  ExprPtr floating(const std::string& text, Loc l) const;
+  ExprPtr integer(std::string_view text, Loc l) const;
+  ExprPtr floating(std::string_view text, Loc l) const;
   // Adjacent string literals ("a" "b", f-strings among them) as one expression.
   ExprPtr strings(std::vector<std::pair<std::string, Loc>> pieces) const;
   ExprPtr tupleOrSingle(std::vector<ExprPtr> items, bool trailing_comma, Loc l) const;

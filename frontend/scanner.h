@@ -23,8 +23,7 @@ namespace wick::frontend {
 struct ScanState {
   std::shared_ptr<const lang::Source> source;
   uint32_t offset = 0;  // byte offset of the next character, absolute in the source
-  std::string buffer;   // text of a triple-quoted string being scanned
-  uint32_t buffer_start = 0;
+  uint32_t buffer_start = 0;  // where the triple-quoted string being scanned starts
   char quote = 0;       // the quote character of that string
 };
 

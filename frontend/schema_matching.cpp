@@ -240,13 +240,16 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   // Python-level functions (functional::, torch::) take their arguments as
   // TorchScript passes them to compiled Python: no int-to-float conversion.
   bool python_level = name.rfind("functional::", 0) == 0 || name.rfind("torch::", 0) == 0;
+  // Why each overload failed, spelled out only if none matches: printing
+  // schemas for the overloads a call passes over cost more than matching.
+  std::vector<std::pair<const lang::Operator*, std::string>> failures;
   for (bool convert : {false, true}) {
     if (convert && python_level) break;
     for (const lang::Operator* op : ops) {
       std::string reason;
       auto m = tryMatch(op, args, kwargs, convert, empty_list_literals_, method, reason);
       if (!m) {
-        if (why_out) *why_out += "\n  " + op->schema.str() + ": " + reason;
+        if (why_out) failures.emplace_back(op, std::move(reason));
         continue;
       }
       // Concrete overloads beat generic ones (add.int before add.t).
@@ -254,7 +257,10 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
     }
     if (best) break;
   }
-  if (!best) return std::nullopt;
+  if (!best) {
+    for (const auto& [op, reason] : failures) *why_out += "\n  " + op->schema.str() + ": " + reason;
+    return std::nullopt;
+  }
   std::vector<Value*> inputs;
   const auto& formals = best->op->schema.arguments;
   for (size_t i = 0; i < best->inputs.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "lang/operator.h"
 
+#include <cctype>
 #include <stdexcept>
 
 namespace wick::lang {
@@ -20,22 +21,21 @@ OperatorRegistry& OperatorRegistry::global() {
 namespace {
 
 // "aten::add.int" from "aten::add.int(int a, int b) -> int", without parsing the rest.
+// Start-up runs this for every registered op: one pass, one allocation, no
+// locale-aware isspace calls (schema text is ASCII).
 std::string qualifiedPrefix(const char* text) {
   const char* end = text;
   bool spaces = false, colons = false;
   for (; *end && *end != '('; ++end) {
-    spaces |= *end == ' ' || *end == '\t';
-    colons |= *end == ':';
-  }
-  std::string q;
-  if (!spaces) {
-    q.assign(text, end);  // the usual case: one allocation at most
-  } else {
-    for (const char* c = text; c != end; ++c)
-      if (*c != ' ' && *c != '\t') q += *c;
+    spaces |= static_cast<unsigned char>(*end) <= ' ';
+    colons |= *end == ':' && end[1] == ':';
   }
   // As the parser does: a schema without a namespace is aten's.
-  if (!colons) q.insert(0, "aten::");
+  std::string q = colons ? std::string() : std::string("aten::");
+  q.reserve(q.size() + static_cast<size_t>(end - text));
+  if (!spaces) return q.append(text, end);
+  for (const char* c = text; c != end; ++c)
+    if (static_cast<unsigned char>(*c) > ' ') q += *c;
   return q;
 }
 
@@ -47,7 +47,9 @@ void OperatorRegistry::add(const OpDef& def) {
   op->op_class = def.op_class;
   const Operator* p = op.get();
   std::string qualified = qualifiedPrefix(def.schema);
-  by_name_[qualified.substr(0, qualified.find('.'))].push_back(p);
+  size_t dot = qualified.find('.');
+  if (dot == std::string::npos) by_name_[qualified].push_back(p);
+  else by_name_[qualified.substr(0, dot)].push_back(p);
   by_qualified_.insert_or_assign(std::move(qualified), p);
   pending_.emplace(p, Pending{def.schema, def.pure});
   owned_.push_back(std::move(op));

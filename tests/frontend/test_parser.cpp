@@ -73,6 +73,15 @@ TEST_CASE("operators group as in Python (Note [Flat expressions])") {
   CHECK(grouped("a if b or c else d") == "(a if (b or c) else d)");
   CHECK(grouped("a + b if not c else d * e") == "((a + b) if (not c) else (d * e))");
   CHECK(grouped("not a or b") == "((not a) or b)");
+  CHECK(grouped("a or b if c else d") == "((a or b) if c else d)");
+  CHECK(grouped("a if b else c or d") == "(a if b else (c or d))");
+  CHECK(grouped("not a if b and c else d") == "((not a) if (b and c) else d)");
+  CHECK(grouped("a < b if c < d else e < f") == "((a < b) if (c < d) else (e < f))");
+  // Calls, subscripts and attributes bind tighter than any operator.
+  CHECK(grouped("a + b.c(d)[e] * f") == "(a + (b.c(d)[e] * f))");
+  CHECK(grouped("a ** b.c") == "(a ** b.c)");
+  CHECK(grouped("(a + b).c") == "(a + b).c");
+  CHECK(grouped("~a[b] | c(d)") == "((~a[b]) | c(d))");
   // Comparison operands are arithmetic: `not` cannot follow a comparison operator.
   CHECK(errorOf("x = a < not b\n") != "");
 }
@@ -90,6 +99,25 @@ TEST_CASE("statements, indentation and blocks") {
   REQUIRE(ifs.orelse.size() == 1);
   CHECK(ifs.orelse[0]->kind == StmtKind::If);  // elif nests
   CHECK(ifs.orelse[0]->orelse[0]->kind == StmtKind::AugAssign);
+}
+
+TEST_CASE("assignments: single, chained, tuple targets; expression statements") {
+  auto m = parse("a = 1\nb = c = d, e = 2\nf(x); g: int = 3\n");
+  REQUIRE(m->body.size() == 4);
+  CHECK(m->body[0]->kind == StmtKind::Assign);
+  CHECK(m->body[0]->targets.size() == 1);
+  CHECK(m->body[0]->value->int_value == 1);
+  const Stmt& chain = *m->body[1];
+  REQUIRE(chain.kind == StmtKind::Assign);
+  REQUIRE(chain.targets.size() == 3);  // b, c, (d, e)
+  CHECK(chain.targets[0]->name == "b");
+  CHECK(chain.targets[2]->kind == ExprKind::TupleLit);
+  CHECK(chain.value->int_value == 2);
+  CHECK(chain.range.start == 6);
+  CHECK(chain.range.end == 22);
+  CHECK(m->body[2]->kind == StmtKind::ExprStmt);
+  CHECK(m->body[3]->kind == StmtKind::AnnAssign);
+  CHECK(m->body[3]->value->int_value == 3);
 }
 
 TEST_CASE("expression precedence") {
@@ -172,6 +200,8 @@ TEST_CASE("syntax errors name the line and say what was expected") {
   CHECK(errorOf("x = 1 +\n").find("expected an expression, found newline") != std::string::npos);
   CHECK(errorOf("global x\n").find("'global' is not supported") != std::string::npos);
   CHECK(errorOf("x = {1, 2}\n").find("set literals are not supported") != std::string::npos);
+  CHECK(errorOf("@a + b\ndef f():\n    pass\n").find("a decorator must be") != std::string::npos);
+  CHECK(errorOf("@(a + b)\ndef f():\n    pass\n") == "");
 }
 
 TEST_CASE("lambda, ternary, starred targets and semicolons") {
@@ -186,6 +216,14 @@ TEST_CASE("lambda, ternary, starred targets and semicolons") {
   const Expr& target = *m->body[2]->targets[0];
   REQUIRE(target.kind == ExprKind::TupleLit);
   CHECK(target.elts[1]->kind == ExprKind::Starred);
+  // A star covers the whole arithmetic expression after it, in any position.
+  auto l = parseExpression(std::make_shared<const lang::Source>("e", "[*a, b, *c + d]"));
+  REQUIRE(l->elts.size() == 3);
+  CHECK(l->elts[0]->kind == ExprKind::Starred);
+  CHECK(l->elts[1]->kind == ExprKind::Name);
+  REQUIRE(l->elts[2]->kind == ExprKind::Starred);
+  CHECK(l->elts[2]->a->kind == ExprKind::BinOp);
+  CHECK(l->elts[2]->range.start == 8);
 }
 
 #ifdef WICK_SHARED_DIR
