@@ -139,6 +139,30 @@ std::pair<int64_t, int64_t> pairOf(const IValue& v) {
   return a.size() == 1 ? std::pair{a[0], a[0]} : std::pair{a.at(0), a.at(1)};
 }
 
+// Sliding windows over an image (N, C, H, W) as unfold lays them out in
+// columns (N, C*kh*kw, oh*ow): calls f(column index, image index) for every
+// window element inside the image (padding has no image element).
+struct WindowGeometry {
+  int64_t n, c, h, w, kh, kw, dh, dw, ph, pw, sh, sw, oh, ow;
+};
+template <class F>
+void forEachWindowPixel(const WindowGeometry& g, F f) {
+  for (int64_t b = 0; b < g.n; ++b)
+    for (int64_t ch = 0; ch < g.c; ++ch)
+      for (int64_t i = 0; i < g.kh; ++i)
+        for (int64_t j = 0; j < g.kw; ++j) {
+          int64_t row = (((b * g.c + ch) * g.kh + i) * g.kw + j) * g.oh * g.ow;
+          for (int64_t oy = 0; oy < g.oh; ++oy) {
+            int64_t y = oy * g.sh - g.ph + i * g.dh;
+            if (y < 0 || y >= g.h) continue;
+            for (int64_t ox = 0; ox < g.ow; ++ox) {
+              int64_t x = ox * g.sw - g.pw + j * g.dw;
+              if (x >= 0 && x < g.w) f(row + oy * g.ow + ox, ((b * g.c + ch) * g.h + y) * g.w + x);
+            }
+          }
+        }
+}
+
 // unfold (im2col): (N, C, H, W) -> (N, C*kh*kw, L), each column one window.
 void unfold(Stack& s) {  // unfold(Tensor input, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1)
   Tensor x = tensorAt(s, 5, 0);
@@ -153,16 +177,10 @@ void unfold(Stack& s) {  // unfold(Tensor input, int[2] kernel_size, int[2] dila
   int64_t oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
   if (oh <= 0 || ow <= 0) lang::raise("RuntimeError", "Given input with spatial size (" + std::to_string(h) + ", " + std::to_string(w) + "), the calculated shape of the array of sliding blocks is non-positive");
   Tensor out = Tensor::zeros({n, c * kh * kw, oh * ow}, ScalarType::Double);
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t i = 0; i < kh; ++i)
-        for (int64_t j = 0; j < kw; ++j)
-          for (int64_t oy = 0; oy < oh; ++oy)
-            for (int64_t ox = 0; ox < ow; ++ox) {
-              int64_t y = oy * sh - ph + i * dh, xx = ox * sw - pw + j * dw;
-              if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
-              out.data<double>()[((b * c * kh * kw) + (ch * kh + i) * kw + j) * oh * ow + oy * ow + ox] = xb.data<double>()[((b * c + ch) * h + y) * w + xx];
-            }
+  const double* img = xb.data<double>();
+  double* col = out.data<double>();
+  forEachWindowPixel({n, c, h, w, kh, kw, dh, dw, ph, pw, sh, sw, oh, ow},
+                     [&](int64_t ci, int64_t ii) { col[ci] = img[ii]; });
   Tensor r = out.to(x.dtype());
   pushResult(s, 5, batched ? r : r.squeeze(0));
 }
@@ -184,16 +202,10 @@ void fold(Stack& s) {  // fold(Tensor input, int[2] output_size, int[2] kernel_s
   int64_t oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
   if (oh * ow != L) lang::raise("RuntimeError", "Given output_size=(" + std::to_string(h) + ", " + std::to_string(w) + "), kernel_size=(" + std::to_string(kh) + ", " + std::to_string(kw) + "), expected size of input's dimension 2 to match the calculated number of sliding blocks " + std::to_string(oh * ow) + ", but got input.size(2)=" + std::to_string(L) + ".");
   Tensor out = Tensor::zeros({n, c, h, w}, ScalarType::Double);
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t i = 0; i < kh; ++i)
-        for (int64_t j = 0; j < kw; ++j)
-          for (int64_t oy = 0; oy < oh; ++oy)
-            for (int64_t ox = 0; ox < ow; ++ox) {
-              int64_t y = oy * sh - ph + i * dh, xx = ox * sw - pw + j * dw;
-              if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
-              out.data<double>()[((b * c + ch) * h + y) * w + xx] += xb.data<double>()[((b * ck) + (ch * kh + i) * kw + j) * L + oy * ow + ox];
-            }
+  const double* col = xb.data<double>();
+  double* img = out.data<double>();
+  forEachWindowPixel({n, c, h, w, kh, kw, dh, dw, ph, pw, sh, sw, oh, ow},
+                     [&](int64_t ci, int64_t ii) { img[ii] += col[ci]; });
   Tensor r = out.to(x.dtype());
   pushResult(s, 6, batched ? r : r.squeeze(0));
 }

@@ -4,18 +4,10 @@
 #include <cmath>
 
 #include "ops/cpu/elementwise.h"
+#include "ops/cpu/special_math.h"
 
 namespace wick::ops {
 namespace {
-
-double i0(double x) {
-  double q = x * x / 4, term = 1, sum = 1;
-  for (int k = 1; k < 1000 && term > sum * 1e-17; ++k) {
-    term *= q / (double(k) * k);
-    sum += term;
-  }
-  return sum;
-}
 
 enum class Window { Hann, Hamming, Blackman, Bartlett, Kaiser };
 
@@ -29,7 +21,7 @@ double windowAt(Window w, int64_t n, int64_t m, double alpha, double beta) {
     case Window::Bartlett: return 1 - std::fabs(2 * x / d - 1);
     case Window::Kaiser: {
       double r = (x - d / 2) / (d / 2);
-      return i0(beta * std::sqrt(std::max(0.0, 1 - r * r))) / i0(beta);
+      return besselI0(beta * std::sqrt(std::max(0.0, 1 - r * r))) / besselI0(beta);
     }
   }
   return 0;

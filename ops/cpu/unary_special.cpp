@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ops/cpu/special_math.h"
 #include "ops/cpu/unary_family.h"
 
 namespace wick::ops {
@@ -54,15 +55,6 @@ double digamma(double x) {
   return r + std::log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
 }
 
-// Modified Bessel function of the first kind, order 0: its power series.
-double i0(double x) {
-  double q = x * x / 4, term = 1, sum = 1;
-  for (int k = 1; k < 1000 && term > sum * 1e-17; ++k) {
-    term *= q / (double(k) * k);
-    sum += term;
-  }
-  return sum;
-}
 
 double ndtr(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 double entr(double x) {
@@ -76,8 +68,8 @@ double entr(double x) {
 WICK_SFUNCTOR(SincOp, sinc(x))
 WICK_SFUNCTOR(ErfinvOp, erfinv(x))
 WICK_SFUNCTOR(DigammaOp, digamma(x))
-WICK_SFUNCTOR(I0Op, i0(x))
-WICK_SFUNCTOR(I0eOp, std::exp(-std::fabs(x)) * i0(x))
+WICK_SFUNCTOR(I0Op, besselI0(x))
+WICK_SFUNCTOR(I0eOp, std::exp(-std::fabs(x)) * besselI0(x))
 WICK_SFUNCTOR(NdtrOp, ndtr(x))
 WICK_SFUNCTOR(NdtriOp, std::sqrt(2.0) * erfinv(2 * x - 1))
 WICK_SFUNCTOR(LogNdtrOp, std::log(ndtr(x)))

@@ -76,3 +76,29 @@ TEST_CASE("filling a value that does not fit the dtype raises") {
   call("aten::fill_.Scalar", {u.toIValue(), IValue(int64_t(255))});
   CHECK(values(u) == std::vector<double>{255, 255});
 }
+
+TEST_CASE("unfold lays windows out in columns and fold sums them back") {
+  // x = [[0..8]] as 1x1x3x3; 2x2 windows, stride 1: 4 windows of 4 elements.
+  Tensor x = floats({0, 1, 2, 3, 4, 5, 6, 7, 8}, {1, 1, 3, 3});
+  Tensor u = callT("functional::unfold", {x.toIValue(), ints({2, 2}), ints({1, 1}), ints({0, 0}), ints({1, 1})});
+  CHECK(u.sizes() == IntArray{1, 4, 4});
+  // Row k is element k of every window; windows start at 0, 1, 3, 4.
+  CHECK(values(u) == std::vector<double>{0, 1, 3, 4, 1, 2, 4, 5, 3, 4, 6, 7, 4, 5, 7, 8});
+  // fold adds each pixel once per window covering it: corners 1, edges 2, centre 4.
+  Tensor f = callT("functional::fold", {u.toIValue(), ints({3, 3}), ints({2, 2}), ints({1, 1}), ints({0, 0}), ints({1, 1})});
+  CHECK(values(f) == std::vector<double>{0, 2, 2, 6, 16, 10, 6, 14, 8});
+  // Padding 1, stride 2: the window at (-1, -1) holds padding except element 3 = x[0][0].
+  Tensor p = callT("functional::unfold", {x.toIValue(), ints({2, 2}), ints({1, 1}), ints({1, 1}), ints({2, 2})});
+  CHECK(p.sizes() == IntArray{1, 4, 4});
+  CHECK(values(p)[0] == 0);
+  CHECK(values(p)[12] == 0);   // element 3 of window 0: x[0][0]
+  CHECK(values(p)[13] == 2);   // element 3 of window 1 (rows -1..0, cols 1..2): x[0][2]
+}
+
+TEST_CASE("i0 and the Kaiser window share the Bessel series") {
+  // I0(1) = 1.2660658777520082, I0(2) = 2.2795853023360673 (Abramowitz & Stegun).
+  std::vector<double> i0 = values(callT("aten::i0", {floats({0, 1, 2}).toIValue()}));
+  CHECK(i0[0] == doctest::Approx(1.0));
+  CHECK(i0[1] == doctest::Approx(1.2660658777520082).epsilon(1e-6));
+  CHECK(i0[2] == doctest::Approx(2.2795853023360673).epsilon(1e-6));
+}
