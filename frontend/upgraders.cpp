@@ -21,43 +21,28 @@ namespace {
 struct Upgrader {
   const char* op;           // qualified name of the op as resolved
   int64_t last_version;     // archives up to this version get the old meaning
-  const char* params;       // the op's arguments, in schema order, as named below
-  const char* expression;   // the old meaning
+  const char* expression;   // the old meaning, over the op's arguments by their schema names
 };
 
 // In-place variants write through `self` as the ops they replace did.
 constexpr Upgrader kUpgraders[] = {
-    {"aten::div.Tensor", 3, "self other",
+    {"aten::div.Tensor", 3,
      "torch.true_divide(self, other) if self.is_floating_point() or other.is_floating_point() "
      "else torch.div(self, other, rounding_mode='trunc')"},
-    {"aten::div.Scalar", 3, "self other",
+    {"aten::div.Scalar", 3,
      "torch.true_divide(self, other) if self.is_floating_point() or isinstance(other, float) "
      "else torch.div(self, other, rounding_mode='trunc')"},
-    {"aten::div_.Tensor", 3, "self other",
+    {"aten::div_.Tensor", 3,
      "self.true_divide_(other) if self.is_floating_point() or other.is_floating_point() "
      "else self.div_(other, rounding_mode='trunc')"},
-    {"aten::div_.Scalar", 3, "self other",
+    {"aten::div_.Scalar", 3,
      "self.true_divide_(other) if self.is_floating_point() or isinstance(other, float) "
      "else self.div_(other, rounding_mode='trunc')"},
-    {"aten::full", 4, "size fill_value dtype layout device pin_memory",
+    {"aten::full", 4,
      "torch.full(size, float(fill_value), dtype=dtype, layout=layout, device=device, pin_memory=pin_memory) "
      "if dtype is None else "
      "torch.full(size, fill_value, dtype=dtype, layout=layout, device=device, pin_memory=pin_memory)"},
 };
-
-std::vector<std::string> words(const char* text) {
-  std::vector<std::string> out;
-  std::string w;
-  for (const char* c = text;; ++c) {
-    if (*c == ' ' || *c == '\0') {
-      if (!w.empty()) out.push_back(w);
-      w.clear();
-      if (*c == '\0') return out;
-    } else {
-      w += *c;
-    }
-  }
-}
 
 }  // namespace
 
@@ -67,8 +52,8 @@ std::optional<Value*> FunctionEmitter::emitUpgraded(const lang::Operator& op, co
   std::string name = op.schema.qualifiedName();
   for (const Upgrader& u : kUpgraders) {
     if (name != u.op || version > u.last_version) continue;
-    std::vector<std::string> params = words(u.params);
-    if (params.size() != inputs.size()) continue;  // a schema this table does not describe
+    const auto& params = op.schema.arguments;
+    if (params.size() != inputs.size()) continue;  // a vararg call: not one this table describes
     auto source = std::make_shared<const lang::Source>(std::string("<upgrader for ") + u.op + " (archive version " +
                                                            std::to_string(version) + ")>",
                                                        u.expression);
@@ -86,7 +71,7 @@ std::optional<Value*> FunctionEmitter::emitUpgraded(const lang::Operator& op, co
         f.upgrading_ = false;
       }
     } restore{*this, saved};
-    for (size_t i = 0; i < params.size(); ++i) define(params[i], inputs[i], nullptr, e->range);
+    for (size_t i = 0; i < params.size(); ++i) define(params[i].name, inputs[i], nullptr, e->range);
     return emitExpr(*e);
   }
   return std::nullopt;
