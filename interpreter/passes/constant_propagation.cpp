@@ -18,10 +18,6 @@ namespace {
 
 bool isConstant(const Value* v) { return v->node()->kind() == prim::Constant; }
 
-IValue constantValue(const Value* v) {
-  const Node* n = v->node();
-  return n->hasAttribute(attr::value) ? n->ival(attr::value) : IValue();
-}
 
 // Only immutable results are folded: a folded list, dict, object or tensor
 // would be one value shared by every run, and code may mutate it.
@@ -51,7 +47,7 @@ bool foldable(const Node* n) {
 // Runs the kernel now; false when it raises (the error stays a run-time one).
 bool fold(lang::Graph& g, Node* n) {
   lang::Stack stack;
-  for (const Value* v : n->inputs()) stack.push_back(constantValue(v));
+  for (const Value* v : n->inputs()) stack.push_back(*constantValue(v));
   try {
     n->op()->kernel(stack);
   } catch (const lang::Error&) {
@@ -70,7 +66,7 @@ bool fold(lang::Graph& g, Node* n) {
 // prim::If on a constant: the taken block's nodes move before the If, whose
 // outputs become that block's outputs.
 void inlineTakenBranch(Node* n) {
-  bool taken = constantValue(n->input(0)).toBool();
+  bool taken = constantValue(n->input(0))->toBool();
   Block* b = n->blocks()[taken ? 0 : 1];
   for (Node* inner : b->nodes()) inner->moveBefore(n);
   for (size_t i = 0; i < n->outputs().size(); ++i) n->output(i)->replaceAllUsesWith(b->outputs()[i]);
@@ -98,6 +94,12 @@ void propagateConstants(lang::Graph& g) {
   while (propagate(g, g.block())) {
   }
   g.setInsertPoint(saved);
+}
+
+std::optional<IValue> constantValue(const Value* v) {
+  const Node* n = v->node();
+  if (n->kind() != prim::Constant) return std::nullopt;
+  return n->hasAttribute(attr::value) ? n->ival(attr::value) : IValue();
 }
 
 }  // namespace wick::interp

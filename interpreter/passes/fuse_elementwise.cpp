@@ -34,16 +34,10 @@ namespace {
 
 bool isTensor(const Value* v) { return v->type()->kind() == lang::TypeKind::Tensor; }
 
-std::optional<lang::IValue> constantOf(const Value* v) {
-  const Node* n = v->node();
-  if (n->kind() != lang::prim::Constant) return std::nullopt;
-  return n->hasAttribute(lang::attr::value) ? n->ival(lang::attr::value) : lang::IValue();
-}
-
 bool isFusible(const Node* n) {
   if (!n->op() || n->outputs().size() != 1 || !isTensor(n->output()) || !n->blocks().empty()) return false;
   std::vector<std::optional<lang::IValue>> constants;
-  for (const Value* in : n->inputs()) constants.push_back(constantOf(in));
+  for (const Value* in : n->inputs()) constants.push_back(constantValue(in));
   return ops::isFusible(*n->op(), constants);
 }
 
@@ -125,7 +119,7 @@ class Fuser {
         }
     }
     std::vector<std::optional<lang::IValue>> constants;
-    for (Value* v : inputs) constants.push_back(constantOf(v));
+    for (Value* v : inputs) constants.push_back(constantValue(v));
     std::vector<int32_t> out_numbers;
     for (Value* v : outputs) out_numbers.push_back(number.at(v));
     auto kernel = ops::FusedKernel::make(std::move(steps), std::move(constants), std::move(out_numbers));

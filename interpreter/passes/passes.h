@@ -2,12 +2,17 @@
 // Optimization passes over the graph IR, one per file, and the pipeline that
 // runs them before lowering. Each pass keeps the graph valid; in debug builds
 // the pipeline runs the verifier after every pass.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "lang/ir.h"
 
 namespace wick::interp {
+
+// The value of a prim::Constant's output (None when it has no value
+// attribute), or nullopt when `v` is not a constant.
+std::optional<lang::IValue> constantValue(const lang::Value* v);
 
 // Removes nodes without side effects whose results are unused, unused
 // prim::If outputs and unused loop-carried values.
