@@ -1,5 +1,6 @@
 #include "lang/operator.h"
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
@@ -8,87 +9,156 @@ namespace wick::lang {
 OperatorRegistry& OperatorRegistry::global() {
   static OperatorRegistry* registry = [] {
     auto* r = new OperatorRegistry();  // never destroyed: kernels outlive static dtors
-    // Room for every op wick registers at start-up, so no table rehashes then.
-    r->by_name_.reserve(2048);
-    r->by_qualified_.reserve(4096);
-    r->pending_.reserve(4096);
-    r->owned_.reserve(4096);
+    // Room for every op wick registers at start-up, so nothing regrows then.
+    r->entries_.reserve(2048);
+    r->by_name_.slots.assign(4096, kNone);
+    r->by_qualified_.slots.assign(4096, kNone);
     return r;
   }();
   return *registry;
 }
 
+OperatorRegistry::~OperatorRegistry() {
+  for (Entry& e : entries_) {
+    delete e.op;
+    delete e.overloads;
+  }
+}
+
 namespace {
 
-// "aten::add.int" from "aten::add.int(int a, int b) -> int", without parsing the rest.
-// Start-up runs this for every registered op: one pass, one allocation, no
-// locale-aware isspace calls (schema text is ASCII).
-std::string qualifiedPrefix(const char* text) {
+// "aten::add.int" from "aten::add.int(int a, int b) -> int", without parsing
+// the rest; empty when the text is already spelled that way (the usual case),
+// so start-up allocates nothing for it.
+std::string normalizedPrefix(const char* text, size_t& len) {
   const char* end = text;
   bool spaces = false, colons = false;
   for (; *end && *end != '('; ++end) {
     spaces |= static_cast<unsigned char>(*end) <= ' ';
     colons |= *end == ':' && end[1] == ':';
   }
+  len = static_cast<size_t>(end - text);
+  if (colons && !spaces) return {};
   // As the parser does: a schema without a namespace is aten's.
   std::string q = colons ? std::string() : std::string("aten::");
-  q.reserve(q.size() + static_cast<size_t>(end - text));
-  if (!spaces) return q.append(text, end);
   for (const char* c = text; c != end; ++c)
     if (static_cast<unsigned char>(*c) > ' ') q += *c;
   return q;
 }
 
-}  // namespace
-
-void OperatorRegistry::add(const OpDef& def) {
-  auto op = std::make_unique<Operator>();
-  op->kernel = def.kernel;
-  op->op_class = def.op_class;
-  const Operator* p = op.get();
-  std::string qualified = qualifiedPrefix(def.schema);
-  size_t dot = qualified.find('.');
-  if (dot == std::string::npos) by_name_[qualified].push_back(p);
-  else by_name_[qualified.substr(0, dot)].push_back(p);
-  by_qualified_.insert_or_assign(std::move(qualified), p);
-  pending_.emplace(p, Pending{def.schema, def.pure});
-  owned_.push_back(std::move(op));
+// FNV-1a: names are short, and this runs twice per op at start-up.
+uint64_t hashOf(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
 }
 
-void OperatorRegistry::ensureParsed(const Operator* op) const {
-  auto it = pending_.find(op);
-  if (it == pending_.end()) return;
-  Operator* o = const_cast<Operator*>(op);
-  try {
-    o->schema = parseSchema(it->second.text);
-  } catch (const std::exception& e) {
-    throw std::invalid_argument(std::string("bad operator schema '") + it->second.text + "': " + e.what());
+}  // namespace
+
+uint32_t* OperatorRegistry::slotFor(Index& index, std::string_view key, bool whole_key) const {
+  size_t mask = index.slots.size() - 1;
+  for (size_t i = hashOf(key) & mask;; i = (i + 1) & mask) {
+    uint32_t& slot = index.slots[i];
+    if (slot == kNone) return &slot;
+    const Entry& e = entries_[slot];
+    if ((whole_key ? keyOf(e) : nameOf(e)) == key) return &slot;
   }
-  o->pure = it->second.pure && !o->schema.isMutable();
-  pending_.erase(it);
+}
+
+uint32_t OperatorRegistry::findIn(const Index& index, std::string_view key, bool whole_key) const {
+  if (index.slots.empty()) return kNone;
+  return *slotFor(const_cast<Index&>(index), key, whole_key);
+}
+
+void OperatorRegistry::grow(Index& index, bool whole_key) {
+  // At most half full, so probes stay short and a free slot always exists.
+  if (index.slots.size() >= 2 * (index.used + 1)) return;
+  std::vector<uint32_t> old = std::move(index.slots);
+  index.slots.assign(std::max<size_t>(old.size() * 2, 1024), kNone);
+  for (uint32_t n : old)
+    if (n != kNone) {
+      *slotFor(index, whole_key ? keyOf(entries_[n]) : nameOf(entries_[n]), whole_key) = n;
+    }
+}
+
+void OperatorRegistry::add(const OpDef& def) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Entry e{def, def.schema, 0, 0};
+  size_t len = 0;
+  std::string spelled = normalizedPrefix(def.schema, len);
+  if (!spelled.empty()) {
+    keys_.push_back(std::make_unique<std::string>(std::move(spelled)));
+    e.key = keys_.back()->data();
+    len = keys_.back()->size();
+  }
+  std::string_view key(e.key, len);
+  size_t dot = key.find('.');
+  e.key_len = static_cast<uint32_t>(len);
+  e.name_len = static_cast<uint32_t>(dot == std::string_view::npos ? len : dot);
+  auto n = static_cast<uint32_t>(entries_.size());
+  entries_.push_back(e);
+
+  grow(by_qualified_, true);
+  uint32_t* q = slotFor(by_qualified_, key, true);
+  if (*q == kNone) ++by_qualified_.used;
+  *q = n;  // a later registration of the same overload wins, as it always did
+
+  grow(by_name_, false);
+  uint32_t* first = slotFor(by_name_, key.substr(0, e.name_len), false);
+  if (*first == kNone) {
+    ++by_name_.used;
+    *first = n;
+    entries_[n].last = n;
+    return;
+  }
+  Entry& head = entries_[*first];
+  entries_[head.last].next = n;
+  head.last = n;
+  // lookup() answered for this name already: its answer grows (callers may hold it).
+  if (head.overloads) head.overloads->push_back(make(n));
+}
+
+const Operator* OperatorRegistry::make(uint32_t n) const {
+  const Entry& e = entries_[n];
+  if (e.op) return e.op;
+  auto op = std::make_unique<Operator>();
+  try {
+    op->schema = parseSchema(e.def.schema);
+  } catch (const std::exception& ex) {
+    throw std::invalid_argument(std::string("bad operator schema '") + e.def.schema + "': " + ex.what());
+  }
+  op->kernel = e.def.kernel;
+  op->op_class = e.def.op_class;
+  op->pure = e.def.pure && !op->schema.isMutable();
+  e.op = op.release();
+  return e.op;
 }
 
 const std::vector<const Operator*>& OperatorRegistry::lookup(const std::string& name) const {
   static const std::vector<const Operator*> empty;
-  auto it = by_name_.find(name);
-  if (it == by_name_.end()) return empty;
+  uint32_t first = findIn(by_name_, name, false);
+  if (first == kNone) return empty;
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const Operator* op : it->second) ensureParsed(op);
-  return it->second;
+  const Entry& head = entries_[first];
+  if (!head.overloads) {
+    auto ops = std::make_unique<std::vector<const Operator*>>();
+    for (uint32_t n = first; n != kNone; n = entries_[n].next) ops->push_back(make(n));
+    head.overloads = ops.release();
+  }
+  return *head.overloads;
 }
 
 const Operator* OperatorRegistry::find(const std::string& qualified_name) const {
-  auto it = by_qualified_.find(qualified_name);
-  if (it == by_qualified_.end()) return nullptr;
+  uint32_t n = findIn(by_qualified_, qualified_name, true);
+  if (n == kNone) return nullptr;
   std::lock_guard<std::mutex> lock(mutex_);
-  ensureParsed(it->second);
-  return it->second;
+  return make(n);
 }
 
 size_t OperatorRegistry::parseAll() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& op : owned_) ensureParsed(op.get());
-  return owned_.size();
+  for (uint32_t n = 0; n < entries_.size(); ++n) make(n);
+  return entries_.size();
 }
 
 RegisterOps::RegisterOps(std::initializer_list<OpDef> defs) {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "ops/cpu/elementwise.h"
+#include "ops/tensor/buffers.h"
 #include "ops/tensor/call_op.h"
 
 namespace wick::ops {
@@ -73,35 +74,21 @@ void im2col(const T* x, int64_t c, int64_t h, int64_t w, const ConvWindow& win, 
       }
 }
 
-// A per-thread buffer for col, kept between calls: a network's convolutions
-// would otherwise allocate (and the kernel zero-fill on first touch) several
-// MB per layer per call. Above kScratchKeep bytes the buffer is not kept, so
-// one huge convolution does not pin its memory for the life of the thread.
-constexpr size_t kScratchKeep = size_t(64) << 20;
-
+// Scratch space for col. A network's convolutions need several MB of it per
+// layer per call: large buffers are reused between calls, not faulted in
+// afresh each time (Note [Large buffers]).
 template <class T>
 class ColBuffer {
  public:
-  explicit ColBuffer(size_t n) {
-    size_t bytes = n * sizeof(T);
-    if (bytes > kScratchKeep) {
-      own_.reset(new std::byte[bytes]);
-      data_ = reinterpret_cast<T*>(own_.get());
-      return;
-    }
-    thread_local std::unique_ptr<std::byte[]> kept;
-    thread_local size_t kept_bytes = 0;
-    if (kept_bytes < bytes) {
-      kept.reset(new std::byte[bytes]);
-      kept_bytes = bytes;
-    }
-    data_ = reinterpret_cast<T*>(kept.get());
-  }
+  explicit ColBuffer(size_t n) : bytes_(n * sizeof(T)), data_(static_cast<T*>(allocateBuffer(bytes_))) {}
+  ~ColBuffer() { freeBuffer(data_, bytes_); }
+  ColBuffer(const ColBuffer&) = delete;
+  ColBuffer& operator=(const ColBuffer&) = delete;
   T* data() const { return data_; }
 
  private:
-  std::unique_ptr<std::byte[]> own_;
-  T* data_ = nullptr;
+  size_t bytes_;
+  T* data_;
 };
 
 template <class T>

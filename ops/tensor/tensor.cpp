@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "lang/error.h"
+#include "ops/tensor/buffers.h"
 #include "ops/tensor/strided_loop.h"
 
 namespace wick::ops {
@@ -13,10 +14,7 @@ using lang::IValue;
 using lang::Ref;
 
 lang::Ref<Storage> Storage::allocate(size_t nbytes) {
-  size_t rounded = (nbytes + 63) / 64 * 64;
-  void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-  if (!p) lang::raise("RuntimeError", "out of memory allocating " + std::to_string(nbytes) + " bytes");
-  return Ref<Storage>(new Storage(p, nbytes, nullptr));
+  return Ref<Storage>(new Storage(allocateBuffer(nbytes), nbytes, nullptr));
 }
 
 lang::Ref<Storage> Storage::borrow(void* data, size_t nbytes, std::function<void(void*)> deleter) {
@@ -26,7 +24,7 @@ lang::Ref<Storage> Storage::borrow(void* data, size_t nbytes, std::function<void
 
 Storage::~Storage() {
   if (deleter_) deleter_(data_);
-  else std::free(data_);
+  else freeBuffer(data_, nbytes_);
 }
 
 IntArray contiguousStrides(const IntArray& sizes) {

@@ -1,0 +1,27 @@
+#pragma once
+// Memory for tensor data and kernel scratch space.
+//
+// Note [Large buffers]
+// A network's forward pass allocates and frees buffers of megabytes on every
+// call (activations, im2col matrices). From malloc, each is fresh memory
+// (glibc maps and unmaps large blocks) faulted in 4 KiB at a time, and at exit
+// the kernel tears every one of those pages down again: for a resnet18 call
+// that is thousands of faults and milliseconds of exit. Buffers of
+// kLargeBuffer bytes and more are instead whole mappings aligned to 2 MiB and
+// advised as transparent huge pages (one fault and one teardown per 2 MiB
+// where the kernel allows it), and a freed one is kept for the next request
+// of about its size, up to kCachedBytes in all, so steady-state calls fault
+// nothing. Smaller buffers come from malloc, 64-byte aligned.
+#include <cstddef>
+
+namespace wick::ops {
+
+constexpr size_t kLargeBuffer = size_t(1) << 20;
+constexpr size_t kCachedBytes = size_t(256) << 20;
+
+// nbytes uninitialized bytes, 64-byte aligned; raises RuntimeError when out of memory.
+void* allocateBuffer(size_t nbytes);
+// Gives back a buffer from allocateBuffer(nbytes), with the same nbytes.
+void freeBuffer(void* p, size_t nbytes);
+
+}  // namespace wick::ops
