@@ -71,9 +71,12 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
       {"torch.Tensor", tensorType}, {"None", noneType}, {"NoneType", noneType}, {"Any", anyType},
       {"typing.Any", anyType}, {"torch.device", deviceType}, {"device", deviceType}, {"Device", deviceType}, {"complex", complexType},
       {"number", numberType}};
-  if (auto it = builtins.find(name); it != builtins.end()) return it->second();
-  if (name == "List" || name == "typing.List" || name == "list") return listType(tensorType());
-  if (name == "Dict" || name == "typing.Dict" || name == "dict") return dictType(strType(), tensorType());
+  // A qualified class name (every class an archive names) is none of these.
+  if (!name.starts_with("__torch__.")) {
+    if (auto it = builtins.find(name); it != builtins.end()) return it->second();
+    if (name == "List" || name == "typing.List" || name == "list") return listType(tensorType());
+    if (name == "Dict" || name == "typing.Dict" || name == "dict") return dictType(strType(), tensorType());
+  }
   if (ClassInfo* c = findClass(name)) return moduleTypeFor(*c, e.range);
   if (name.rfind("torch.nn.", 0) == 0 && !options_.archive_dialect)
     if (ClassInfo* c = nnClass(name)) return c->type;
