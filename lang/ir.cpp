@@ -329,12 +329,14 @@ Graph::~Graph() {
 Node* Graph::create(Symbol kind, size_t num_outputs) {
   Node* n = new Node(this, kind);
   all_nodes_.insert(n);
+  n->outputs_.reserve(num_outputs);
   for (size_t i = 0; i < num_outputs; ++i) n->addOutput();
   return n;
 }
 
 Node* Graph::create(Symbol kind, const std::vector<Value*>& inputs, size_t num_outputs) {
   Node* n = create(kind, num_outputs);
+  n->inputs_.reserve(inputs.size());  // one allocation, not one per doubling
   for (Value* v : inputs) n->addInput(v);
   return n;
 }
