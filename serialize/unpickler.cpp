@@ -71,17 +71,20 @@ std::string Unpickler::readLine() {
 
 // ---- the stack ----
 
+void Unpickler::checkDepth(uint32_t depth) const {
+  if (depth > kMaxValueNesting) fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+}
+
 void Unpickler::push(Item item) {
-  if (item.depth > kMaxValueNesting)
-    fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+  checkDepth(item.depth);
   stack_.push_back(std::move(item));
 }
 
 void Unpickler::pushValue(IValue value, uint32_t depth) {
-  Item item;
+  checkDepth(depth);
+  Item& item = stack_.emplace_back();  // built in place: most of a pickle's pushes are values
   item.value = std::move(value);
   item.depth = depth;
-  push(std::move(item));
 }
 
 // Pops never reach below the innermost MARK: as in Python's unpickler, the
@@ -205,7 +208,7 @@ void Unpickler::appendItems() {
     list->items.push_back(std::move(item.value));
   }
   target.depth = std::max(target.depth, depth);
-  if (target.depth > kMaxValueNesting) fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+  checkDepth(target.depth);
   syncMemo(target);
 }
 
@@ -226,7 +229,7 @@ void Unpickler::fillDict(Item& target, std::vector<Item> pairs) {
     dict->set(key, std::move(value));
   }
   target.depth = std::max(target.depth, depth);
-  if (target.depth > kMaxValueNesting) fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+  checkDepth(target.depth);
   syncMemo(target);
 }
 

@@ -57,6 +57,7 @@ class Unpickler {
   // ---- unpickler.cpp: reading and the stack ----
   [[noreturn]] void fail(const std::string& message) const;
   Item pop(const char* what);
+  void checkDepth(uint32_t depth) const;  // Note [Bounded nesting]
   void push(Item item);
   void pushValue(lang::IValue value, uint32_t depth);
   // The value under the item on top (REDUCE's and BUILD's argument).
