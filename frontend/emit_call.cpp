@@ -235,15 +235,18 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     return callUserFunction(module_.function(q), e);
   if (Value* v = emitBooleanDispatch(q, e)) return v;
   if (q.rfind("torch.", 0) == 0) {
+    // What lies between "torch." and the name: "" for torch.X, "nn.functional" for F.X.
+    size_t last_dot = q.rfind('.');
+    std::string_view middle = last_dot > 5 ? std::string_view(q).substr(6, last_dot - 6) : std::string_view();
     // torch.linalg.det is aten::linalg_det, torch.special.expit aten::special_expit.
     for (const char* ns : {"linalg", "special", "fft"})
-      if (q == std::string("torch.") + ns + "." + name) name = std::string(ns) + "_" + name;
+      if (middle == ns) name = std::string(ns) + "_" + name;
     // Functions TorchScript compiles from Python (torch/nn/functional.py,
     // torch/functional.py) are registered as functional::X and torch::X.
     const auto& registry = lang::OperatorRegistry::global();
-    if (q == "torch.nn.functional." + name && !registry.lookup("functional::" + name).empty())
+    if (middle == "nn.functional" && !registry.lookup("functional::" + name).empty())
       return callOp("functional::" + name, emitArgs(e), e.range, emitKwargs(e), q);
-    if (q == "torch." + name && !registry.lookup("torch::" + name).empty())
+    if (middle.empty() && !registry.lookup("torch::" + name).empty())
       return callOp("torch::" + name, emitArgs(e), e.range, emitKwargs(e), q);
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }

@@ -196,29 +196,25 @@ lang::Function* ModuleCompiler::function(const std::string& name) {
 lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& qualname, ClassTypePtr self_class,
                                            ClassInfo* cls, bool signature_only) {
   if (auto it = compiled_.find(qualname); it != compiled_.end()) return it->second;
-  for (const ExprPtr& d : def.decorators) {
-    std::string n = baseName(d->kind == ExprKind::Call ? *d->a : *d);
-    if (n.find("unused") != std::string::npos || n.find("ignore") != std::string::npos) {
-      // Not compiled; calling it raises at run time, as in TorchScript.
-    }
-  }
   // A prelude file's own names resolve unqualified inside it ("torch.nn.init." + "uniform_").
   struct PrefixGuard {
     std::string& prefix;
     std::string saved;
     ~PrefixGuard() { prefix = saved; }
   } guard{current_prefix_, current_prefix_};
-  std::string key = cls ? cls->key.substr(0, cls->key.find('#')) : qualname;
-  current_prefix_ = options_.archive_dialect || key.find('.') == std::string::npos ? "" : key.substr(0, key.rfind('.') + 1);
+  if (options_.archive_dialect) {
+    current_prefix_.clear();
+  } else {
+    std::string key = cls ? cls->key.substr(0, cls->key.find('#')) : qualname;
+    current_prefix_ = key.find('.') == std::string::npos ? "" : key.substr(0, key.rfind('.') + 1);
+  }
   lang::FunctionSchema schema;
   schema.name = def.name;
-  auto fn = std::make_unique<lang::Function>(qualname, std::make_shared<Graph>(), schema);
+  auto fn = std::make_unique<lang::Function>(qualname, std::make_shared<Graph>(), std::move(schema));
   fn->setRange(def.range);
   lang::Function* raw = cu_.addFunction(std::move(fn));
   if (self_class) raw->setOwner(self_class);
-  compiled_[qualname] = raw;
-  if (in_progress_.count(qualname)) return raw;
-  in_progress_.insert(qualname);
+  compiled_.emplace(qualname, raw);
   // Signature first, so calls (recursive ones included) can be checked.
   auto& args = raw->schema().arguments;
   for (size_t i = 0; i < def.params.size(); ++i) {
@@ -238,7 +234,6 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
   if (signature_only) {
     // An interface method: callers dispatch on the object's class at run time.
     if (!declared) errorAt(def.range, "interface methods need a return type annotation");
-    in_progress_.erase(qualname);
     return raw;
   }
   try {
@@ -246,11 +241,9 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
     TypePtr ret = emitter.emit(declared);
     raw->schema().returns = {lang::Argument{"", ret}};
   } catch (...) {
-    in_progress_.erase(qualname);
     compiled_.erase(qualname);
     throw;
   }
-  in_progress_.erase(qualname);
   return raw;
 }
 

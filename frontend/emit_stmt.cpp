@@ -135,7 +135,8 @@ TypePtr FunctionEmitter::emit(TypePtr declared_return) {
   uses_ret_flag_ = hasNestedReturn(def_.body, true);
   TypePtr probe_type;
   for (int pass = 0; pass < 2; ++pass) {
-    graph_ = std::make_shared<Graph>();
+    // The first pass fills the (empty) graph the function was created with.
+    graph_ = pass == 0 ? fn_.graphPtr() : std::make_shared<Graph>();
     scopes_.clear();
     scopes_.push_back(std::make_unique<Scope>());
     scope_ = scopes_.back().get();
@@ -207,8 +208,11 @@ FunctionEmitter::Var* FunctionEmitter::lookup(const std::string& name) {
 
 void FunctionEmitter::define(const std::string& name, Value* v, TypePtr declared, const SourceRange& r) {
   empty_list_literals_.erase(v);
-  Var* prev = lookup(name);
+  // One hash of `name` in this scope serves the lookup, the check and the store.
   auto here = scope_->vars.find(name);
+  Var* prev = here != scope_->vars.end() ? &here->second : nullptr;
+  for (Scope* s = scope_->parent; !prev && s; s = s->parent)
+    if (auto it = s->vars.find(name); it != s->vars.end()) prev = &it->second;
   bool same_block = here != scope_->vars.end() && here->second.value && scope_->assigned.count(name) && scope_->parent == nullptr;
   if (prev && prev->value && !isFlag(name) && same_block && !declared && !lang::isSubtypeOf(v->type(), prev->declared)) {
     // TorchScript rebinds a name within one block freely (`x = 1; x = "a"`);
@@ -232,7 +236,8 @@ void FunctionEmitter::define(const std::string& name, Value* v, TypePtr declared
   // makes `x + 1` valid, as in TorchScript. Merges use the declared type.
   if (!declared) declared = v->type();
   if (!isFlag(name) && v->node()->kind() != prim::Param && !v->hasDebugName()) v->setDebugName(name);
-  scope_->vars[name] = {v, declared, false};
+  if (here != scope_->vars.end()) here->second = {v, declared, false};
+  else scope_->vars.emplace(name, Var{v, declared, false});
   scope_->assigned.insert(name);
 }
 

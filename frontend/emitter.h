@@ -324,8 +324,9 @@ class ModuleCompiler : public CompiledModule {
   std::map<std::string, ClassInfo> classes_;
   std::map<std::string, std::string> aliases_;
   std::map<std::string, const Expr*> globals_;
+  // By qualname, from the moment compiling starts: a recursive call finds
+  // its callee here (one def may compile for several classes).
   std::map<std::string, lang::Function*> compiled_;
-  std::set<std::string> in_progress_;  // qualnames being compiled (one def may compile for several classes)
   std::string current_prefix_;  // namespace of the def being compiled ("torch.nn.init.")
 
   // torch.nn (module_builder.cpp)

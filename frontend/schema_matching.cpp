@@ -18,15 +18,23 @@ namespace {
 
 using TypeEnv = std::map<std::string, TypePtr>;
 
+// How one input reaches its parameter when it is not passed as it is.
+enum Conversion : uint8_t {
+  kAsIs = 0,
+  kToScalar,     // int -> float, number -> float or int
+  kTupleToList,  // a tuple given for a list (zeros((2, 3)))
+  kToDevice,     // a str given for a Device (x.to("cpu"))
+  kRetypeEmpty,  // an empty `[]` literal takes the formal's list type
+  kPacked,       // ints given as varargs for an int[] (zeros(2, 3)): Match::packed
+};
+
+// One overload's binding of a call. Few fields allocate: a call tries every
+// overload of its op, and most of them fail.
 struct Match {
   const lang::Operator* op = nullptr;
-  std::vector<Value*> inputs;   // schema order, then varargs
-  std::vector<bool> to_scalar;  // per input: convert to the formal's int/float (int->float, number->float/int)
-  std::vector<IValue> defaults; // per input: default used when inputs[i] is null
-  std::vector<std::vector<Value*>> packed;  // per input: ints given as varargs for an int[] (zeros(2, 3))
-  std::vector<bool> tuple_to_list;          // per input: a tuple given for a list (zeros((2, 3)))
-  std::vector<bool> to_device;              // per input: a str given for a Device (x.to("cpu"))
-  std::vector<bool> retype_empty;           // per input: an empty `[]` literal takes the formal's list type
+  std::vector<Value*> inputs;       // schema order, then varargs; null: the default is used
+  std::vector<Conversion> convert;  // per schema input
+  std::vector<Value*> packed;       // the varargs packed into the input marked kPacked
   TypeEnv env;
   int generic = 0;              // arguments matched through type variables
 };
@@ -117,113 +125,116 @@ TypePtr substitute(const TypePtr& t, const TypeEnv& env) {
 // positional parameter on, when that parameter is a list (not a broadcasting
 // int[N], not a type variable), are packed into it: x.view(2, 3),
 // torch.zeros(2, 3), torch.einsum("ij,jk", a, b), torch.meshgrid(a, b).
-void packVarargList(const std::vector<lang::Argument>& formals, const std::vector<Value*>& args,
-                    std::vector<std::vector<Value*>>& packed, std::vector<Value*>& rest) {
+// Returns the index of the packed parameter, or formals.size() when none.
+size_t packVarargList(const std::vector<lang::Argument>& formals, const std::vector<Value*>& args,
+                      std::vector<Value*>& packed, std::vector<Value*>& rest) {
   size_t p = 0;
   while (p < formals.size() && !formals[p].kwarg_only) ++p;
-  if (p == 0 || args.size() < p) return;
+  if (p == 0 || args.size() < p) return formals.size();
   size_t last = p - 1;
   const auto& f = formals[last];
-  if (f.type->kind() != TypeKind::List || f.list_size || f.type->elem()->kind() == TypeKind::Var) return;
-  if (args.size() == p && (args[last]->type()->kind() == TypeKind::List || args[last]->type()->kind() == TypeKind::Tuple)) return;
+  if (f.type->kind() != TypeKind::List || f.list_size || f.type->elem()->kind() == TypeKind::Var) return formals.size();
+  if (args.size() == p && (args[last]->type()->kind() == TypeKind::List || args[last]->type()->kind() == TypeKind::Tuple))
+    return formals.size();
   for (size_t q = last; q < args.size(); ++q)
-    if (!lang::isSubtypeOf(args[q]->type(), f.type->elem())) return;
-  packed[last].assign(args.begin() + last, args.end());
+    if (!lang::isSubtypeOf(args[q]->type(), f.type->elem())) return formals.size();
+  packed.assign(args.begin() + last, args.end());
   rest.assign(args.begin(), args.begin() + last + 1);
+  return last;
 }
 
 // empty_lists: `[]` written in the call, which TorchScript types by the
 // parameter it is passed to (`t.sum([])`, `x.view([])`), not as List[Tensor].
+// why: where to say why the overload does not match; null when no one asks.
 std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*>& args_in,
                               const std::vector<std::pair<std::string, Value*>>& kwargs_in, bool convert,
-                              const std::set<Value*>& empty_lists, bool method, std::string& why) {
+                              const std::set<Value*>& empty_lists, bool method, std::string* why) {
   const auto& formals = op->schema.arguments;
   // A method's receiver binds to `self` wherever the schema puts it:
   // x.where(cond, y) is where.self(Tensor condition, Tensor self, Tensor other).
-  std::vector<Value*> args = args_in;
-  std::vector<std::pair<std::string, Value*>> kwargs = kwargs_in;
+  const std::vector<Value*>* args_p = &args_in;
+  std::vector<Value*> moved_args;
+  Value* self_kwarg = nullptr;
   auto self_at = std::find_if(formals.begin(), formals.end(), [](const lang::Argument& a) { return a.name == "self"; });
-  if (method && !args.empty() && self_at != formals.end() && self_at != formals.begin()) {
+  if (method && !args_in.empty() && self_at != formals.end() && self_at != formals.begin()) {
     size_t k = static_cast<size_t>(self_at - formals.begin());
-    Value* self = args[0];
-    args.erase(args.begin());
-    if (args.size() >= k) args.insert(args.begin() + static_cast<std::ptrdiff_t>(k), self);
-    else kwargs.emplace_back("self", self);
+    moved_args.assign(args_in.begin() + 1, args_in.end());
+    if (moved_args.size() >= k) moved_args.insert(moved_args.begin() + static_cast<std::ptrdiff_t>(k), args_in[0]);
+    else self_kwarg = args_in[0];
+    args_p = &moved_args;
   }
-  Match m;
-  m.op = op;
-  m.inputs.assign(formals.size(), nullptr);
-  m.to_scalar.assign(formals.size(), false);
-  m.defaults.resize(formals.size());
+  const std::vector<Value*>& args = *args_p;
   size_t positional = 0;
   for (const auto& f : formals)
     if (!f.kwarg_only) ++positional;
-  m.packed.resize(formals.size());
-  m.tuple_to_list.assign(formals.size(), false);
-  m.retype_empty.assign(formals.size(), false);
-  m.to_device.assign(formals.size(), false);
+  Match m;
+  m.op = op;
   std::vector<Value*> rest;
-  packVarargList(formals, args, m.packed, rest);
+  size_t packed_at = packVarargList(formals, args, m.packed, rest);
   const std::vector<Value*>& pos_args = rest.empty() ? args : rest;
   if (pos_args.size() > positional && !op->schema.is_vararg) {
-    why = "expected at most " + std::to_string(positional) + " positional arguments, got " + std::to_string(pos_args.size());
+    if (why) *why = "expected at most " + std::to_string(positional) + " positional arguments, got " + std::to_string(pos_args.size());
     return std::nullopt;
   }
+  m.inputs.assign(formals.size(), nullptr);
+  m.convert.assign(formals.size(), kAsIs);
+  if (packed_at < formals.size()) m.convert[packed_at] = kPacked;
   for (size_t i = 0; i < pos_args.size() && i < positional; ++i) m.inputs[i] = pos_args[i];
-  for (const auto& [name, v] : kwargs) {
+  auto bindKeyword = [&](const std::string& name, Value* v) {
     size_t k = 0;
     while (k < formals.size() && formals[k].name != name) ++k;
     if (k == formals.size()) {
-      why = "unknown keyword argument '" + name + "'";
-      return std::nullopt;
+      if (why) *why = "unknown keyword argument '" + name + "'";
+      return false;
     }
     if (m.inputs[k]) {
-      why = "argument '" + name + "' given twice";
-      return std::nullopt;
+      if (why) *why = "argument '" + name + "' given twice";
+      return false;
     }
     m.inputs[k] = v;
-  }
+    return true;
+  };
+  for (const auto& [name, v] : kwargs_in)
+    if (!bindKeyword(name, v)) return std::nullopt;
+  if (self_kwarg && !bindKeyword("self", self_kwarg)) return std::nullopt;
   for (size_t i = 0; i < formals.size(); ++i) {
     const auto& f = formals[i];
     if (!m.inputs[i]) {
       if (!f.default_value) {
-        why = "missing argument '" + f.name + "'";
+        if (why) *why = "missing argument '" + f.name + "'";
         return std::nullopt;
       }
-      m.defaults[i] = *f.default_value;
       continue;
     }
-    if (!m.packed[i].empty()) continue;
+    if (m.convert[i] == kPacked) continue;
     bool converted = false;
-    TypePtr actual = m.inputs[i]->type();
-    TypePtr plain = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
+    const TypePtr& actual = m.inputs[i]->type();
+    const TypePtr& plain = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
     if (plain->kind() == TypeKind::List && actual->kind() == TypeKind::Tuple &&
         (!actual->contained().empty() || plain->elem()->kind() != TypeKind::Var) &&
         std::all_of(actual->contained().begin(), actual->contained().end(),
                     [&](const TypePtr& t) { return lang::isSubtypeOf(t, plain->elem()); })) {
-      m.tuple_to_list[i] = true;
+      m.convert[i] = kTupleToList;
       continue;
     }
-    if (empty_lists.count(m.inputs[i]) && f.type->kind() != TypeKind::Var) {
-      TypePtr list = f.type->kind() == TypeKind::Optional ? f.type->elem() : f.type;
-      if (list->kind() == TypeKind::List && list->elem()->kind() != TypeKind::Var) {
-        m.retype_empty[i] = true;
+    if (f.type->kind() != TypeKind::Var && !empty_lists.empty() && empty_lists.count(m.inputs[i])) {
+      if (plain->kind() == TypeKind::List && plain->elem()->kind() != TypeKind::Var) {
+        m.convert[i] = kRetypeEmpty;
         continue;
       }
     }
     if (convert && plain->kind() == TypeKind::Device && actual->kind() == TypeKind::Str) {
-      m.to_device[i] = true;
+      m.convert[i] = kToDevice;
       continue;
     }
     bool ok = matchType(f.type, actual, m.env, convert, converted, m.generic);
     // `int[2] stride` and `int[1]? dim` also take one int.
-    TypeKind fk = f.type->kind() == TypeKind::Optional ? f.type->elem()->kind() : f.type->kind();
-    if (!ok && f.list_size && fk == TypeKind::List && actual->kind() == TypeKind::Int) ok = true;
+    if (!ok && f.list_size && plain->kind() == TypeKind::List && actual->kind() == TypeKind::Int) ok = true;
     if (!ok) {
-      why = "argument '" + f.name + "' expected " + f.type->str() + " but found " + actual->str();
+      if (why) *why = "argument '" + f.name + "' expected " + f.type->str() + " but found " + actual->str();
       return std::nullopt;
     }
-    m.to_scalar[i] = converted;
+    if (converted) m.convert[i] = kToScalar;
   }
   for (size_t i = positional; i < pos_args.size(); ++i) m.inputs.push_back(pos_args[i]);
   return m;
@@ -236,45 +247,48 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
                                                  const SourceRange& r, std::string* why_out, bool method) {
   const auto& ops = lang::OperatorRegistry::global().lookup(name);
   std::optional<Match> best;
-  std::string why;
   // Python-level functions (functional::, torch::) take their arguments as
   // TorchScript passes them to compiled Python: no int-to-float conversion.
   bool python_level = name.rfind("functional::", 0) == 0 || name.rfind("torch::", 0) == 0;
-  // Why each overload failed, spelled out only if none matches: printing
-  // schemas for the overloads a call passes over cost more than matching.
-  std::vector<std::pair<const lang::Operator*, std::string>> failures;
   for (bool convert : {false, true}) {
     if (convert && python_level) break;
     for (const lang::Operator* op : ops) {
-      std::string reason;
-      auto m = tryMatch(op, args, kwargs, convert, empty_list_literals_, method, reason);
-      if (!m) {
-        if (why_out) failures.emplace_back(op, std::move(reason));
-        continue;
-      }
+      auto m = tryMatch(op, args, kwargs, convert, empty_list_literals_, method, nullptr);
       // Concrete overloads beat generic ones (add.int before add.t).
-      if (!best || m->generic < best->generic) best = std::move(m);
+      if (m && (!best || m->generic < best->generic)) best = std::move(m);
     }
     if (best) break;
   }
   if (!best) {
-    for (const auto& [op, reason] : failures) *why_out += "\n  " + op->schema.str() + ": " + reason;
+    // Why each overload failed, spelled out only now that none matches:
+    // printing schemas for the overloads a call passes over costs more than matching.
+    if (why_out)
+      for (bool convert : {false, true}) {
+        if (convert && python_level) break;
+        for (const lang::Operator* op : ops) {
+          std::string reason;
+          tryMatch(op, args, kwargs, convert, empty_list_literals_, method, &reason);
+          *why_out += "\n  " + op->schema.str() + ": " + reason;
+        }
+      }
     return std::nullopt;
   }
   std::vector<Value*> inputs;
   const auto& formals = best->op->schema.arguments;
   for (size_t i = 0; i < best->inputs.size(); ++i) {
     Value* v = best->inputs[i];
-    if (i < formals.size() && best->retype_empty[i]) {
+    Conversion how = i < formals.size() ? best->convert[i] : kAsIs;
+    if (how == kRetypeEmpty) {
       TypePtr list = formals[i].type->kind() == TypeKind::Optional ? formals[i].type->elem() : formals[i].type;
       Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, std::vector<Value*>{}));
       l->output()->setType(list);
       inputs.push_back(l->output());
       continue;
     }
-    if (i < formals.size() && (!best->packed[i].empty() || best->tuple_to_list[i])) {
-      std::vector<Value*> items = best->packed[i];
-      if (best->tuple_to_list[i])
+    if (how == kPacked || how == kTupleToList) {
+      std::vector<Value*> items;
+      if (how == kPacked) items = best->packed;
+      else
         for (size_t k = 0; k < v->type()->contained().size(); ++k) items.push_back(tupleIndex(v, k, r));
       Node* l = graph_->insertNode(graph_->create(lang::prim::ListConstruct, items));
       TypePtr plain = formals[i].type->kind() == TypeKind::Optional ? formals[i].type->elem() : formals[i].type;
@@ -283,11 +297,11 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
       continue;
     }
     if (!v) {
-      v = constant(best->defaults[i], r, i < formals.size() ? substitute(formals[i].type, best->env) : nullptr);
-    } else if (i < formals.size() && best->to_scalar[i]) {
+      v = constant(*formals[i].default_value, r, substitute(formals[i].type, best->env));
+    } else if (how == kToScalar) {
       TypePtr plain = formals[i].type->kind() == TypeKind::Optional ? formals[i].type->elem() : formals[i].type;
       v = callOp(plain->kind() == TypeKind::Int ? "aten::Int" : "aten::Float", {v}, r);
-    } else if (i < formals.size() && best->to_device[i]) {
+    } else if (how == kToDevice) {
       v = callOp("aten::device", {v}, r);
     } else if (i < formals.size() && formals[i].list_size && v->type()->kind() == TypeKind::Int) {
       std::vector<Value*> rep(static_cast<size_t>(*formals[i].list_size), v);

@@ -4,6 +4,22 @@
 
 namespace wick::frontend {
 
+namespace {
+// dottedName(e), built in one buffer: archive annotations are long qualified
+// names (`__torch__.torch.nn.modules.conv.Conv2d`), for which dottedName
+// makes a string per dot. False when `e` is not a dotted name.
+bool appendDottedName(const Expr& e, std::string& out) {
+  if (e.kind == ExprKind::Name) {
+    out += e.name;
+    return true;
+  }
+  if (e.kind != ExprKind::Attribute || !appendDottedName(*e.a, out)) return false;
+  out += '.';
+  out += e.name;
+  return true;
+}
+}  // namespace
+
 TypePtr ModuleCompiler::resolveType(const Expr& e) {
   using namespace lang;
   if (e.kind == ExprKind::NoneLit) return noneType();
@@ -12,8 +28,9 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
     return resolveType(*parseExpression(src));
   }
   if (e.kind == ExprKind::Subscript) {
-    std::string head = dottedName(*e.a);
-    std::string full = aliasOf(head.substr(0, head.find('.')));
+    std::string head;
+    appendDottedName(*e.a, head);
+    std::string full = aliases_.empty() ? std::string() : aliasOf(head.substr(0, head.find('.')));
     std::string name = head.substr(head.rfind('.') + 1);
     if (!full.empty() && head.find('.') == std::string::npos) name = full.substr(full.rfind('.') + 1);
     std::vector<TypePtr> args;
@@ -42,18 +59,24 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
     if (name == "Final") return arity(1), args[0];
     errorAt(e.a->range, "unknown type constructor '" + head + "'");
   }
-  std::string name = dottedName(e);
-  if (name.empty()) errorAt(e.range, "expected a type annotation");
-  std::string resolved = aliasOf(name.substr(0, name.find('.')));
-  if (!resolved.empty()) name = resolved + name.substr(std::min(name.size(), name.find('.')));
+  std::string name;
+  if (!appendDottedName(e, name) || name.empty()) errorAt(e.range, "expected a type annotation");
+  // Archive code imports nothing: no alias to look for.
+  if (!aliases_.empty()) {
+    std::string resolved = aliasOf(name.substr(0, name.find('.')));
+    if (!resolved.empty()) name = resolved + name.substr(std::min(name.size(), name.find('.')));
+  }
   static const std::map<std::string, TypePtr (*)()> builtins = {
       {"int", intType}, {"float", floatType}, {"bool", boolType}, {"str", strType}, {"Tensor", tensorType},
       {"torch.Tensor", tensorType}, {"None", noneType}, {"NoneType", noneType}, {"Any", anyType},
       {"typing.Any", anyType}, {"torch.device", deviceType}, {"device", deviceType}, {"Device", deviceType}, {"complex", complexType},
       {"number", numberType}};
-  if (auto it = builtins.find(name); it != builtins.end()) return it->second();
-  if (name == "List" || name == "typing.List" || name == "list") return listType(tensorType());
-  if (name == "Dict" || name == "typing.Dict" || name == "dict") return dictType(strType(), tensorType());
+  // A qualified class name (every class an archive names) is none of these.
+  if (!name.starts_with("__torch__.")) {
+    if (auto it = builtins.find(name); it != builtins.end()) return it->second();
+    if (name == "List" || name == "typing.List" || name == "list") return listType(tensorType());
+    if (name == "Dict" || name == "typing.Dict" || name == "dict") return dictType(strType(), tensorType());
+  }
   if (ClassInfo* c = findClass(name)) return moduleTypeFor(*c, e.range);
   if (name.rfind("torch.nn.", 0) == 0 && !options_.archive_dialect)
     if (ClassInfo* c = nnClass(name)) return c->type;

@@ -1,6 +1,7 @@
 #include "lang/ir.h"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include "lang/error.h"
@@ -17,6 +18,11 @@ Value* Value::setDebugName(const std::string& name) {
   if (name.empty() || name == debug_name_) return this;
   auto& used = owningGraph()->usedNames();
   if (!debug_name_.empty()) used.erase(debug_name_);
+  // Most names are plain and still free: taken as they are, in one lookup.
+  if (!std::isdigit(static_cast<unsigned char>(name.back())) && used.insert(name).second) {
+    debug_name_ = name;
+    return this;
+  }
   std::string base = name;
   // Strip a numeric ".N" suffix so renaming "x.1" gives "x.2", not "x.1.1".
   if (auto dot = base.rfind('.'); dot != std::string::npos &&
@@ -323,12 +329,14 @@ Graph::~Graph() {
 Node* Graph::create(Symbol kind, size_t num_outputs) {
   Node* n = new Node(this, kind);
   all_nodes_.insert(n);
+  n->outputs_.reserve(num_outputs);
   for (size_t i = 0; i < num_outputs; ++i) n->addOutput();
   return n;
 }
 
 Node* Graph::create(Symbol kind, const std::vector<Value*>& inputs, size_t num_outputs) {
   Node* n = create(kind, num_outputs);
+  n->inputs_.reserve(inputs.size());  // one allocation, not one per doubling
   for (Value* v : inputs) n->addInput(v);
   return n;
 }

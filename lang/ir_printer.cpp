@@ -1,5 +1,5 @@
+#include <algorithm>
 #include <sstream>
-#include <unordered_set>
 
 #include "lang/ir.h"
 #include "lang/operator.h"
@@ -93,8 +93,28 @@ std::ostream& operator<<(std::ostream& os, const Graph& g) {
 
 namespace {
 
+// The values in scope while verifying one graph, each in the slot of its
+// Value::unique() (unique within a graph) rather than hashed: verification
+// runs on every compiled function. A value of another graph with the same
+// id is not the slot's value, so it is not in scope. A sub-block's
+// definitions leave scope when it ends, undone from a log.
+struct ValuesInScope {
+  std::vector<const Value*> slots;
+  std::vector<const Value*> log;  // values defined, in order
+  size_t count(const Value* v) const { return v->unique() < slots.size() && slots[v->unique()] == v; }
+  void insert(const Value* v) {
+    if (v->unique() >= slots.size()) slots.resize(std::max(v->unique() + 1, 2 * slots.size()), nullptr);
+    if (slots[v->unique()]) return;  // defined already (or another graph's value holds the slot)
+    slots[v->unique()] = v;
+    log.push_back(v);
+  }
+  void popTo(size_t mark) {
+    for (; log.size() > mark; log.pop_back()) slots[log.back()->unique()] = nullptr;
+  }
+};
+
 // Checks one block: inputs defined before use, use lists consistent.
-void verifyBlock(const Block* b, std::unordered_set<const Value*>& defined, std::vector<std::string>& problems) {
+void verifyBlock(const Block* b, ValuesInScope& defined, std::vector<std::string>& problems) {
   for (const Value* v : b->inputs()) defined.insert(v);
   auto checkNode = [&](const Node* n) {
     for (size_t i = 0; i < n->inputs().size(); ++i) {
@@ -124,8 +144,9 @@ void verifyBlock(const Block* b, std::unordered_set<const Value*>& defined, std:
       }
     }
     for (const Block* sub : n->blocks()) {
-      auto inner = defined;
-      verifyBlock(sub, inner, problems);
+      size_t mark = defined.log.size();
+      verifyBlock(sub, defined, problems);
+      defined.popTo(mark);
     }
     for (const Value* out : n->outputs()) {
       if (!out->type()) problems.push_back(valueName(out) + " has no type");
@@ -138,7 +159,7 @@ void verifyBlock(const Block* b, std::unordered_set<const Value*>& defined, std:
 }  // namespace
 
 void verifyGraph(const Graph& g) {
-  std::unordered_set<const Value*> defined;
+  ValuesInScope defined;
   std::vector<std::string> problems;
   verifyBlock(g.block(), defined, problems);
   if (problems.empty()) return;

@@ -80,12 +80,11 @@ IValue* DictObj::find(const IValue& key) {
 }
 
 void DictObj::set(const IValue& key, IValue value) {
-  auto it = index_.find(key);
-  if (it != index_.end()) {
+  auto [it, inserted] = index_.try_emplace(key, entries_.size());  // one hash for find-or-insert
+  if (!inserted) {
     entries_[it->second].value = std::move(value);
     return;
   }
-  index_.emplace(key, entries_.size());
   entries_.push_back({key, std::move(value), false});
 }
 

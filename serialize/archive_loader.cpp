@@ -44,8 +44,9 @@ class Records {
   // Names (without the prefix) of the records under `folder`.
   std::vector<std::string> under(const std::string& folder) const {
     std::vector<std::string> out;
+    std::string start = prefix_ + folder;
     for (const ZipEntry& e : zip_.entries())
-      if (e.name.rfind(prefix_ + folder, 0) == 0) out.push_back(e.name.substr(prefix_.size()));
+      if (e.name.starts_with(start)) out.push_back(e.name.substr(prefix_.size()));
     return out;
   }
   [[noreturn]] void fail(const std::string& what) const { throw ArchiveError(zip_.path() + ": " + what); }

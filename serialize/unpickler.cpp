@@ -71,17 +71,20 @@ std::string Unpickler::readLine() {
 
 // ---- the stack ----
 
+void Unpickler::checkDepth(uint32_t depth) const {
+  if (depth > kMaxValueNesting) fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+}
+
 void Unpickler::push(Item item) {
-  if (item.depth > kMaxValueNesting)
-    fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+  checkDepth(item.depth);
   stack_.push_back(std::move(item));
 }
 
 void Unpickler::pushValue(IValue value, uint32_t depth) {
-  Item item;
+  checkDepth(depth);
+  Item& item = stack_.emplace_back();  // built in place: most of a pickle's pushes are values
   item.value = std::move(value);
   item.depth = depth;
-  push(std::move(item));
 }
 
 // Pops never reach below the innermost MARK: as in Python's unpickler, the
@@ -101,16 +104,21 @@ IValue Unpickler::popValue(const char* what, uint32_t* depth) {
   return std::move(item.value);
 }
 
-std::vector<Item> Unpickler::popToMark() {
+size_t Unpickler::popMark() {
   if (marks_.empty()) fail("no MARK before it");
   size_t base = marks_.back();
   marks_.pop_back();
+  return base;
+}
+
+std::vector<Item> Unpickler::popToMark() {
+  size_t base = popMark();
   std::vector<Item> items(std::make_move_iterator(stack_.begin() + base), std::make_move_iterator(stack_.end()));
   stack_.resize(base);
   return items;
 }
 
-uint32_t Unpickler::depthOf(const std::vector<Item>& items) const {
+uint32_t Unpickler::depthOf(std::span<const Item> items) const {
   uint32_t d = 0;
   for (const Item& item : items) {
     if (item.kind != Item::Kind::Value) fail(describe(item) + " cannot be an element of a container");
@@ -119,11 +127,13 @@ uint32_t Unpickler::depthOf(const std::vector<Item>& items) const {
   return d;
 }
 
-void Unpickler::makeTuple(std::vector<Item> items) {
+void Unpickler::makeTuple(size_t base) {
+  std::span<Item> items(stack_.data() + base, stack_.size() - base);
   uint32_t depth = 1 + depthOf(items);
   std::vector<IValue> values;
   values.reserve(items.size());
   for (Item& item : items) values.push_back(std::move(item.value));
+  stack_.resize(base);
   pushValue(IValue(Ref<lang::TupleObj>::make(std::move(values))), depth);
 }
 
@@ -177,9 +187,12 @@ void Unpickler::checkFill(const Item& target, const std::vector<Item>& items) {
 
 void Unpickler::syncMemo(const Item& target) {
   if (!target.memoized) return;
-  for (auto& [index, item] : memo_)
+  auto sync = [&](Item& item) {
     if (item.kind == Item::Kind::Value && item.value.isHeap() && item.value.heapPtr() == target.value.heapPtr())
       item.depth = target.depth;
+  };
+  for (Item& item : memo_dense_) sync(item);
+  for (auto& [index, item] : memo_) sync(item);
 }
 
 void Unpickler::appendItems() {
@@ -195,7 +208,7 @@ void Unpickler::appendItems() {
     list->items.push_back(std::move(item.value));
   }
   target.depth = std::max(target.depth, depth);
-  if (target.depth > kMaxValueNesting) fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+  checkDepth(target.depth);
   syncMemo(target);
 }
 
@@ -216,7 +229,7 @@ void Unpickler::fillDict(Item& target, std::vector<Item> pairs) {
     dict->set(key, std::move(value));
   }
   target.depth = std::max(target.depth, depth);
-  if (target.depth > kMaxValueNesting) fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+  checkDepth(target.depth);
   syncMemo(target);
 }
 
@@ -225,10 +238,13 @@ void Unpickler::fillDict(Item& target, std::vector<Item> pairs) {
 void Unpickler::memoPut(uint32_t index) {
   if (stack_.size() <= frameBase()) fail("nothing to memoize");
   stack_.back().memoized = true;
-  memo_[index] = stack_.back();
+  if (index < memo_dense_.size()) memo_dense_[index] = stack_.back();
+  else if (index == memo_dense_.size()) memo_dense_.push_back(stack_.back());
+  else memo_[index] = stack_.back();
 }
 
 void Unpickler::memoGet(uint32_t index) {
+  if (index < memo_dense_.size()) return push(memo_dense_[index]);
   auto it = memo_.find(index);
   if (it == memo_.end()) fail("memo entry " + std::to_string(index) + " was never set");
   push(it->second);
@@ -240,17 +256,15 @@ void Unpickler::step(uint8_t op) {
   using Op = PickleOp;
   switch (static_cast<Op>(op)) {
     case Op::MARK: marks_.push_back(stack_.size()); return;
-    case Op::EMPTY_TUPLE: makeTuple({}); return;
-    case Op::TUPLE: makeTuple(popToMark()); return;
+    case Op::EMPTY_TUPLE: makeTuple(stack_.size()); return;
+    case Op::TUPLE: makeTuple(popMark()); return;
     case Op::TUPLE1:
     case Op::TUPLE2:
     case Op::TUPLE3: {
       size_t n = op - uint8_t(Op::TUPLE1) + 1;
       if (stack_.size() - frameBase() < n)
         fail("needs " + std::to_string(n) + " items, the stack has " + std::to_string(stack_.size() - frameBase()));
-      std::vector<Item> items(std::make_move_iterator(stack_.end() - n), std::make_move_iterator(stack_.end()));
-      stack_.resize(stack_.size() - n);
-      makeTuple(std::move(items));
+      makeTuple(stack_.size() - n);
       return;
     }
     case Op::EMPTY_LIST: {

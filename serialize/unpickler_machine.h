@@ -57,6 +57,7 @@ class Unpickler {
   // ---- unpickler.cpp: reading and the stack ----
   [[noreturn]] void fail(const std::string& message) const;
   Item pop(const char* what);
+  void checkDepth(uint32_t depth) const;  // Note [Bounded nesting]
   void push(Item item);
   void pushValue(lang::IValue value, uint32_t depth);
   // The value under the item on top (REDUCE's and BUILD's argument).
@@ -82,14 +83,16 @@ class Unpickler {
   std::string readLine();
   std::span<const uint8_t> readBytes(uint64_t n);
   size_t frameBase() const { return marks_.empty() ? 0 : marks_.back(); }
+  size_t popMark();  // the stack size at the innermost MARK, which is consumed
   std::vector<Item> popToMark();
-  void makeTuple(std::vector<Item> items);
+  // The items from stack_[base] up, replaced by a tuple of them.
+  void makeTuple(size_t base);
   void appendItems();
   void fillDict(Item& target, std::vector<Item> pairs);
   Item& fillTarget(lang::Tag tag, const char* what);
   void memoPut(uint32_t index);
   void memoGet(uint32_t index);
-  uint32_t depthOf(const std::vector<Item>& items) const;
+  uint32_t depthOf(std::span<const Item> items) const;
 
   // ---- unpickle_globals.cpp ----
   lang::TypePtr parseType(const std::string& text);
@@ -109,8 +112,11 @@ class Unpickler {
   size_t op_offset_ = 0;  // offset of the opcode being run (for messages)
   std::vector<Item> stack_;
   std::vector<size_t> marks_;  // stack sizes at each MARK
-  // Indices are whatever the pickle says (writers may skip some), so a map:
-  // LONG_BINPUT 4000000000 costs one entry, not four billion.
+  // Indices are whatever the pickle says. Writers number their puts 0, 1,
+  // 2, ...: those land in memo_dense_ (memo_dense_[i] is index i), and an
+  // index past its end goes to memo_, so LONG_BINPUT 4000000000 costs one
+  // entry, not four billion. An index in memo_dense_ shadows memo_'s.
+  std::vector<Item> memo_dense_;
   std::unordered_map<uint32_t, Item> memo_;
   struct LoadedStorage {
     lang::Ref<ops::Storage> storage;
