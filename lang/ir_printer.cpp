@@ -30,6 +30,8 @@ std::string attrValue(const IValue& v) {
     return s + "\"";
   }
   if (v.isTensor()) return "<Tensor>";
+  // By class, without the address a repr has: a printed graph reads the same every run.
+  if (v.isObject()) return "<" + v.toObject()->type->name() + ">";
   return toRepr(v);
 }
 
