@@ -99,7 +99,7 @@ Value* Node::addOutput() { return insertOutput(outputs_.size()); }
 
 Value* Node::insertOutput(size_t i) {
   Value* v = new Value(this, i, graph_->nextUnique());
-  graph_->all_values_.insert(v);
+  Graph::own(graph_->all_values_, v);
   outputs_.insert(outputs_.begin() + i, v);
   for (size_t j = i + 1; j < outputs_.size(); ++j) outputs_[j]->offset_ = j;
   return v;
@@ -111,13 +111,13 @@ void Node::eraseOutput(size_t i) {
   outputs_.erase(outputs_.begin() + i);
   for (size_t j = i; j < outputs_.size(); ++j) outputs_[j]->offset_ = j;
   graph_->usedNames().erase(v->debug_name_);
-  graph_->all_values_.erase(v);
+  Graph::disown(graph_->all_values_, v);
   delete v;
 }
 
 Block* Node::addBlock() {
   Block* b = new Block(graph_, this);
-  graph_->all_blocks_.insert(b);
+  Graph::own(graph_->all_blocks_, b);
   blocks_.push_back(b);
   return b;
 }
@@ -130,11 +130,11 @@ void Node::eraseBlock(size_t i) {
   std::vector<Node*> nodes = b->nodes();
   for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) (*it)->destroy();
   for (size_t k = b->input_->outputs_.size(); k-- > 0;) b->eraseInput(k);
-  graph_->all_nodes_.erase(b->input_);
-  graph_->all_nodes_.erase(b->output_);
+  Graph::disown(graph_->all_nodes_, b->input_);
+  Graph::disown(graph_->all_nodes_, b->output_);
   delete b->input_;
   delete b->output_;
-  graph_->all_blocks_.erase(b);
+  Graph::disown(graph_->all_blocks_, b);
   delete b;
 }
 
@@ -237,7 +237,7 @@ void Node::destroy() {
   while (!blocks_.empty()) eraseBlock(blocks_.size() - 1);
   removeAllInputs();
   unlink();
-  graph_->all_nodes_.erase(this);
+  Graph::disown(graph_->all_nodes_, this);
   delete this;
 }
 
@@ -276,8 +276,8 @@ bool Node::hasSideEffects() const {
 Block::Block(Graph* graph, Node* owning_node) : graph_(graph), owning_node_(owning_node) {
   input_ = new Node(graph, prim::Param);
   output_ = new Node(graph, prim::Return);
-  graph->all_nodes_.insert(input_);
-  graph->all_nodes_.insert(output_);
+  Graph::own(graph->all_nodes_, input_);
+  Graph::own(graph->all_nodes_, output_);
   input_->owning_block_ = output_->owning_block_ = this;
   input_->next_ = output_;
   output_->prev_ = input_;
@@ -316,7 +316,7 @@ Node* Block::prependNode(Node* n) { return n->insertAfter(input_); }
 
 Graph::Graph() {
   block_ = new Block(this, nullptr);
-  all_blocks_.insert(block_);
+  own(all_blocks_, block_);
   insert_before_ = block_->returnNode();
 }
 
@@ -328,7 +328,7 @@ Graph::~Graph() {
 
 Node* Graph::create(Symbol kind, size_t num_outputs) {
   Node* n = new Node(this, kind);
-  all_nodes_.insert(n);
+  own(all_nodes_, n);
   n->outputs_.reserve(num_outputs);
   for (size_t i = 0; i < num_outputs; ++i) n->addOutput();
   return n;
