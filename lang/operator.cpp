@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <stdexcept>
 
 namespace wick::lang {
@@ -31,13 +32,13 @@ namespace {
 // the rest; empty when the text is already spelled that way (the usual case),
 // so start-up allocates nothing for it.
 std::string normalizedPrefix(const char* text, size_t& len) {
-  const char* end = text;
-  bool spaces = false, colons = false;
-  for (; *end && *end != '('; ++end) {
-    spaces |= static_cast<unsigned char>(*end) <= ' ';
-    colons |= *end == ':' && end[1] == ':';
-  }
-  len = static_cast<size_t>(end - text);
+  // libc's vectorized searches: this runs once per op at start-up.
+  const char* end = std::strchr(text, '(');
+  if (!end) end = text + std::strlen(text);
+  std::string_view prefix(text, static_cast<size_t>(end - text));
+  len = prefix.size();
+  bool colons = prefix.find("::") != std::string_view::npos;
+  bool spaces = std::any_of(prefix.begin(), prefix.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; });
   if (colons && !spaces) return {};
   // As the parser does: a schema without a namespace is aten's.
   std::string q = colons ? std::string() : std::string("aten::");
@@ -46,11 +47,25 @@ std::string normalizedPrefix(const char* text, size_t& len) {
   return q;
 }
 
-// FNV-1a: names are short, and this runs twice per op at start-up.
+// Eight bytes at a time, mixed by multiplication: this runs twice per op at
+// start-up, and names are 10 to 30 bytes.
 uint64_t hashOf(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = s.size() * kMul;
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
+  }
+  if (n) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * kMul;
+  }
+  return h ^ (h >> 32);
 }
 
 }  // namespace
