@@ -7,6 +7,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "lang/error.h"
 
@@ -46,6 +48,67 @@ void* mapBlock(size_t size) {
   return p;
 }
 
+// Mid-sized buffers (Note [Large buffers]): slots of 2 MiB blocks.
+constexpr size_t kMidClasses = 17;
+
+// Class sizes: 64, 80, 96, 112, 128, 160, ... 768, 896, 1024 KiB: four to an octave.
+size_t midClassSize(size_t c) {
+  size_t octave = c / 4, step = c % 4;
+  return (kMidBuffer << octave) + step * ((kMidBuffer << octave) / 4);
+}
+
+size_t midClassOf(size_t nbytes) {
+  size_t c = 0;
+  while (midClassSize(c) < nbytes) ++c;
+  return c;
+}
+
+struct MidSlabs {
+  std::mutex mutex;
+  std::vector<void*> free_slots[kMidClasses];
+  // Slots in use per block, by the block's address.
+  std::unordered_map<uintptr_t, uint32_t> used;
+};
+
+MidSlabs& slabs() {
+  static auto* s = new MidSlabs();  // never destroyed, as cache()
+  return *s;
+}
+
+uintptr_t blockOf(const void* p) { return reinterpret_cast<uintptr_t>(p) & ~(kHugePage - 1); }
+
+void* allocateMid(size_t nbytes) {
+  size_t c = midClassOf(nbytes), size = midClassSize(c), per_block = kHugePage / size;
+  MidSlabs& s = slabs();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  std::vector<void*>& free = s.free_slots[c];
+  if (free.empty()) {
+    void* block = mapBlock(kHugePage);
+    if (!block) return nullptr;
+    s.used[reinterpret_cast<uintptr_t>(block)] = 0;
+    for (size_t i = per_block; i-- > 0;) free.push_back(static_cast<char*>(block) + i * size);
+  }
+  void* p = free.back();
+  free.pop_back();
+  ++s.used[blockOf(p)];
+  return p;
+}
+
+void freeMid(void* p, size_t nbytes) {
+  size_t c = midClassOf(nbytes), size = midClassSize(c), per_block = kHugePage / size;
+  MidSlabs& s = slabs();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  std::vector<void*>& free = s.free_slots[c];
+  free.push_back(p);
+  uintptr_t block = blockOf(p);
+  auto it = s.used.find(block);
+  if (--it->second != 0 || free.size() < 2 * per_block) return;
+  // Every slot of this block is free and the class keeps another block's worth: unmap it.
+  std::erase_if(free, [block](void* q) { return blockOf(q) == block; });
+  s.used.erase(it);
+  munmap(reinterpret_cast<void*>(block), kHugePage);
+}
+
 [[noreturn]] void outOfMemory(size_t nbytes) {
   lang::raise("RuntimeError", "out of memory allocating " + std::to_string(nbytes) + " bytes");
 }
@@ -53,9 +116,14 @@ void* mapBlock(size_t size) {
 }  // namespace
 
 void* allocateBuffer(size_t nbytes) {
-  if (nbytes < kLargeBuffer) {
+  if (nbytes < kMidBuffer) {
     size_t rounded = (nbytes + 63) / 64 * 64;
     void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+    if (!p) outOfMemory(nbytes);
+    return p;
+  }
+  if (nbytes < kLargeBuffer) {
+    void* p = allocateMid(nbytes);
     if (!p) outOfMemory(nbytes);
     return p;
   }
@@ -78,8 +146,12 @@ void* allocateBuffer(size_t nbytes) {
 
 void freeBuffer(void* p, size_t nbytes) {
   if (!p) return;
-  if (nbytes < kLargeBuffer) {
+  if (nbytes < kMidBuffer) {
     std::free(p);
+    return;
+  }
+  if (nbytes < kLargeBuffer) {
+    freeMid(p, nbytes);
     return;
   }
   size_t size = blockSize(nbytes);
