@@ -86,6 +86,9 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
       throw ArchiveError(path + ": cannot mmap");
     }
     data_ = static_cast<const uint8_t*>(p);
+    // A hint: where the page cache holds the file in 2 MiB folios, tensor
+    // data is mapped a huge page at a time (fewer faults, and a cheaper exit).
+    ::madvise(p, size_, MADV_HUGEPAGE);
   }
   ::close(fd);
 }
