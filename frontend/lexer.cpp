@@ -6,7 +6,7 @@ int wick_yylex_init_extra(wick::frontend::ScanState* extra, yyscan_t* scanner);
 int wick_yylex_destroy(yyscan_t scanner);
 struct yy_buffer_state;
 yy_buffer_state* wick_yy_scan_bytes(const char* bytes, int len, yyscan_t scanner);
-wick::frontend::parser::symbol_type wick_raw_lex(yyscan_t yyscanner);
+wick::frontend::Token wick_raw_lex(yyscan_t yyscanner);
 
 namespace wick::frontend {
 
@@ -28,19 +28,17 @@ void Lexer::fail(Loc loc, const std::string& message, std::vector<lang::Note> no
 }
 
 namespace {
-// Returns by value with one named object, so that callers' copies elide: a
-// symbol's move is a switch over every semantic type.
-parser::symbol_type takeFront(std::deque<parser::symbol_type>& queue) {
-  parser::symbol_type t(std::move(queue.front()));
+Token takeFront(std::deque<Token>& queue) {
+  Token t = queue.front();
   queue.pop_front();
   return t;
 }
 }  // namespace
 
-parser::symbol_type Lexer::raw() {
+Token Lexer::raw() {
   if (!pushed_back_.empty()) return takeFront(pushed_back_);
-  parser::symbol_type tok = wick_raw_lex(scanner_);
-  if (tok.kind() == SK::S_BADTOKEN) fail(tok.location, tok.value.as<std::string>());
+  Token tok = wick_raw_lex(scanner_);
+  if (tok.kind == SK::S_BADTOKEN) fail(tok.location, state_.bad_token);
   return tok;
 }
 
@@ -71,12 +69,12 @@ const char* bracketName(char c) {
 char matching(char open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
 }  // namespace
 
-void Lexer::trackBracket(const parser::symbol_type& tok) {
-  if (char o = openerOf(tok.kind())) {
+void Lexer::trackBracket(const Token& tok) {
+  if (char o = openerOf(tok.kind)) {
     brackets_.push_back({o, tok.location});
     return;
   }
-  char c = closerOf(tok.kind());
+  char c = closerOf(tok.kind);
   if (!c) return;
   if (brackets_.empty()) fail(tok.location, std::string("unmatched '") + c + "'");
   Opener open = brackets_.back();
@@ -100,57 +98,57 @@ void Lexer::checkFirstLineIndent(Loc first) {
   if (i < first.begin && (text[i] == ' ' || text[i] == '\t')) fail(first, "unexpected indent");
 }
 
-parser::symbol_type Lexer::next() {
+Token Lexer::next() {
   if (!queue_.empty()) return takeFront(queue_);
   for (;;) {
-    parser::symbol_type tok = raw();
+    Token tok = raw();
     Loc loc = tok.location;
-    if (tok.kind() == SK::S_NEWLINE) {
+    if (tok.kind == SK::S_NEWLINE) {
       if (!brackets_.empty()) continue;  // implicit line joining
-      int width = tok.value.as<int>();
+      int width = tok.width;
       // The next token decides: at end of input indentation does not matter.
-      parser::symbol_type after = raw();
+      Token after = raw();
       Loc after_loc = after.location;
-      bool at_end = after.kind() == SK::S_YYEOF;
+      bool at_end = after.kind == SK::S_YYEOF;
       if (at_line_start_) {
         // Blank lines before the first token of the file.
         if (!at_end && width != indents_.back()) fail(after_loc, "unexpected indent");
-        pushed_back_.push_back(std::move(after));
+        pushed_back_.push_back(after);
         continue;
       }
       at_line_start_ = true;
       if (!at_end && width > indents_.back()) {
         indents_.push_back(width);
-        queue_.push_back(parser::make_INDENT(Loc{after_loc.begin, after_loc.begin}));
+        queue_.push_back(Token{SK::S_INDENT, Loc{after_loc.begin, after_loc.begin}});
       } else if (!at_end) {
         while (width < indents_.back()) {
           indents_.pop_back();
-          queue_.push_back(parser::make_DEDENT(Loc{after_loc.begin, after_loc.begin}));
+          queue_.push_back(Token{SK::S_DEDENT, Loc{after_loc.begin, after_loc.begin}});
         }
         if (width != indents_.back()) fail(after_loc, "unindent does not match any outer indentation level");
       }
-      pushed_back_.push_back(std::move(after));
-      return parser::make_NEWLINE(0, loc);
+      pushed_back_.push_back(after);
+      return Token{SK::S_NEWLINE, loc};
     }
-    if (tok.kind() == SK::S_YYEOF) {
+    if (tok.kind == SK::S_YYEOF) {
       if (!brackets_.empty()) {
         Opener o = brackets_.back();
         fail(o.loc, std::string("'") + o.ch + "' was never closed");
       }
       if (!at_line_start_) {
         at_line_start_ = true;
-        pushed_back_.push_back(std::move(tok));
-        return parser::make_NEWLINE(0, Loc{loc.begin, loc.begin});
+        pushed_back_.push_back(tok);
+        return Token{SK::S_NEWLINE, Loc{loc.begin, loc.begin}};
       }
       if (indents_.size() > 1) {
         indents_.pop_back();
-        pushed_back_.push_back(std::move(tok));
-        return parser::make_DEDENT(Loc{loc.begin, loc.begin});
+        pushed_back_.push_back(tok);
+        return Token{SK::S_DEDENT, Loc{loc.begin, loc.begin}};
       }
       return tok;
     }
     if (!checked_first_line_) checkFirstLineIndent(loc);
-    if (openerOf(tok.kind()) || closerOf(tok.kind())) trackBracket(tok);
+    if (openerOf(tok.kind) || closerOf(tok.kind)) trackBracket(tok);
     at_line_start_ = false;
     return tok;
   }

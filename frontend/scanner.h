@@ -19,12 +19,22 @@
 
 namespace wick::frontend {
 
+// A token as the parser receives it. Names and literals carry no value:
+// their text is the source at their location. Trivially copyable, so that
+// the filter's queues and the parser's lookahead copy a few words.
+struct Token {
+  parser::symbol_kind_type kind;  // api.token.raw: also the token number yylex returns
+  Loc location;
+  int width = 0;  // a raw NEWLINE's: the indentation of the next line
+};
+
 // State shared with the Flex actions (the scanner's extra data).
 struct ScanState {
   std::shared_ptr<const lang::Source> source;
   uint32_t offset = 0;  // byte offset of the next character, absolute in the source
   uint32_t buffer_start = 0;  // where the triple-quoted string being scanned starts
   char quote = 0;       // the quote character of that string
+  std::string bad_token;  // a BADTOKEN's message
 };
 
 class Lexer {
@@ -35,10 +45,10 @@ class Lexer {
   Lexer(const Lexer&) = delete;
   Lexer& operator=(const Lexer&) = delete;
 
-  parser::symbol_type next();
+  Token next();
   // Makes the token stream start with EXPR_START: the parser then reads one expression.
   void startWithExpression() {
-    queue_.push_front(parser::make_EXPR_START(Loc{}));
+    queue_.push_front(Token{parser::symbol_kind::S_EXPR_START, Loc{}});
     checked_first_line_ = true;  // an embedded expression may start with spaces
   }
   const std::shared_ptr<const lang::Source>& source() const { return state_.source; }
@@ -54,8 +64,10 @@ class Lexer {
   std::optional<std::pair<char, Loc>> lastClosedBracket() const { return last_closed_; }
 
  private:
-  parser::symbol_type raw();
-  void trackBracket(const parser::symbol_type& tok);
+  Token raw();
+  Token filterNewline(Token tok);
+  Token filterEnd(Token tok);
+  void trackBracket(const Token& tok);
   void checkFirstLineIndent(Loc first);
 
   ScanState state_;
@@ -71,8 +83,8 @@ class Lexer {
   };
   std::vector<Opener> brackets_;
   std::optional<std::pair<char, Loc>> last_closed_;
-  std::deque<parser::symbol_type> queue_;        // filtered tokens decided but not yet handed out
-  std::deque<parser::symbol_type> pushed_back_;  // raw tokens read ahead, to be filtered again
+  std::deque<Token> queue_;        // filtered tokens decided but not yet handed out
+  std::deque<Token> pushed_back_;  // raw tokens read ahead, to be filtered again
 };
 
 }  // namespace wick::frontend

@@ -16,9 +16,9 @@ std::vector<parser::symbol_kind_type> kinds(const std::string& text) {
   Lexer lexer(src, 0, static_cast<uint32_t>(text.size()));
   std::vector<parser::symbol_kind_type> out;
   for (;;) {
-    parser::symbol_type t = lexer.next();
-    out.push_back(t.kind());
-    if (t.kind() == SK::S_YYEOF) return out;
+    Token t = lexer.next();
+    out.push_back(t.kind);
+    if (t.kind == SK::S_YYEOF) return out;
   }
 }
 
@@ -66,14 +66,14 @@ TEST_CASE("a tab advances to the next multiple of 8, as in CPython") {
 TEST_CASE("tokens carry byte offsets") {
   auto src = std::make_shared<const lang::Source>("t.py", "ab = 0x1F  # c\n");
   Lexer lexer(src, 0, static_cast<uint32_t>(src->text().size()));
-  parser::symbol_type name = lexer.next();
+  Token name = lexer.next();
   CHECK(name.location.begin == 0);
   CHECK(name.location.end == 2);
   lexer.next();
-  parser::symbol_type number = lexer.next();
+  Token number = lexer.next();
   CHECK(number.location.begin == 5);
   CHECK(number.location.end == 9);
-  CHECK(number.kind() == parser::symbol_kind::S_INTEGER);
+  CHECK(number.kind == parser::symbol_kind::S_INTEGER);
   CHECK(lexer.range(number.location).text() == "0x1F");  // the parser reads a literal's text there
 }
 
