@@ -5,7 +5,7 @@ typedef void* yyscan_t;
 int wick_yylex_init_extra(wick::frontend::ScanState* extra, yyscan_t* scanner);
 int wick_yylex_destroy(yyscan_t scanner);
 struct yy_buffer_state;
-yy_buffer_state* wick_yy_scan_bytes(const char* bytes, int len, yyscan_t scanner);
+yy_buffer_state* wick_yy_scan_buffer(char* base, size_t size, yyscan_t scanner);
 wick::frontend::Token wick_raw_lex(yyscan_t yyscanner);
 
 namespace wick::frontend {
@@ -16,9 +16,12 @@ using SK = parser::symbol_kind;
 Lexer::Lexer(std::shared_ptr<const lang::Source> source, uint32_t begin, uint32_t end) {
   state_.source = std::move(source);
   state_.offset = begin;
-  text_ = state_.source->text().substr(begin, end - begin);
+  // yy_scan_buffer wants two NULs at the end and then scans without a copy.
+  text_.reserve(end - begin + 2);
+  text_.assign(state_.source->text(), begin, end - begin);
+  text_.append(2, '\0');
   wick_yylex_init_extra(&state_, &scanner_);
-  wick_yy_scan_bytes(text_.data(), static_cast<int>(text_.size()), scanner_);
+  wick_yy_scan_buffer(text_.data(), text_.size(), scanner_);
 }
 
 Lexer::~Lexer() { wick_yylex_destroy(scanner_); }
@@ -27,18 +30,13 @@ void Lexer::fail(Loc loc, const std::string& message, std::vector<lang::Note> no
   throw lang::CompileError(range(loc), message, std::move(notes));
 }
 
-namespace {
-Token takeFront(std::deque<Token>& queue) {
-  Token t = queue.front();
-  queue.pop_front();
-  return t;
-}
-}  // namespace
-
 Token Lexer::raw() {
-  if (!pushed_back_.empty()) return takeFront(pushed_back_);
+  if (has_pushed_back_) {
+    has_pushed_back_ = false;
+    return pushed_back_;
+  }
   Token tok = wick_raw_lex(scanner_);
-  if (tok.kind == SK::S_BADTOKEN) fail(tok.location, state_.bad_token);
+  if (tok.kind == SK::S_BADTOKEN) [[unlikely]] fail(tok.location, state_.bad_token);
   return tok;
 }
 
@@ -99,59 +97,80 @@ void Lexer::checkFirstLineIndent(Loc first) {
 }
 
 Token Lexer::next() {
-  if (!queue_.empty()) return takeFront(queue_);
+  if (pending_count_) {
+    --pending_count_;
+    return pending_;
+  }
   for (;;) {
     Token tok = raw();
-    Loc loc = tok.location;
-    if (tok.kind == SK::S_NEWLINE) {
-      if (!brackets_.empty()) continue;  // implicit line joining
-      int width = tok.width;
-      // The next token decides: at end of input indentation does not matter.
-      Token after = raw();
-      Loc after_loc = after.location;
-      bool at_end = after.kind == SK::S_YYEOF;
-      if (at_line_start_) {
-        // Blank lines before the first token of the file.
-        if (!at_end && width != indents_.back()) fail(after_loc, "unexpected indent");
-        pushed_back_.push_back(after);
-        continue;
-      }
-      at_line_start_ = true;
-      if (!at_end && width > indents_.back()) {
-        indents_.push_back(width);
-        queue_.push_back(Token{SK::S_INDENT, Loc{after_loc.begin, after_loc.begin}});
-      } else if (!at_end) {
-        while (width < indents_.back()) {
-          indents_.pop_back();
-          queue_.push_back(Token{SK::S_DEDENT, Loc{after_loc.begin, after_loc.begin}});
+    switch (tok.kind) {
+      case SK::S_NEWLINE:
+        if (!brackets_.empty()) continue;  // implicit line joining
+        if (at_line_start_) {
+          // Blank lines before the first token of the file.
+          Token after = raw();
+          if (after.kind != SK::S_YYEOF && tok.width != indents_.back()) fail(after.location, "unexpected indent");
+          pushBack(after);
+          continue;
         }
-        if (width != indents_.back()) fail(after_loc, "unindent does not match any outer indentation level");
-      }
-      pushed_back_.push_back(after);
-      return Token{SK::S_NEWLINE, loc};
+        return lineEnd(tok);
+      case SK::S_YYEOF:
+        return end(tok);
+      default:
+        break;
     }
-    if (tok.kind == SK::S_YYEOF) {
-      if (!brackets_.empty()) {
-        Opener o = brackets_.back();
-        fail(o.loc, std::string("'") + o.ch + "' was never closed");
-      }
-      if (!at_line_start_) {
-        at_line_start_ = true;
-        pushed_back_.push_back(tok);
-        return Token{SK::S_NEWLINE, Loc{loc.begin, loc.begin}};
-      }
-      if (indents_.size() > 1) {
-        indents_.pop_back();
-        pushed_back_.push_back(tok);
-        return Token{SK::S_DEDENT, Loc{loc.begin, loc.begin}};
-      }
-      return tok;
-    }
-    if (!checked_first_line_) checkFirstLineIndent(loc);
+    if (!checked_first_line_) [[unlikely]] checkFirstLineIndent(tok.location);
     if (openerOf(tok.kind) || closerOf(tok.kind)) trackBracket(tok);
     at_line_start_ = false;
     return tok;
   }
+}
+
+// A NEWLINE that ends a logical line. The next token decides what follows
+// it: INDENT or DEDENTs, or nothing at end of input, where indentation does
+// not matter.
+Token Lexer::lineEnd(Token newline) {
+  Token after = raw();
+  Loc after_loc = after.location;
+  at_line_start_ = true;
+  if (after.kind != SK::S_YYEOF) {
+    int width = newline.width;
+    if (width > indents_.back()) {
+      indents_.push_back(width);
+      repeat(Token{SK::S_INDENT, Loc{after_loc.begin, after_loc.begin}}, 1);
+    } else {
+      int dedents = 0;
+      while (width < indents_.back()) {
+        indents_.pop_back();
+        ++dedents;
+      }
+      repeat(Token{SK::S_DEDENT, Loc{after_loc.begin, after_loc.begin}}, dedents);
+      if (width != indents_.back()) fail(after_loc, "unindent does not match any outer indentation level");
+    }
+  }
+  pushBack(after);
+  return Token{SK::S_NEWLINE, newline.location};
+}
+
+// End of input: a NEWLINE if the last line has none, then a DEDENT per open
+// block, then the end.
+Token Lexer::end(Token eof) {
+  Loc loc = eof.location;
+  if (!brackets_.empty()) {
+    Opener o = brackets_.back();
+    fail(o.loc, std::string("'") + o.ch + "' was never closed");
+  }
+  if (!at_line_start_) {
+    at_line_start_ = true;
+    pushBack(eof);
+    return Token{SK::S_NEWLINE, Loc{loc.begin, loc.begin}};
+  }
+  if (indents_.size() > 1) {
+    indents_.pop_back();
+    pushBack(eof);
+    return Token{SK::S_DEDENT, Loc{loc.begin, loc.begin}};
+  }
+  return eof;
 }
 
 }  // namespace wick::frontend

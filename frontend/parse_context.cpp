@@ -11,6 +11,27 @@
 
 namespace wick::frontend {
 
+namespace {
+// The sets of Note [Semantic values] that no parse on this thread is using.
+std::vector<std::unique_ptr<ValuePools>>& idlePools() {
+  thread_local std::vector<std::unique_ptr<ValuePools>> idle;
+  return idle;
+}
+}  // namespace
+
+std::unique_ptr<ValuePools, ValuePools::Return> ValuePools::borrow() {
+  auto& idle = idlePools();
+  if (idle.empty()) return std::unique_ptr<ValuePools, Return>(new ValuePools);
+  ValuePools* pools = idle.back().release();
+  idle.pop_back();
+  return std::unique_ptr<ValuePools, Return>(pools);
+}
+
+void ValuePools::Return::operator()(ValuePools* pools) const {
+  pools->reclaim();  // a failed parse leaves values behind
+  idlePools().emplace_back(pools);
+}
+
 // Each builder makes its node before it takes ownership of its operands, so
 // that nothing is owned twice if making it throws (Note [Semantic values]).
 Expr* ParseContext::name(Loc l) const {

@@ -54,10 +54,13 @@ std::string describeSyntaxError(const SyntaxErrorFacts& facts);
 //     a parse throws. So an action that may throw a CompileError (ctx.fail)
 //     does so before it hands over any of its operands.
 //   - Lists and the other compound values (ExprList, CallArgs, Param, ...):
-//     ParseContext's pools, whatever happens. An action takes one, fills it
-//     and finally drains it into a node, which gives it back to the pool,
-//     emptied but with its capacity: the next list of that type reuses it,
-//     and the node's vector is allocated once, at its final size.
+//     a ValuePools set, whatever happens. An action takes one, fills it and
+//     finally drains it into a node, which gives it back emptied but with
+//     its capacity: the next list of that type reuses it, and the node's
+//     vector is allocated once, at its final size. A parse borrows a set for
+//     its duration (a nested parse, of an f-string's field, borrows another)
+//     and returns it emptied, so that the next parse on the thread starts
+//     with warm lists and no allocation.
 template <class T>
 class ValuePool {
  public:
@@ -71,14 +74,46 @@ class ValuePool {
     return t;
   }
   void give(T* t) {
-    if constexpr (requires { t->clear(); }) t->clear();
-    else *t = T();
+    empty(*t);
     free_.push_back(t);
+  }
+  // Every value back, emptied, whether or not it was given back.
+  void reclaim() {
+    if (free_.size() == owned_.size()) return;
+    free_.clear();
+    for (auto& t : owned_) {
+      empty(*t);
+      free_.push_back(t.get());
+    }
   }
 
  private:
+  static void empty(T& t) {
+    if constexpr (requires { t.clear(); }) t.clear();
+    else t = T();
+  }
   std::vector<std::unique_ptr<T>> owned_;
   std::vector<T*> free_;
+};
+
+class ValuePools {
+ public:
+  template <class T>
+  ValuePool<T>& get() { return std::get<ValuePool<T>>(pools_); }
+  void reclaim() {
+    std::apply([](auto&... pool) { (pool.reclaim(), ...); }, pools_);
+  }
+  // A set no parse on this thread is using; the deleter hands it back.
+  struct Return {
+    void operator()(ValuePools* pools) const;
+  };
+  static std::unique_ptr<ValuePools, Return> borrow();
+
+ private:
+  std::tuple<ValuePool<ExprList>, ValuePool<StmtList>, ValuePool<CallArgs>, ValuePool<Param>, ValuePool<ParamList>,
+             ValuePool<std::string>, ValuePool<ImportName>, ValuePool<ImportNames>, ValuePool<Comprehensions>,
+             ValuePool<WithItem>, ValuePool<WithItems>, ValuePool<LocList>>
+      pools_;
 };
 
 struct ParseContext {
@@ -100,11 +135,11 @@ struct ParseContext {
   std::string_view textView(Loc l) const { return std::string_view(source->text()).substr(l.begin, l.end - l.begin); }
   std::string text(Loc l) const { return std::string(textView(l)); }
 
-  // The pools of Note [Semantic values].
+  // The values of Note [Semantic values].
   template <class T>
-  T* take() { return std::get<ValuePool<T>>(pools_).take(); }
+  T* take() { return pools_->get<T>().take(); }
   template <class T>
-  void give(T* t) { std::get<ValuePool<T>>(pools_).give(t); }
+  void give(T* t) { pools_->get<T>().give(t); }
   // A new list holding `first`.
   template <class T, class U>
   T* listOf(U&& first) {
@@ -152,10 +187,7 @@ struct ParseContext {
   Stmt* ifChain(Expr* cond, StmtList* body, StmtList* orelse, Loc l);
 
  private:
-  std::tuple<ValuePool<ExprList>, ValuePool<StmtList>, ValuePool<CallArgs>, ValuePool<Param>, ValuePool<ParamList>,
-             ValuePool<std::string>, ValuePool<ImportName>, ValuePool<ImportNames>, ValuePool<Comprehensions>,
-             ValuePool<WithItem>, ValuePool<WithItems>, ValuePool<LocList>>
-      pools_;
+  std::unique_ptr<ValuePools, ValuePools::Return> pools_ = ValuePools::borrow();
 };
 
 }  // namespace wick::frontend

@@ -7,7 +7,6 @@
 // NEWLINE only at the end of a logical line, INDENT/DEDENT from an indent
 // stack, nothing inside brackets (implicit line joining), as CPython's
 // tokenizer does with `indstack`/`pendin`/`parenstack`.
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,7 +47,7 @@ class Lexer {
   Token next();
   // Makes the token stream start with EXPR_START: the parser then reads one expression.
   void startWithExpression() {
-    queue_.push_front(Token{parser::symbol_kind::S_EXPR_START, Loc{}});
+    repeat(Token{parser::symbol_kind::S_EXPR_START, Loc{}}, 1);
     checked_first_line_ = true;  // an embedded expression may start with spaces
   }
   const std::shared_ptr<const lang::Source>& source() const { return state_.source; }
@@ -65,17 +64,24 @@ class Lexer {
 
  private:
   Token raw();
-  Token filterNewline(Token tok);
-  Token filterEnd(Token tok);
+  Token lineEnd(Token newline);
+  Token end(Token eof);
+  void repeat(Token tok, int count) {
+    pending_ = tok;
+    pending_count_ = count;
+  }
+  void pushBack(Token tok) {
+    pushed_back_ = tok;
+    has_pushed_back_ = true;
+  }
   void trackBracket(const Token& tok);
   void checkFirstLineIndent(Loc first);
 
   ScanState state_;
   void* scanner_ = nullptr;  // yyscan_t
-  std::string text_;         // the scanned slice (flex reads a copy)
+  std::string text_;         // the scanned slice and two NULs: flex scans it in place
   std::vector<int> indents_{0};
   bool at_line_start_ = true;  // no token yet on this logical line
-  bool done_ = false;
   bool checked_first_line_ = false;
   struct Opener {
     char ch;
@@ -83,8 +89,13 @@ class Lexer {
   };
   std::vector<Opener> brackets_;
   std::optional<std::pair<char, Loc>> last_closed_;
-  std::deque<Token> queue_;        // filtered tokens decided but not yet handed out
-  std::deque<Token> pushed_back_;  // raw tokens read ahead, to be filtered again
+  // Filtered tokens decided but not yet handed out: the same one (INDENT,
+  // DEDENTs, EXPR_START) pending_count_ times. Then at most one raw token
+  // read ahead, to be filtered again.
+  Token pending_{};
+  int pending_count_ = 0;
+  Token pushed_back_{};
+  bool has_pushed_back_ = false;
 };
 
 }  // namespace wick::frontend
