@@ -6,7 +6,6 @@ int wick_yylex_init_extra(wick::frontend::ScanState* extra, yyscan_t* scanner);
 int wick_yylex_destroy(yyscan_t scanner);
 struct yy_buffer_state;
 yy_buffer_state* wick_yy_scan_buffer(char* base, size_t size, yyscan_t scanner);
-wick::frontend::Token wick_raw_lex(yyscan_t yyscanner);
 
 namespace wick::frontend {
 
@@ -96,13 +95,22 @@ void Lexer::checkFirstLineIndent(Loc first) {
   if (i < first.begin && (text[i] == ' ' || text[i] == '\t')) fail(first, "unexpected indent");
 }
 
-Token Lexer::next() {
-  if (pending_count_) {
-    --pending_count_;
-    return pending_;
-  }
+Token Lexer::slowNext(const Token* scanned) {
+  Token tok = filter(scanned);
+  slow_ = pending_count_ > 0 || has_pushed_back_ || !checked_first_line_;
+  return tok;
+}
+
+// The general path of next(), from the raw token `scanned` if not null.
+Token Lexer::filter(const Token* scanned) {
+  if (scanned && scanned->kind == SK::S_BADTOKEN) fail(scanned->location, state_.bad_token);
   for (;;) {
-    Token tok = raw();
+    if (!scanned && pending_count_) {
+      --pending_count_;
+      return pending_;
+    }
+    Token tok = scanned ? *scanned : raw();
+    scanned = nullptr;
     switch (tok.kind) {
       case SK::S_NEWLINE:
         if (!brackets_.empty()) continue;  // implicit line joining

@@ -7,6 +7,7 @@
 // NEWLINE only at the end of a logical line, INDENT/DEDENT from an indent
 // stack, nothing inside brackets (implicit line joining), as CPython's
 // tokenizer does with `indstack`/`pendin`/`parenstack`.
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,24 @@ struct Token {
   int width = 0;  // a raw NEWLINE's: the indentation of the next line
 };
 
+}  // namespace wick::frontend
+
+// The Flex scanner (scanner.l): the next raw token.
+wick::frontend::Token wick_raw_lex(void* yyscanner);
+
+namespace wick::frontend {
+
+// Token kinds the indentation filter acts on; every other token passes
+// straight from Flex to Bison (Note [Lexer fast path]).
+inline constexpr auto kFilteredKinds = [] {
+  std::array<bool, parser::YYNTOKENS> filtered{};
+  using SK = parser::symbol_kind;
+  for (auto k : {SK::S_NEWLINE, SK::S_YYEOF, SK::S_BADTOKEN, SK::S_LPAREN, SK::S_RPAREN, SK::S_LBRACKET,
+                 SK::S_RBRACKET, SK::S_LBRACE, SK::S_RBRACE})
+    filtered[k] = true;
+  return filtered;
+}();
+
 // State shared with the Flex actions (the scanner's extra data).
 struct ScanState {
   std::shared_ptr<const lang::Source> source;
@@ -44,11 +63,27 @@ class Lexer {
   Lexer(const Lexer&) = delete;
   Lexer& operator=(const Lexer&) = delete;
 
-  Token next();
+  // Note [Lexer fast path]
+  // Most tokens are names, operators and literals that the filter passes on
+  // unchanged; for them next() is inline in the parser and costs a table
+  // lookup on top of Flex. Anything pending, and the file's first token,
+  // take the general path (filter()), which keeps slow_ up to date.
+  Token next() {
+    if (!slow_) [[likely]] {
+      Token tok = wick_raw_lex(scanner_);
+      if (!kFilteredKinds[tok.kind]) [[likely]] {
+        at_line_start_ = false;
+        return tok;
+      }
+      return slowNext(&tok);
+    }
+    return slowNext(nullptr);
+  }
   // Makes the token stream start with EXPR_START: the parser then reads one expression.
   void startWithExpression() {
     repeat(Token{parser::symbol_kind::S_EXPR_START, Loc{}}, 1);
     checked_first_line_ = true;  // an embedded expression may start with spaces
+    slow_ = true;
   }
   const std::shared_ptr<const lang::Source>& source() const { return state_.source; }
   [[noreturn]] void fail(Loc loc, const std::string& message, std::vector<lang::Note> notes = {});
@@ -66,6 +101,8 @@ class Lexer {
   Token raw();
   Token lineEnd(Token newline);
   Token end(Token eof);
+  Token slowNext(const Token* scanned);
+  Token filter(const Token* scanned);
   void repeat(Token tok, int count) {
     pending_ = tok;
     pending_count_ = count;
@@ -96,6 +133,7 @@ class Lexer {
   int pending_count_ = 0;
   Token pushed_back_{};
   bool has_pushed_back_ = false;
+  bool slow_ = true;  // pending_count_ || has_pushed_back_ || !checked_first_line_
 };
 
 }  // namespace wick::frontend
