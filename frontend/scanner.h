@@ -35,15 +35,19 @@ wick::frontend::Token wick_raw_lex(void* yyscanner);
 
 namespace wick::frontend {
 
-// Token kinds the indentation filter acts on; every other token passes
-// straight from Flex to Bison (Note [Lexer fast path]).
-inline constexpr auto kFilteredKinds = [] {
-  std::array<bool, parser::YYNTOKENS> filtered{};
+// What the indentation filter does with a token kind (Note [Lexer fast path]).
+enum class TokenClass : uint8_t {
+  kPlain,    // passes straight from Flex to Bison
+  kBracket,  // passes too, once the bracket stack has seen it
+  kFiltered  // NEWLINE, end of input, BADTOKEN: the general path
+};
+inline constexpr auto kTokenClasses = [] {
+  std::array<TokenClass, parser::YYNTOKENS> classes{};
   using SK = parser::symbol_kind;
-  for (auto k : {SK::S_NEWLINE, SK::S_YYEOF, SK::S_BADTOKEN, SK::S_LPAREN, SK::S_RPAREN, SK::S_LBRACKET,
-                 SK::S_RBRACKET, SK::S_LBRACE, SK::S_RBRACE})
-    filtered[k] = true;
-  return filtered;
+  for (auto k : {SK::S_NEWLINE, SK::S_YYEOF, SK::S_BADTOKEN}) classes[k] = TokenClass::kFiltered;
+  for (auto k : {SK::S_LPAREN, SK::S_RPAREN, SK::S_LBRACKET, SK::S_RBRACKET, SK::S_LBRACE, SK::S_RBRACE})
+    classes[k] = TokenClass::kBracket;
+  return classes;
 }();
 
 // State shared with the Flex actions (the scanner's extra data).
@@ -64,16 +68,22 @@ class Lexer {
   Lexer& operator=(const Lexer&) = delete;
 
   // Note [Lexer fast path]
-  // Most tokens are names, operators and literals that the filter passes on
-  // unchanged; for them next() is inline in the parser and costs a table
-  // lookup on top of Flex. Anything pending, and the file's first token,
+  // Most tokens are names, operators, literals and brackets that the filter
+  // passes on unchanged; for them next() is inline in the parser and costs a
+  // table lookup on top of Flex (and the bracket stack for brackets). Anything pending, and the file's first token,
   // take the general path (filter()), which keeps slow_ up to date.
   Token next() {
     if (!slow_) [[likely]] {
       Token tok = wick_raw_lex(scanner_);
-      if (!kFilteredKinds[tok.kind]) [[likely]] {
-        at_line_start_ = false;
-        return tok;
+      switch (kTokenClasses[tok.kind]) {
+        case TokenClass::kBracket:
+          trackBracket(tok);
+          [[fallthrough]];
+        case TokenClass::kPlain:
+          at_line_start_ = false;
+          return tok;
+        case TokenClass::kFiltered:
+          break;
       }
       return slowNext(&tok);
     }
