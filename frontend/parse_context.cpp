@@ -40,6 +40,13 @@ Expr* ParseContext::name(Loc l) const {
   return e;
 }
 
+Expr* ParseContext::attribute(Expr* object, Loc name, Loc l) const {
+  Expr* e = expr(ExprKind::Attribute, l);
+  e->a.reset(object);
+  e->name = textView(name);
+  return e;
+}
+
 Expr* ParseContext::binop(BinOpKind op, Expr* a, Expr* b, Loc l) const {
   Expr* e = expr(ExprKind::BinOp, l);
   e->bin_op = op;

@@ -169,6 +169,7 @@ struct ParseContext {
   }
 
   Expr* name(Loc l) const;  // a Name node for the NAME token at l
+  Expr* attribute(Expr* object, Loc name, Loc l) const;  // object.name
   Expr* binop(BinOpKind op, Expr* a, Expr* b, Loc l) const;
   Expr* unary(UnaryOpKind op, Expr* a, Loc l) const;
   Expr* boolop(BoolOpKind op, Expr* a, Expr* b, Loc l) const;
