@@ -36,14 +36,14 @@ void ValuePools::Return::operator()(ValuePools* pools) const {
 // that nothing is owned twice if making it throws (Note [Semantic values]).
 Expr* ParseContext::name(Loc l) const {
   Expr* e = expr(ExprKind::Name, l);
-  e->name = textView(l);
+  e->name.append(textView(l));  // not operator=: the general assignment is twice the cost
   return e;
 }
 
 Expr* ParseContext::attribute(Expr* object, Loc name, Loc l) const {
   Expr* e = expr(ExprKind::Attribute, l);
   e->a.reset(object);
-  e->name = textView(name);
+  e->name.append(textView(name));
   return e;
 }
 
@@ -122,7 +122,7 @@ Expr* ParseContext::integer(std::string_view text, Loc l) const {
   // 9223372036854775808 is only valid under a unary minus; the emitter folds that.
   if (v == static_cast<unsigned __int128>(std::numeric_limits<int64_t>::max()) + 1) e->int_overflow = true;
   e->int_value = static_cast<int64_t>(static_cast<uint64_t>(v));
-  e->name = text;
+  e->name.append(text);
   return e;
 }
 
