@@ -73,21 +73,28 @@ class Lexer {
   // table lookup on top of Flex (and the bracket stack for brackets). Anything pending, and the file's first token,
   // take the general path (filter()), which keeps slow_ up to date.
   Token next() {
+    Token tok;
     if (!slow_) [[likely]] {
-      Token tok = wick_raw_lex(scanner_);
-      switch (kTokenClasses[tok.kind]) {
-        case TokenClass::kBracket:
-          trackBracket(tok);
-          [[fallthrough]];
-        case TokenClass::kPlain:
-          at_line_start_ = false;
-          return tok;
-        case TokenClass::kFiltered:
-          break;
-      }
-      return slowNext(&tok);
+      tok = wick_raw_lex(scanner_);
+    } else if (!pending_count_ && has_pushed_back_ && checked_first_line_) {
+      // The token read after a NEWLINE, when no INDENT or DEDENT comes first.
+      tok = pushed_back_;
+      has_pushed_back_ = false;
+      slow_ = false;
+    } else {
+      return slowNext(nullptr);
     }
-    return slowNext(nullptr);
+    switch (kTokenClasses[tok.kind]) {
+      case TokenClass::kBracket:
+        trackBracket(tok);
+        [[fallthrough]];
+      case TokenClass::kPlain:
+        at_line_start_ = false;
+        return tok;
+      case TokenClass::kFiltered:
+        break;
+    }
+    return slowNext(&tok);
   }
   // Makes the token stream start with EXPR_START: the parser then reads one expression.
   void startWithExpression() {
