@@ -97,16 +97,20 @@ Expr* ParseContext::compare(Expr* a, CmpOpKind op, Expr* b, Loc l) const {
 }
 
 Expr* ParseContext::integer(std::string_view text, Loc l) const {
-  std::string digits;
-  for (char c : text)
-    if (c != '_') digits += c;
+  std::string stripped;  // only when the literal has '_' separators
+  std::string_view digits = text;
+  if (text.find('_') != std::string_view::npos) {
+    for (char c : text)
+      if (c != '_') stripped += c;
+    digits = stripped;
+  }
   int base = 10;
   size_t skip = 0;
   if (digits.size() > 1 && digits[0] == '0' && std::isalpha(static_cast<unsigned char>(digits[1]))) {
     char p = static_cast<char>(std::tolower(digits[1]));
     base = p == 'x' ? 16 : p == 'o' ? 8 : 2;
     skip = 2;
-  } else if (digits.size() > 1 && digits[0] == '0' && digits.find_first_not_of('0') != std::string::npos) {
+  } else if (digits.size() > 1 && digits[0] == '0' && digits.find_first_not_of('0') != std::string_view::npos) {
     fail(l, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
   }
   Expr* e = expr(ExprKind::IntLit, l);
