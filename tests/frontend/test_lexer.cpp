@@ -85,3 +85,17 @@ TEST_CASE("lexical errors point at the offending text") {
   CHECK(lexError("x = f(1\n").rfind("t.py:1:6: error: '(' was never closed", 0) == 0);
   CHECK(lexError("s = '''abc\n").find("unterminated triple-quoted string") != std::string::npos);
 }
+
+TEST_CASE("a token that only looked longer ends where the longest real token does (Note [No backing up])") {
+  // Flex's longest match: `1e` is the integer 1 and the name e; `0x` is 0
+  // and x; `1_` is 1 and _; `..` is two dots.
+  using V = std::vector<parser::symbol_kind_type>;
+  CHECK(kinds("1e\n") == V{SK::S_INTEGER, SK::S_NAME, SK::S_NEWLINE, SK::S_YYEOF});
+  CHECK(kinds("1.5e+\n") == V{SK::S_FLOATNUM, SK::S_NAME, SK::S_PLUS, SK::S_NEWLINE, SK::S_YYEOF});
+  CHECK(kinds("0x\n") == V{SK::S_INTEGER, SK::S_NAME, SK::S_NEWLINE, SK::S_YYEOF});
+  CHECK(kinds("1_\n") == V{SK::S_INTEGER, SK::S_NAME, SK::S_NEWLINE, SK::S_YYEOF});
+  CHECK(kinds("a..b\n") == V{SK::S_NAME, SK::S_DOT, SK::S_DOT, SK::S_NAME, SK::S_NEWLINE, SK::S_YYEOF});
+  // An unterminated string is reported at its prefix and opening quote.
+  CHECK(lexError("s = rb'abc\n").rfind("t.py:1:5: error: unterminated string literal", 0) == 0);
+  CHECK(lexError("s = \"abc\\").rfind("t.py:1:5: error: unterminated string literal", 0) == 0);
+}
