@@ -20,8 +20,8 @@
 namespace wick::frontend {
 
 // A token as the parser receives it. Names and literals carry no value:
-// their text is the source at their location. Trivially copyable, so that
-// the filter's queues and the parser's lookahead copy a few words.
+// their text is the source at their location. Trivially copyable: the
+// filter holds tokens back and hands them on as a few words.
 struct Token {
   parser::symbol_kind_type kind;  // api.token.raw: also the token number yylex returns
   Loc location;
@@ -70,8 +70,9 @@ class Lexer {
   // Note [Lexer fast path]
   // Most tokens are names, operators, literals and brackets that the filter
   // passes on unchanged; for them next() is inline in the parser and costs a
-  // table lookup on top of Flex (and the bracket stack for brackets). Anything pending, and the file's first token,
-  // take the general path (filter()), which keeps slow_ up to date.
+  // table lookup on top of Flex (and the bracket stack for brackets). A
+  // NEWLINE, the end of input, INDENT/DEDENTs pending and the file's first
+  // token take the general path (filter()), which keeps slow_ up to date.
   Token next() {
     Token tok;
     if (!slow_) [[likely]] {
