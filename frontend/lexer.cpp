@@ -5,8 +5,7 @@ typedef void* yyscan_t;
 int wick_yylex_init_extra(wick::frontend::ScanState* extra, yyscan_t* scanner);
 int wick_yylex_destroy(yyscan_t scanner);
 struct yy_buffer_state;
-yy_buffer_state* wick_yy_scan_bytes(const char* bytes, int len, yyscan_t scanner);
-wick::frontend::parser::symbol_type wick_raw_lex(yyscan_t yyscanner);
+yy_buffer_state* wick_yy_scan_buffer(char* base, size_t size, yyscan_t scanner);
 
 namespace wick::frontend {
 
@@ -16,9 +15,12 @@ using SK = parser::symbol_kind;
 Lexer::Lexer(std::shared_ptr<const lang::Source> source, uint32_t begin, uint32_t end) {
   state_.source = std::move(source);
   state_.offset = begin;
-  text_ = state_.source->text().substr(begin, end - begin);
+  // yy_scan_buffer wants two NULs at the end and then scans without a copy.
+  text_.reserve(end - begin + 2);
+  text_.assign(state_.source->text(), begin, end - begin);
+  text_.append(2, '\0');
   wick_yylex_init_extra(&state_, &scanner_);
-  wick_yy_scan_bytes(text_.data(), static_cast<int>(text_.size()), scanner_);
+  wick_yy_scan_buffer(text_.data(), text_.size(), scanner_);
 }
 
 Lexer::~Lexer() { wick_yylex_destroy(scanner_); }
@@ -27,20 +29,13 @@ void Lexer::fail(Loc loc, const std::string& message, std::vector<lang::Note> no
   throw lang::CompileError(range(loc), message, std::move(notes));
 }
 
-namespace {
-// Returns by value with one named object, so that callers' copies elide: a
-// symbol's move is a switch over every semantic type.
-parser::symbol_type takeFront(std::deque<parser::symbol_type>& queue) {
-  parser::symbol_type t(std::move(queue.front()));
-  queue.pop_front();
-  return t;
-}
-}  // namespace
-
-parser::symbol_type Lexer::raw() {
-  if (!pushed_back_.empty()) return takeFront(pushed_back_);
-  parser::symbol_type tok = wick_raw_lex(scanner_);
-  if (tok.kind() == SK::S_BADTOKEN) fail(tok.location, tok.value.as<std::string>());
+Token Lexer::raw() {
+  if (has_pushed_back_) {
+    has_pushed_back_ = false;
+    return pushed_back_;
+  }
+  Token tok = wick_raw_lex(scanner_);
+  if (tok.kind == SK::S_BADTOKEN) [[unlikely]] fail(tok.location, state_.bad_token);
   return tok;
 }
 
@@ -71,12 +66,12 @@ const char* bracketName(char c) {
 char matching(char open) { return open == '(' ? ')' : open == '[' ? ']' : '}'; }
 }  // namespace
 
-void Lexer::trackBracket(const parser::symbol_type& tok) {
-  if (char o = openerOf(tok.kind())) {
+void Lexer::trackBracket(const Token& tok) {
+  if (char o = openerOf(tok.kind)) {
     brackets_.push_back({o, tok.location});
     return;
   }
-  char c = closerOf(tok.kind());
+  char c = closerOf(tok.kind);
   if (!c) return;
   if (brackets_.empty()) fail(tok.location, std::string("unmatched '") + c + "'");
   Opener open = brackets_.back();
@@ -100,60 +95,90 @@ void Lexer::checkFirstLineIndent(Loc first) {
   if (i < first.begin && (text[i] == ' ' || text[i] == '\t')) fail(first, "unexpected indent");
 }
 
-parser::symbol_type Lexer::next() {
-  if (!queue_.empty()) return takeFront(queue_);
+Token Lexer::slowNext(const Token* scanned) {
+  Token tok = filter(scanned);
+  slow_ = pending_count_ > 0 || has_pushed_back_ || !checked_first_line_;
+  return tok;
+}
+
+// The general path of next(), from the raw token `scanned` if not null.
+Token Lexer::filter(const Token* scanned) {
+  if (scanned && scanned->kind == SK::S_BADTOKEN) fail(scanned->location, state_.bad_token);
   for (;;) {
-    parser::symbol_type tok = raw();
-    Loc loc = tok.location;
-    if (tok.kind() == SK::S_NEWLINE) {
-      if (!brackets_.empty()) continue;  // implicit line joining
-      int width = tok.value.as<int>();
-      // The next token decides: at end of input indentation does not matter.
-      parser::symbol_type after = raw();
-      Loc after_loc = after.location;
-      bool at_end = after.kind() == SK::S_YYEOF;
-      if (at_line_start_) {
-        // Blank lines before the first token of the file.
-        if (!at_end && width != indents_.back()) fail(after_loc, "unexpected indent");
-        pushed_back_.push_back(std::move(after));
-        continue;
-      }
-      at_line_start_ = true;
-      if (!at_end && width > indents_.back()) {
-        indents_.push_back(width);
-        queue_.push_back(parser::make_INDENT(Loc{after_loc.begin, after_loc.begin}));
-      } else if (!at_end) {
-        while (width < indents_.back()) {
-          indents_.pop_back();
-          queue_.push_back(parser::make_DEDENT(Loc{after_loc.begin, after_loc.begin}));
+    if (!scanned && pending_count_) {
+      --pending_count_;
+      return pending_;
+    }
+    Token tok = scanned ? *scanned : raw();
+    scanned = nullptr;
+    switch (tok.kind) {
+      case SK::S_NEWLINE:
+        if (!brackets_.empty()) continue;  // implicit line joining
+        if (at_line_start_) {
+          // Blank lines before the first token of the file.
+          Token after = raw();
+          if (after.kind != SK::S_YYEOF && tok.width != indents_.back()) fail(after.location, "unexpected indent");
+          pushBack(after);
+          continue;
         }
-        if (width != indents_.back()) fail(after_loc, "unindent does not match any outer indentation level");
-      }
-      pushed_back_.push_back(std::move(after));
-      return parser::make_NEWLINE(0, loc);
+        return lineEnd(tok);
+      case SK::S_YYEOF:
+        return end(tok);
+      default:
+        break;
     }
-    if (tok.kind() == SK::S_YYEOF) {
-      if (!brackets_.empty()) {
-        Opener o = brackets_.back();
-        fail(o.loc, std::string("'") + o.ch + "' was never closed");
-      }
-      if (!at_line_start_) {
-        at_line_start_ = true;
-        pushed_back_.push_back(std::move(tok));
-        return parser::make_NEWLINE(0, Loc{loc.begin, loc.begin});
-      }
-      if (indents_.size() > 1) {
-        indents_.pop_back();
-        pushed_back_.push_back(std::move(tok));
-        return parser::make_DEDENT(Loc{loc.begin, loc.begin});
-      }
-      return tok;
-    }
-    if (!checked_first_line_) checkFirstLineIndent(loc);
-    if (openerOf(tok.kind()) || closerOf(tok.kind())) trackBracket(tok);
+    if (!checked_first_line_) [[unlikely]] checkFirstLineIndent(tok.location);
+    if (openerOf(tok.kind) || closerOf(tok.kind)) trackBracket(tok);
     at_line_start_ = false;
     return tok;
   }
+}
+
+// A NEWLINE that ends a logical line. The next token decides what follows
+// it: INDENT or DEDENTs, or nothing at end of input, where indentation does
+// not matter.
+Token Lexer::lineEnd(Token newline) {
+  Token after = raw();
+  Loc after_loc = after.location;
+  at_line_start_ = true;
+  if (after.kind != SK::S_YYEOF) {
+    int width = newline.width;
+    if (width > indents_.back()) {
+      indents_.push_back(width);
+      repeat(Token{SK::S_INDENT, Loc{after_loc.begin, after_loc.begin}}, 1);
+    } else {
+      int dedents = 0;
+      while (width < indents_.back()) {
+        indents_.pop_back();
+        ++dedents;
+      }
+      repeat(Token{SK::S_DEDENT, Loc{after_loc.begin, after_loc.begin}}, dedents);
+      if (width != indents_.back()) fail(after_loc, "unindent does not match any outer indentation level");
+    }
+  }
+  pushBack(after);
+  return Token{SK::S_NEWLINE, newline.location};
+}
+
+// End of input: a NEWLINE if the last line has none, then a DEDENT per open
+// block, then the end.
+Token Lexer::end(Token eof) {
+  Loc loc = eof.location;
+  if (!brackets_.empty()) {
+    Opener o = brackets_.back();
+    fail(o.loc, std::string("'") + o.ch + "' was never closed");
+  }
+  if (!at_line_start_) {
+    at_line_start_ = true;
+    pushBack(eof);
+    return Token{SK::S_NEWLINE, Loc{loc.begin, loc.begin}};
+  }
+  if (indents_.size() > 1) {
+    indents_.pop_back();
+    pushBack(eof);
+    return Token{SK::S_DEDENT, Loc{loc.begin, loc.begin}};
+  }
+  return eof;
 }
 
 }  // namespace wick::frontend

@@ -11,68 +11,109 @@
 
 namespace wick::frontend {
 
-ExprPtr ParseContext::name(Loc l) const {
-  ExprPtr e = expr(ExprKind::Name, l);
-  e->name = textView(l);
+namespace {
+// The sets of Note [Semantic values] that no parse on this thread is using.
+std::vector<std::unique_ptr<ValuePools>>& idlePools() {
+  thread_local std::vector<std::unique_ptr<ValuePools>> idle;
+  return idle;
+}
+}  // namespace
+
+std::unique_ptr<ValuePools, ValuePools::Return> ValuePools::borrow() {
+  auto& idle = idlePools();
+  if (idle.empty()) return std::unique_ptr<ValuePools, Return>(new ValuePools);
+  ValuePools* pools = idle.back().release();
+  idle.pop_back();
+  return std::unique_ptr<ValuePools, Return>(pools);
+}
+
+void ValuePools::Return::operator()(ValuePools* pools) const {
+  pools->reclaim();  // a failed parse leaves values behind
+  idlePools().emplace_back(pools);
+}
+
+// Each builder makes its node before it takes ownership of its operands, so
+// that nothing is owned twice if making it throws (Note [Semantic values]).
+Expr* ParseContext::name(Loc l) const {
+  Expr* e = expr(ExprKind::Name, l);
+  e->name.append(textView(l));  // not operator=: the general assignment is twice the cost
   return e;
 }
 
-ExprPtr ParseContext::binop(BinOpKind op, ExprPtr a, ExprPtr b, Loc l) const {
-  ExprPtr e = expr(ExprKind::BinOp, l);
+Expr* ParseContext::attribute(Expr* object, Loc name, Loc l) const {
+  Expr* e = expr(ExprKind::Attribute, l);
+  e->a.reset(object);
+  e->name.append(textView(name));
+  return e;
+}
+
+Expr* ParseContext::binop(BinOpKind op, Expr* a, Expr* b, Loc l) const {
+  Expr* e = expr(ExprKind::BinOp, l);
   e->bin_op = op;
-  e->a = std::move(a);
-  e->b = std::move(b);
+  e->a.reset(a);
+  e->b.reset(b);
   return e;
 }
 
-ExprPtr ParseContext::unary(UnaryOpKind op, ExprPtr a, Loc l) const {
-  ExprPtr e = expr(ExprKind::UnaryOp, l);
+Expr* ParseContext::unary(UnaryOpKind op, Expr* a, Loc l) const {
+  Expr* e = expr(ExprKind::UnaryOp, l);
   e->unary_op = op;
-  e->a = std::move(a);
+  e->a.reset(a);
   return e;
 }
 
-ExprPtr ParseContext::boolop(BoolOpKind op, ExprPtr a, ExprPtr b, Loc l) const {
+Expr* ParseContext::starred(Expr* a, Loc l) const {
+  Expr* e = expr(ExprKind::Starred, l);
+  e->a.reset(a);
+  return e;
+}
+
+Expr* ParseContext::boolop(BoolOpKind op, Expr* a, Expr* b, Loc l) const {
   if (a->kind == ExprKind::BoolOp && a->bool_op == op && a->range.start == l.begin) {
-    a->elts.push_back(std::move(b));
+    a->elts.emplace_back(b);
     a->range = range(l);
     return a;
   }
-  ExprPtr e = expr(ExprKind::BoolOp, l);
+  Expr* e = expr(ExprKind::BoolOp, l);
   e->bool_op = op;
-  e->elts.push_back(std::move(a));
-  e->elts.push_back(std::move(b));
+  e->elts.reserve(2);
+  e->elts.emplace_back(a);
+  e->elts.emplace_back(b);
   return e;
 }
 
-ExprPtr ParseContext::compare(ExprPtr a, CmpOpKind op, ExprPtr b, Loc l) const {
+Expr* ParseContext::compare(Expr* a, CmpOpKind op, Expr* b, Loc l) const {
   // The grammar is left-recursive, so a chain a < b < c arrives as (a < b) < c:
   // extend the existing Compare node instead of nesting.
   if (a->kind == ExprKind::Compare && a->range.start == l.begin && !a->comparisons.empty()) {
-    a->comparisons.push_back({op, std::move(b)});
+    a->comparisons.push_back({op, ExprPtr(b)});
     a->range = range(l);
     return a;
   }
-  ExprPtr e = expr(ExprKind::Compare, l);
-  e->a = std::move(a);
-  e->comparisons.push_back({op, std::move(b)});
+  Expr* e = expr(ExprKind::Compare, l);
+  e->a.reset(a);
+  e->comparisons.push_back({op, ExprPtr(b)});
   return e;
 }
 
-ExprPtr ParseContext::integer(std::string_view text, Loc l) const {
-  ExprPtr e = expr(ExprKind::IntLit, l);
-  std::string digits;
-  for (char c : text)
-    if (c != '_') digits += c;
+Expr* ParseContext::integer(std::string_view text, Loc l) const {
+  std::string stripped;  // only when the literal has '_' separators
+  std::string_view digits = text;
+  if (text.find('_') != std::string_view::npos) {
+    for (char c : text)
+      if (c != '_') stripped += c;
+    digits = stripped;
+  }
   int base = 10;
   size_t skip = 0;
   if (digits.size() > 1 && digits[0] == '0' && std::isalpha(static_cast<unsigned char>(digits[1]))) {
     char p = static_cast<char>(std::tolower(digits[1]));
     base = p == 'x' ? 16 : p == 'o' ? 8 : 2;
     skip = 2;
-  } else if (digits.size() > 1 && digits[0] == '0' && digits.find_first_not_of('0') != std::string::npos) {
+  } else if (digits.size() > 1 && digits[0] == '0' && digits.find_first_not_of('0') != std::string_view::npos) {
     fail(l, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
   }
+  Expr* e = expr(ExprKind::IntLit, l);
   unsigned __int128 v = 0;
   for (size_t i = skip; i < digits.size(); ++i) {
     int d = std::isdigit(static_cast<unsigned char>(digits[i])) ? digits[i] - '0' : std::tolower(digits[i]) - 'a' + 10;
@@ -85,12 +126,12 @@ ExprPtr ParseContext::integer(std::string_view text, Loc l) const {
   // 9223372036854775808 is only valid under a unary minus; the emitter folds that.
   if (v == static_cast<unsigned __int128>(std::numeric_limits<int64_t>::max()) + 1) e->int_overflow = true;
   e->int_value = static_cast<int64_t>(static_cast<uint64_t>(v));
-  e->name = text;
+  e->name.append(text);
   return e;
 }
 
-ExprPtr ParseContext::floating(std::string_view text, Loc l) const {
-  ExprPtr e = expr(ExprKind::FloatLit, l);
+Expr* ParseContext::floating(std::string_view text, Loc l) const {
+  Expr* e = expr(ExprKind::FloatLit, l);
   std::string digits;
   for (char c : text)
     if (c != '_') digits += c;
@@ -175,7 +216,7 @@ struct StringPiece {
   uint32_t body_end = 0;
 };
 
-StringPiece splitLiteral(const std::string& tok, Loc l) {
+StringPiece splitLiteral(std::string_view tok, Loc l) {
   StringPiece p;
   size_t q = tok.find_first_of("'\"");
   for (size_t i = 0; i < q; ++i) {
@@ -193,35 +234,38 @@ StringPiece splitLiteral(const std::string& tok, Loc l) {
 
 ExprPtr parseExpressionRange(std::shared_ptr<const lang::Source> source, uint32_t begin, uint32_t end);
 
-ExprPtr ParseContext::strings(std::vector<std::pair<std::string, Loc>> pieces) const {
-  Loc all{pieces.front().second.begin, pieces.back().second.end};
+Expr* ParseContext::strings(LocList* locs) {
+  const LocList& pieces = *locs;
+  Loc all{pieces.front().begin, pieces.back().end};
   bool any_f = false;
-  for (auto& [tok, l] : pieces)
-    if (splitLiteral(tok, l).fstring) any_f = true;
+  for (Loc l : pieces)
+    if (splitLiteral(textView(l), l).fstring) any_f = true;
   const std::string& text = source->text();
   if (!any_f) {
-    ExprPtr e = expr(ExprKind::StrLit, all);
-    for (auto& [tok, l] : pieces) {
-      StringPiece p = splitLiteral(tok, l);
+    Expr* e = expr(ExprKind::StrLit, all);
+    for (Loc l : pieces) {
+      StringPiece p = splitLiteral(textView(l), l);
       std::string_view body(text.data() + p.body_begin, p.body_end - p.body_begin);
-      e->name += p.raw ? std::string(body) : decodeEscapes(body);
+      if (p.raw) e->name += body;
+      else e->name += decodeEscapes(body);
     }
+    give(locs);
     return e;
   }
-  ExprPtr f = expr(ExprKind::FStr, all);
+  ExprPtr f(expr(ExprKind::FStr, all));
   auto addText = [&](std::string s, Loc l) {
     if (s.empty()) return;
     if (!f->elts.empty() && f->format_specs.back().empty()) {
       f->elts.back()->name += s;
       return;
     }
-    ExprPtr lit = expr(ExprKind::StrLit, l);
+    ExprPtr lit(expr(ExprKind::StrLit, l));
     lit->name = std::move(s);
     f->elts.push_back(std::move(lit));
     f->format_specs.emplace_back();
   };
-  for (auto& [tok, l] : pieces) {
-    StringPiece p = splitLiteral(tok, l);
+  for (Loc l : pieces) {
+    StringPiece p = splitLiteral(textView(l), l);
     std::string_view body(text.data() + p.body_begin, p.body_end - p.body_begin);
     if (!p.fstring) {
       addText(p.raw ? std::string(body) : decodeEscapes(body), l);
@@ -274,49 +318,57 @@ ExprPtr ParseContext::strings(std::vector<std::pair<std::string, Loc>> pieces) c
     }
     addText(p.raw ? pending : decodeEscapes(pending), l);
   }
-  return f;
+  give(locs);
+  return f.release();
 }
 
-ExprPtr ParseContext::tupleOrSingle(std::vector<ExprPtr> items, bool trailing_comma, Loc l) const {
-  if (items.size() == 1 && !trailing_comma) return std::move(items[0]);
-  ExprPtr e = expr(ExprKind::TupleLit, l);
-  e->elts = std::move(items);
+Expr* ParseContext::tuple(Expr* first, ExprList* rest, Loc l) {
+  Expr* e = expr(ExprKind::TupleLit, l);
+  e->elts.reserve(1 + (rest ? rest->size() : 0));
+  e->elts.emplace_back(first);
+  drain(rest, e->elts);
   return e;
 }
 
-ExprPtr ParseContext::call(ExprPtr fn, CallArgs args, Loc l) const {
-  ExprPtr e = expr(ExprKind::Call, l);
-  e->a = std::move(fn);
-  e->elts = std::move(args.args);
-  e->keywords = std::move(args.keywords);
+Expr* ParseContext::tupleOrSingle(ExprList* items, bool trailing_comma, Loc l) {
+  if (items->size() == 1 && !trailing_comma) return release(items)[0].release();
+  Expr* e = expr(ExprKind::TupleLit, l);
+  drain(items, e->elts);
   return e;
 }
 
-StmtPtr ParseContext::assign(std::vector<ExprPtr> chain, Loc l) const {
-  StmtPtr s = stmt(StmtKind::Assign, l);
-  s->value = std::move(chain.back());
-  chain.pop_back();
-  s->targets = std::move(chain);
+Expr* ParseContext::call(Expr* fn, CallArgs* args, Loc l) {
+  Expr* e = expr(ExprKind::Call, l);
+  e->a.reset(fn);
+  if (args) {
+    moveAll(args->args, e->elts);
+    moveAll(args->keywords, e->keywords);
+    give(args);
+  }
+  return e;
+}
+
+Stmt* ParseContext::assign(ExprList* targets, Expr* value, Loc l) {
+  Stmt* s = stmt(StmtKind::Assign, l);
+  s->value.reset(value);
+  drain(targets, s->targets);
   return s;
 }
 
-StmtPtr ParseContext::augAssign(ExprPtr target, BinOpKind op, ExprPtr value, Loc l) const {
-  StmtPtr s = stmt(StmtKind::AugAssign, l);
-  s->targets.push_back(std::move(target));
+Stmt* ParseContext::augAssign(Expr* target, BinOpKind op, Expr* value, Loc l) const {
+  Stmt* s = stmt(StmtKind::AugAssign, l);
+  s->targets.emplace_back(target);
   s->bin_op = op;
-  s->value = std::move(value);
+  s->value.reset(value);
   return s;
 }
 
-StmtPtr ParseContext::ifChain(ExprPtr cond, StmtList body, StmtList orelse, Loc l) const {
-  StmtPtr s = stmt(StmtKind::If, l);
-  s->value = std::move(cond);
-  s->body = std::move(body);
-  // An `else:` arrives as a marker statement holding the else body.
-  if (orelse.size() == 1 && orelse[0]->kind == StmtKind::Pass && orelse[0]->name == "else")
-    s->orelse = std::move(orelse[0]->body);
-  else
-    s->orelse = std::move(orelse);
+// orelse: the statements of an `else:`, or one If made from an `elif`.
+Stmt* ParseContext::ifChain(Expr* cond, StmtList* body, StmtList* orelse, Loc l) {
+  Stmt* s = stmt(StmtKind::If, l);
+  s->value.reset(cond);
+  drain(body, s->body);
+  drain(orelse, s->orelse);
   return s;
 }
 
@@ -370,7 +422,7 @@ template <class Parser>
 ParseContext parseWith(const std::shared_ptr<const lang::Source>& source, uint32_t begin, uint32_t end, bool expression) {
   Lexer lexer(source, begin, end);
   if (expression) lexer.startWithExpression();
-  ParseContext ctx{&lexer, source, std::make_unique<Module>(), nullptr};
+  ParseContext ctx(&lexer, source);
   Parser p(ctx);
   p.parse();
   ctx.lexer = nullptr;

@@ -7,7 +7,7 @@
 // NEWLINE only at the end of a logical line, INDENT/DEDENT from an indent
 // stack, nothing inside brackets (implicit line joining), as CPython's
 // tokenizer does with `indstack`/`pendin`/`parenstack`.
-#include <deque>
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,12 +19,44 @@
 
 namespace wick::frontend {
 
+// A token as the parser receives it. Names and literals carry no value:
+// their text is the source at their location. Trivially copyable: the
+// filter holds tokens back and hands them on as a few words.
+struct Token {
+  parser::symbol_kind_type kind;  // api.token.raw: also the token number yylex returns
+  Loc location;
+  int width = 0;  // a raw NEWLINE's: the indentation of the next line
+};
+
+}  // namespace wick::frontend
+
+// The Flex scanner (scanner.l): the next raw token.
+wick::frontend::Token wick_raw_lex(void* yyscanner);
+
+namespace wick::frontend {
+
+// What the indentation filter does with a token kind (Note [Lexer fast path]).
+enum class TokenClass : uint8_t {
+  kPlain,    // passes straight from Flex to Bison
+  kBracket,  // passes too, once the bracket stack has seen it
+  kFiltered  // NEWLINE, end of input, BADTOKEN: the general path
+};
+inline constexpr auto kTokenClasses = [] {
+  std::array<TokenClass, parser::YYNTOKENS> classes{};
+  using SK = parser::symbol_kind;
+  for (auto k : {SK::S_NEWLINE, SK::S_YYEOF, SK::S_BADTOKEN}) classes[k] = TokenClass::kFiltered;
+  for (auto k : {SK::S_LPAREN, SK::S_RPAREN, SK::S_LBRACKET, SK::S_RBRACKET, SK::S_LBRACE, SK::S_RBRACE})
+    classes[k] = TokenClass::kBracket;
+  return classes;
+}();
+
 // State shared with the Flex actions (the scanner's extra data).
 struct ScanState {
   std::shared_ptr<const lang::Source> source;
   uint32_t offset = 0;  // byte offset of the next character, absolute in the source
   uint32_t buffer_start = 0;  // where the triple-quoted string being scanned starts
   char quote = 0;       // the quote character of that string
+  std::string bad_token;  // a BADTOKEN's message
 };
 
 class Lexer {
@@ -35,11 +67,41 @@ class Lexer {
   Lexer(const Lexer&) = delete;
   Lexer& operator=(const Lexer&) = delete;
 
-  parser::symbol_type next();
+  // Note [Lexer fast path]
+  // Most tokens are names, operators, literals and brackets that the filter
+  // passes on unchanged; for them next() is inline in the parser and costs a
+  // table lookup on top of Flex (and the bracket stack for brackets). A
+  // NEWLINE, the end of input, INDENT/DEDENTs pending and the file's first
+  // token take the general path (filter()), which keeps slow_ up to date.
+  Token next() {
+    Token tok;
+    if (!slow_) [[likely]] {
+      tok = wick_raw_lex(scanner_);
+    } else if (!pending_count_ && has_pushed_back_ && checked_first_line_) {
+      // The token read after a NEWLINE, when no INDENT or DEDENT comes first.
+      tok = pushed_back_;
+      has_pushed_back_ = false;
+      slow_ = false;
+    } else {
+      return slowNext(nullptr);
+    }
+    switch (kTokenClasses[tok.kind]) {
+      case TokenClass::kBracket:
+        trackBracket(tok);
+        [[fallthrough]];
+      case TokenClass::kPlain:
+        at_line_start_ = false;
+        return tok;
+      case TokenClass::kFiltered:
+        break;
+    }
+    return slowNext(&tok);
+  }
   // Makes the token stream start with EXPR_START: the parser then reads one expression.
   void startWithExpression() {
-    queue_.push_front(parser::make_EXPR_START(Loc{}));
+    repeat(Token{parser::symbol_kind::S_EXPR_START, Loc{}}, 1);
     checked_first_line_ = true;  // an embedded expression may start with spaces
+    slow_ = true;
   }
   const std::shared_ptr<const lang::Source>& source() const { return state_.source; }
   [[noreturn]] void fail(Loc loc, const std::string& message, std::vector<lang::Note> notes = {});
@@ -54,16 +116,27 @@ class Lexer {
   std::optional<std::pair<char, Loc>> lastClosedBracket() const { return last_closed_; }
 
  private:
-  parser::symbol_type raw();
-  void trackBracket(const parser::symbol_type& tok);
+  Token raw();
+  Token lineEnd(Token newline);
+  Token end(Token eof);
+  Token slowNext(const Token* scanned);
+  Token filter(const Token* scanned);
+  void repeat(Token tok, int count) {
+    pending_ = tok;
+    pending_count_ = count;
+  }
+  void pushBack(Token tok) {
+    pushed_back_ = tok;
+    has_pushed_back_ = true;
+  }
+  void trackBracket(const Token& tok);
   void checkFirstLineIndent(Loc first);
 
   ScanState state_;
   void* scanner_ = nullptr;  // yyscan_t
-  std::string text_;         // the scanned slice (flex reads a copy)
+  std::string text_;         // the scanned slice and two NULs: flex scans it in place
   std::vector<int> indents_{0};
   bool at_line_start_ = true;  // no token yet on this logical line
-  bool done_ = false;
   bool checked_first_line_ = false;
   struct Opener {
     char ch;
@@ -71,8 +144,14 @@ class Lexer {
   };
   std::vector<Opener> brackets_;
   std::optional<std::pair<char, Loc>> last_closed_;
-  std::deque<parser::symbol_type> queue_;        // filtered tokens decided but not yet handed out
-  std::deque<parser::symbol_type> pushed_back_;  // raw tokens read ahead, to be filtered again
+  // Filtered tokens decided but not yet handed out: the same one (INDENT,
+  // DEDENTs, EXPR_START) pending_count_ times. Then at most one raw token
+  // read ahead, to be filtered again.
+  Token pending_{};
+  int pending_count_ = 0;
+  Token pushed_back_{};
+  bool has_pushed_back_ = false;
+  bool slow_ = true;  // pending_count_ || has_pushed_back_ || !checked_first_line_
 };
 
 }  // namespace wick::frontend

@@ -16,9 +16,9 @@ std::vector<parser::symbol_kind_type> kinds(const std::string& text) {
   Lexer lexer(src, 0, static_cast<uint32_t>(text.size()));
   std::vector<parser::symbol_kind_type> out;
   for (;;) {
-    parser::symbol_type t = lexer.next();
-    out.push_back(t.kind());
-    if (t.kind() == SK::S_YYEOF) return out;
+    Token t = lexer.next();
+    out.push_back(t.kind);
+    if (t.kind == SK::S_YYEOF) return out;
   }
 }
 
@@ -66,14 +66,14 @@ TEST_CASE("a tab advances to the next multiple of 8, as in CPython") {
 TEST_CASE("tokens carry byte offsets") {
   auto src = std::make_shared<const lang::Source>("t.py", "ab = 0x1F  # c\n");
   Lexer lexer(src, 0, static_cast<uint32_t>(src->text().size()));
-  parser::symbol_type name = lexer.next();
+  Token name = lexer.next();
   CHECK(name.location.begin == 0);
   CHECK(name.location.end == 2);
   lexer.next();
-  parser::symbol_type number = lexer.next();
+  Token number = lexer.next();
   CHECK(number.location.begin == 5);
   CHECK(number.location.end == 9);
-  CHECK(number.kind() == parser::symbol_kind::S_INTEGER);
+  CHECK(number.kind == parser::symbol_kind::S_INTEGER);
   CHECK(lexer.range(number.location).text() == "0x1F");  // the parser reads a literal's text there
 }
 
@@ -84,4 +84,18 @@ TEST_CASE("lexical errors point at the offending text") {
         std::string::npos);
   CHECK(lexError("x = f(1\n").rfind("t.py:1:6: error: '(' was never closed", 0) == 0);
   CHECK(lexError("s = '''abc\n").find("unterminated triple-quoted string") != std::string::npos);
+}
+
+TEST_CASE("a token that only looked longer ends where the longest real token does (Note [No backing up])") {
+  // Flex's longest match: `1e` is the integer 1 and the name e; `0x` is 0
+  // and x; `1_` is 1 and _; `..` is two dots.
+  using V = std::vector<parser::symbol_kind_type>;
+  CHECK(kinds("1e\n") == V{SK::S_INTEGER, SK::S_NAME, SK::S_NEWLINE, SK::S_YYEOF});
+  CHECK(kinds("1.5e+\n") == V{SK::S_FLOATNUM, SK::S_NAME, SK::S_PLUS, SK::S_NEWLINE, SK::S_YYEOF});
+  CHECK(kinds("0x\n") == V{SK::S_INTEGER, SK::S_NAME, SK::S_NEWLINE, SK::S_YYEOF});
+  CHECK(kinds("1_\n") == V{SK::S_INTEGER, SK::S_NAME, SK::S_NEWLINE, SK::S_YYEOF});
+  CHECK(kinds("a..b\n") == V{SK::S_NAME, SK::S_DOT, SK::S_DOT, SK::S_NAME, SK::S_NEWLINE, SK::S_YYEOF});
+  // An unterminated string is reported at its prefix and opening quote.
+  CHECK(lexError("s = rb'abc\n").rfind("t.py:1:5: error: unterminated string literal", 0) == 0);
+  CHECK(lexError("s = \"abc\\").rfind("t.py:1:5: error: unterminated string literal", 0) == 0);
 }
