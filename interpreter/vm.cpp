@@ -3,6 +3,8 @@
 // Registers are IValues in a per-thread stack; a frame is a window of
 // Code::num_registers slots starting at `regs`. Scalars stay unboxed in the
 // registers, so int/float/bool arithmetic never allocates.
+#include <sys/mman.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -38,16 +40,18 @@ constexpr uint32_t kReturnToRun = UINT32_MAX;
 // limit, so a call never allocates.
 // Note [Register stack]: registers above the active frame hold no
 // references (RET and unwinding clear the ones that may), and all zero bytes
-// are a None IValue. So the stack is calloc'd and freed without running
-// destructors: the kernel maps its pages on first touch, and a program that
-// needs a few hundred registers never pays for the 4 MB it leaves unused,
-// neither at start-up nor at exit.
+// are a None IValue. So the stack is a fresh anonymous mapping (zero pages)
+// unmapped without running destructors: the kernel maps its pages on first
+// touch, and a program that needs a few hundred registers never pays for the
+// 4 MB it leaves unused, neither at start-up nor at exit. (Not calloc: an
+// allocator that reuses memory must clear all 4 MB first.)
+constexpr size_t kRegisterStackBytes = kRegisterStackSize * sizeof(IValue);
 struct FreeRegisters {
-  void operator()(IValue* p) const { std::free(p); }
+  void operator()(IValue* p) const { munmap(p, kRegisterStackBytes); }
 };
 std::unique_ptr<IValue[], FreeRegisters> allocateRegisters() {
-  void* p = std::calloc(kRegisterStackSize, sizeof(IValue));
-  if (!p) throw std::bad_alloc();
+  void* p = mmap(nullptr, kRegisterStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
   return std::unique_ptr<IValue[], FreeRegisters>(static_cast<IValue*>(p));
 }
 
