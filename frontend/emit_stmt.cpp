@@ -186,6 +186,15 @@ TypePtr FunctionEmitter::emit(TypePtr declared_return) {
       emitReturn(implicit);
     }
     Var* rv = lookup("$retv");
+    if (!rv) {
+      // Every path raises, so no return ran: the result is never produced.
+      // As TorchScript: the declared type, else None, from prim::Uninitialized.
+      if (!return_type_) return_type_ = lang::noneType();
+      Node* u = graph_->insertNode(graph_->create(prim::Uninitialized));
+      u->output()->setType(return_type_);
+      scope_->vars["$retv"] = {u->output(), return_type_};
+      rv = lookup("$retv");
+    }
     if (!probing) {
       graph_->registerOutput(rv->value);
       if (!return_type_) return_type_ = rv->value->type();

@@ -37,6 +37,15 @@ TEST_CASE("if/else assigns become prim::If outputs, loops carry values") {
   CHECK(g.find(" : int = prim::If") != std::string::npos);  // s merges out of the if
 }
 
+TEST_CASE("a function whose every path raises returns None, as in TorchScript") {
+  // It used to crash the compiler: no return ran, so there was no result value.
+  std::string g = graphOf("def f():\n    raise ValueError('x')\n", "f");
+  CHECK(g.find("prim::RaiseException") != std::string::npos);
+  CHECK(g.find(": NoneType = prim::Uninitialized") != std::string::npos);
+  std::string declared = graphOf("def f(x: int) -> int:\n    if x > 0:\n        raise ValueError('a')\n    else:\n        raise ValueError('b')\n", "f");
+  CHECK(declared.find(": int = prim::Uninitialized") != std::string::npos);
+}
+
 TEST_CASE("Optional is refined by `is not None` and by early return") {
   std::string g = graphOf(
       "from typing import Optional\ndef f(x: Optional[int]) -> int:\n    if x is None:\n        return 0\n    return x + 1\n", "f");
