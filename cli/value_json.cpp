@@ -1,5 +1,11 @@
 #include "cli/value_json.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -275,13 +281,35 @@ const Json* member(const Json& j, const char* key) {
 // The folder of the arguments file: {"npy": PATH} is relative to it.
 thread_local std::string g_base_dir;
 
-// Reads a NumPy .npy file (format 1.0/2.0, little-endian, C order).
+// A file mapped private and writable (copy on write), unmapped by its last user.
+struct MappedNpy {
+  void* base = nullptr;
+  size_t size = 0;
+  ~MappedNpy() {
+    if (base) munmap(base, size);
+  }
+};
+
+// Reads a NumPy .npy file (format 1.0/2.0, little-endian, C order). The file
+// is mapped, not read: where its data starts on a 64-byte boundary (numpy
+// pads headers to 64 bytes) the tensor uses the mapping in place, as an
+// archive's tensors do, so a large input costs no copy and no fresh memory.
 ops::Tensor readNpy(const std::string& path, const std::string& where) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw std::runtime_error(where + ": cannot read " + path);
-  std::string bytes(static_cast<size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) throw std::runtime_error(where + ": cannot read " + path);
+  auto mapped = std::make_shared<MappedNpy>();
+  {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(where + ": cannot read " + path);
+    struct stat st;
+    bool ok = ::fstat(fd, &st) == 0;
+    if (ok && st.st_size > 0) {
+      void* p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+      ok = p != MAP_FAILED;
+      if (ok) mapped->base = p, mapped->size = static_cast<size_t>(st.st_size);
+    }
+    ::close(fd);
+    if (!ok) throw std::runtime_error(where + ": cannot read " + path);
+  }
+  std::string_view bytes(static_cast<const char*>(mapped->base), mapped->size);
   if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw std::runtime_error(path + ": not a .npy file");
   int major = static_cast<unsigned char>(bytes[6]);
   size_t header_len, offset;
@@ -295,7 +323,7 @@ ops::Tensor readNpy(const std::string& path, const std::string& where) {
     offset = 12;
   }
   if (offset + header_len > bytes.size()) throw std::runtime_error(path + ": truncated .npy header");
-  std::string header = bytes.substr(offset, header_len);
+  std::string header(bytes.substr(offset, header_len));
   auto field = [&](const std::string& key) {
     size_t p = header.find("'" + key + "'");
     if (p == std::string::npos) throw std::runtime_error(path + ": .npy header lacks " + key);
@@ -318,10 +346,19 @@ ops::Tensor readNpy(const std::string& path, const std::string& where) {
   std::stringstream sh(shape);
   for (std::string part; std::getline(sh, part, ',');)
     if (part.find_first_of("0123456789") != std::string::npos) sizes.push_back(std::stoll(part));
+  int64_t numel = 1;
+  for (int64_t n : sizes) {
+    if (n < 0 || (n > 0 && numel > INT64_MAX / n)) throw std::runtime_error(path + ": .npy shape is impossible");
+    numel *= n;
+  }
+  size_t itemsize = ops::elementSize(it->second);
+  if (static_cast<uint64_t>(numel) > (bytes.size() - offset - header_len) / itemsize)
+    throw std::runtime_error(path + ": .npy data is truncated");
+  char* data = static_cast<char*>(mapped->base) + offset + header_len;
+  if (reinterpret_cast<uintptr_t>(data) % 64 == 0)
+    return ops::Tensor::fromBlob(data, sizes, it->second, [mapped](void*) {});
   ops::Tensor t = ops::Tensor::empty(sizes, it->second);
-  size_t nbytes = static_cast<size_t>(t.numel()) * t.elementSize();
-  if (offset + header_len + nbytes > bytes.size()) throw std::runtime_error(path + ": .npy data is truncated");
-  std::memcpy(t.data_ptr(), bytes.data() + offset + header_len, nbytes);
+  std::memcpy(t.data_ptr(), data, static_cast<size_t>(numel) * itemsize);
   return t;
 }
 
