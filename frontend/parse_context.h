@@ -170,6 +170,9 @@ struct ParseContext {
 
   Expr* name(Loc l) const;  // a Name node for the NAME token at l
   Expr* attribute(Expr* object, Loc name, Loc l) const;  // object.name
+  // The nodes of the DOTTED token at l, onto `object` if not null, each
+  // Attribute's range starting at `start` (Note [Dotted names]).
+  Expr* dotted(Expr* object, uint32_t start, Loc l) const;
   Expr* binop(BinOpKind op, Expr* a, Expr* b, Loc l) const;
   Expr* unary(UnaryOpKind op, Expr* a, Loc l) const;
   Expr* boolop(BoolOpKind op, Expr* a, Expr* b, Loc l) const;

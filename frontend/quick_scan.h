@@ -111,13 +111,39 @@ inline parser::symbol_kind_type nameKind(const char* s, uint32_t n) {
   return SK::S_NAME;
 }
 
+// Note [Dotted names]
+// Archive code is full of attribute chains: `self.conv1`, annotations such
+// as `__torch__.torch.nn.modules.conv.Conv2d`. Token by token each link is
+// two shifts and a reduction; the fast parser's Lexer reads `a.b.c`
+// (names without keywords, spaces or comments between them) as one DOTTED
+// token instead, and one action builds the same Name and Attribute nodes
+// (ParseContext::dotted). The grammar takes DOTTED only where it takes
+// NAME, and the LAC parser's Lexer never makes one, so a program the fast
+// parser rejects, now also for a DOTTED where a bare NAME was wanted (`def
+// a.b():`), is parsed again token by token and reported as before (Note
+// [Two parsers]); report_syntax_error leaves DOTTED out of what it expected.
+
+// Where a dotted name that starts with the name text[.., k) ends, and its
+// kind: DOTTED when it has a second part, else `*kind` is left as it was.
+inline uint32_t dottedEnd(const char* text, uint32_t k, uint32_t end, parser::symbol_kind_type* kind) {
+  while (k + 1 < end && text[k] == '.' && kCharClasses[static_cast<unsigned char>(text[k + 1])] == kNameStart) {
+    uint32_t m = k + 2;
+    while (kNameChars[static_cast<unsigned char>(text[m])]) ++m;
+    if (m > end) m = end;
+    if ((m < end && (text[m] == '\'' || text[m] == '"')) || nameKind(text + k + 1, m - k - 1) != SK::S_NAME) break;
+    k = m;
+    *kind = SK::S_DOTTED;
+  }
+  return k;
+}
+
 // The token at text[i] (i < end), after spaces, if the quick path takes it:
 // its kind, with [begin, end) in `*begin`/`*stop` and a NEWLINE's
 // indentation in `*width` (its location is its '\n' alone, as Flex's); otherwise S_YYEMPTY and
 // Flex scans from i. `text` ends with a NUL at `end` or later: the loops
-// over spaces and names stop there.
-inline parser::symbol_kind_type scan(const char* text, uint32_t i, uint32_t end, uint32_t* begin, uint32_t* stop,
-                                     int* width) {
+// over spaces and names stop there. With `dotted`, a name may be a DOTTED.
+inline parser::symbol_kind_type scan(const char* text, uint32_t i, uint32_t end, bool dotted, uint32_t* begin,
+                                     uint32_t* stop, int* width) {
   uint32_t j = i;
   while (kCharClasses[static_cast<unsigned char>(text[j])] == kSpace) ++j;
   if (j >= end) return SK::S_YYEMPTY;
@@ -129,9 +155,11 @@ inline parser::symbol_kind_type scan(const char* text, uint32_t i, uint32_t end,
       while (kNameChars[static_cast<unsigned char>(text[k])]) ++k;
       if (k > end) k = end;
       if (k < end && (text[k] == '\'' || text[k] == '"')) return SK::S_YYEMPTY;
+      auto kind = nameKind(text + j, k - j);
+      if (dotted && kind == SK::S_NAME) k = dottedEnd(text, k, end, &kind);
       *begin = j;
       *stop = k;
-      return nameKind(text + j, k - j);
+      return kind;
     }
     case kNewline: {
       // A line break and the next line's indentation, when that line has a

@@ -108,6 +108,9 @@ class Lexer {
     checked_first_line_ = true;  // an embedded expression may start with spaces
     slow_ = true;
   }
+  // Names joined by dots become one DOTTED token (Note [Dotted names]); only
+  // for the fast parser.
+  void makeDottedNames() { dotted_names_ = true; }
   const std::shared_ptr<const lang::Source>& source() const { return state_.source; }
   [[noreturn]] void fail(Loc loc, const std::string& message, std::vector<lang::Note> notes = {});
   lang::SourceRange range(Loc loc) const { return lang::SourceRange(state_.source, loc.begin, loc.end); }
@@ -126,7 +129,7 @@ class Lexer {
   Token scan() {
     uint32_t begin, stop;
     int width = 0;
-    auto kind = quick::scan(text_begin_, state_.offset, end_, &begin, &stop, &width);
+    auto kind = quick::scan(text_begin_, state_.offset, end_, dotted_names_, &begin, &stop, &width);
     if (kind == parser::symbol_kind::S_YYEMPTY) return wick_raw_lex(scanner_);
     state_.offset = stop;
     if (kind == parser::symbol_kind::S_NEWLINE) return Token{kind, Loc{begin, begin + 1}, width};
@@ -152,6 +155,7 @@ class Lexer {
   std::string text_;         // the scanned slice and two NULs: flex scans it in place
   const char* text_begin_;   // the source's text, which Flex does not write to
   uint32_t end_;             // where the slice ends in it
+  bool dotted_names_ = false;
   std::vector<int> indents_{0};
   bool at_line_start_ = true;  // no token yet on this logical line
   bool checked_first_line_ = false;
