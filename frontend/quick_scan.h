@@ -62,7 +62,8 @@ inline constexpr auto kNameChars = [] {
 // What continues Flex's NEWLINE match past a line's indentation.
 inline constexpr auto kNotAfterIndent = [] {
   std::array<bool, 256> c{};
-  for (char ch : std::string_view(" \t\f\r\n#")) c[static_cast<unsigned char>(ch)] = true;
+  // '\\' too: a line that only continues could end the input.
+  for (char ch : std::string_view(" \t\f\r\n#\\")) c[static_cast<unsigned char>(ch)] = true;
   return c;
 }();
 

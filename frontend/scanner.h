@@ -77,7 +77,9 @@ class Lexer {
   // passes on unchanged; for them next() is inline in the parser and costs a
   // table lookup on top of Flex (and the bracket stack for brackets). A
   // NEWLINE, the end of input, INDENT/DEDENTs pending and the file's first
-  // token take the general path (filter()), which keeps slow_ up to date.
+  // token take the general path (filter()), which keeps slow_ up to date;
+  // but a NEWLINE that ends a logical line and keeps its indentation needs
+  // no look at the token after it when the quick scan has seen one there.
   Token next() {
     Token tok;
     if (!slow_) [[likely]] {
@@ -98,6 +100,10 @@ class Lexer {
         at_line_start_ = false;
         return tok;
       case TokenClass::kFiltered:
+        if (line_follows_ && !at_line_start_ && tok.width == indents_.back() && brackets_.empty()) {
+          at_line_start_ = true;
+          return tok;
+        }
         break;
     }
     return slowNext(&tok);
@@ -130,9 +136,13 @@ class Lexer {
     uint32_t begin, stop;
     int width = 0;
     auto kind = quick::scan(text_begin_, state_.offset, end_, dotted_names_, &begin, &stop, &width);
-    if (kind == parser::symbol_kind::S_YYEMPTY) return wick_raw_lex(scanner_);
+    if (kind == parser::symbol_kind::S_YYEMPTY) {
+      line_follows_ = false;
+      return wick_raw_lex(scanner_);
+    }
     state_.offset = stop;
-    if (kind == parser::symbol_kind::S_NEWLINE) return Token{kind, Loc{begin, begin + 1}, width};
+    line_follows_ = kind == parser::symbol_kind::S_NEWLINE;
+    if (line_follows_) return Token{kind, Loc{begin, begin + 1}, width};
     return Token{kind, Loc{begin, stop}};
   }
   Token lineEnd(Token newline);
@@ -156,6 +166,9 @@ class Lexer {
   const char* text_begin_;   // the source's text, which Flex does not write to
   uint32_t end_;             // where the slice ends in it
   bool dotted_names_ = false;
+  // The latest raw token is a NEWLINE from the quick scan, which saw a token
+  // start the next line (Flex's NEWLINE may end the input).
+  bool line_follows_ = false;
   std::vector<int> indents_{0};
   bool at_line_start_ = true;  // no token yet on this logical line
   bool checked_first_line_ = false;
