@@ -51,6 +51,22 @@ inline constexpr auto kTokenClasses = [] {
   return classes;
 }();
 
+// For a bracket token: the opening bracket it is (kOpens) or closes (kCloses).
+inline constexpr auto kOpens = [] {
+  std::array<char, parser::YYNTOKENS> o{};
+  o[parser::symbol_kind::S_LPAREN] = '(';
+  o[parser::symbol_kind::S_LBRACKET] = '[';
+  o[parser::symbol_kind::S_LBRACE] = '{';
+  return o;
+}();
+inline constexpr auto kCloses = [] {
+  std::array<char, parser::YYNTOKENS> c{};
+  c[parser::symbol_kind::S_RPAREN] = '(';
+  c[parser::symbol_kind::S_RBRACKET] = '[';
+  c[parser::symbol_kind::S_RBRACE] = '{';
+  return c;
+}();
+
 // State shared with the Flex actions (the scanner's extra data).
 struct ScanState {
   std::shared_ptr<const lang::Source> source;
@@ -94,7 +110,7 @@ class Lexer {
     }
     switch (kTokenClasses[tok.kind]) {
       case TokenClass::kBracket:
-        trackBracket(tok);
+        quickBracket(tok);
         [[fallthrough]];
       case TokenClass::kPlain:
         at_line_start_ = false;
@@ -158,6 +174,19 @@ class Lexer {
     has_pushed_back_ = true;
   }
   void trackBracket(const Token& tok);
+  // trackBracket() inline for an opener and a closer that matches.
+  void quickBracket(const Token& tok) {
+    if (char open = kOpens[tok.kind]) {
+      brackets_.push_back({open, tok.location});
+      return;
+    }
+    if (!brackets_.empty() && brackets_.back().ch == kCloses[tok.kind]) {
+      last_closed_ = std::make_pair(brackets_.back().ch, brackets_.back().loc);
+      brackets_.pop_back();
+      return;
+    }
+    trackBracket(tok);  // reports it
+  }
   void checkFirstLineIndent(Loc first);
 
   ScanState state_;
