@@ -140,6 +140,8 @@ struct ParseContext {
   T* take() { return pools_->get<T>().take(); }
   template <class T>
   void give(T* t) { pools_->get<T>().give(t); }
+  // Every pooled value back, emptied (Note [Parser reuse] in parse_context.cpp).
+  void reclaimValues() { pools_->reclaim(); }
   // A new list holding `first`.
   template <class T, class U>
   T* listOf(U&& first) {
