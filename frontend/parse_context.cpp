@@ -60,6 +60,14 @@ Expr* ParseContext::dotted(Expr* object, uint32_t start, Loc l) const {
   }
 }
 
+Stmt* ParseContext::annAssign(Loc name_loc, Expr* annotation, Expr* value, Loc l) {
+  Stmt* s = stmt(StmtKind::AnnAssign, l);
+  s->targets.emplace_back(name(name_loc));
+  s->annotation.reset(annotation);
+  s->value.reset(value);
+  return s;
+}
+
 Expr* ParseContext::binop(BinOpKind op, Expr* a, Expr* b, Loc l) const {
   Expr* e = expr(ExprKind::BinOp, l);
   e->bin_op = op;

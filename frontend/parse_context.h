@@ -189,6 +189,8 @@ struct ParseContext {
   Expr* tupleOrSingle(ExprList* items, bool trailing_comma, Loc l);
   Expr* call(Expr* fn, CallArgs* args, Loc l);
   Stmt* assign(ExprList* targets, Expr* value, Loc l);
+  // `name: annotation [= value]`, the name's token at `name` (Note [Statement targets]).
+  Stmt* annAssign(Loc name, Expr* annotation, Expr* value, Loc l);
   Stmt* augAssign(Expr* target, BinOpKind op, Expr* value, Loc l) const;
   Stmt* ifChain(Expr* cond, StmtList* body, StmtList* orelse, Loc l);
 

@@ -138,6 +138,26 @@ inline uint32_t dottedEnd(const char* text, uint32_t k, uint32_t end, parser::sy
   return k;
 }
 
+// Note [Statement targets]
+// Half the statements of archive code are `name : Type` (class attributes)
+// or `name = value`. Token by token, the name is a shift and two
+// reductions (to expr, then test or testlist_star) and the ':' or '=' a
+// shift. The fast parser's Lexer makes a NAME that starts a logical line
+// and is followed (after spaces) by ':' or '=', but not ':=' or '==', one
+// ANN_TARGET or ASSIGN_TARGET token located at the name, and the grammar
+// takes it only as the start of those statements, where NAME is taken too.
+// As with DOTTED (Note [Dotted names]) the LAC parser never sees one.
+
+// The kind of the NAME that starts a logical line and ends at text[i]: NAME,
+// or ANN_TARGET / ASSIGN_TARGET with `*stop` past its ':' or '='.
+inline parser::symbol_kind_type statementTarget(const char* text, uint32_t i, uint32_t end, uint32_t* stop) {
+  while (text[i] == ' ' || text[i] == '\t') ++i;
+  if (i + 1 >= end || text[i + 1] == '=') return SK::S_NAME;
+  if (text[i] != ':' && text[i] != '=') return SK::S_NAME;
+  *stop = i + 1;
+  return text[i] == ':' ? SK::S_ANN_TARGET : SK::S_ASSIGN_TARGET;
+}
+
 // The token at text[i] (i < end), after spaces, if the quick path takes it:
 // its kind, with [begin, end) in `*begin`/`*stop` and a NEWLINE's
 // indentation in `*width` (its location is its '\n' alone, as Flex's); otherwise S_YYEMPTY and

@@ -113,6 +113,10 @@ class Lexer {
         quickBracket(tok);
         [[fallthrough]];
       case TokenClass::kPlain:
+        if (at_line_start_ && tok.kind == parser::symbol_kind::S_NAME && dotted_names_ &&
+            state_.offset == tok.location.end) {  // Note [Statement targets]
+          tok.kind = quick::statementTarget(text_begin_, tok.location.end, end_, &state_.offset);
+        }
         at_line_start_ = false;
         return tok;
       case TokenClass::kFiltered:
@@ -130,8 +134,9 @@ class Lexer {
     checked_first_line_ = true;  // an embedded expression may start with spaces
     slow_ = true;
   }
-  // Names joined by dots become one DOTTED token (Note [Dotted names]); only
-  // for the fast parser.
+  // Names joined by dots become one DOTTED token (Note [Dotted names]), and
+  // a statement's first name and its ':' or '=' one token (Note [Statement
+  // targets]); only for the fast parser.
   void makeDottedNames() { dotted_names_ = true; }
   const std::shared_ptr<const lang::Source>& source() const { return state_.source; }
   [[noreturn]] void fail(Loc loc, const std::string& message, std::vector<lang::Note> notes = {});
