@@ -96,7 +96,9 @@ class Lexer {
   // token take the general path (filter()), which keeps slow_ up to date;
   // but a NEWLINE that ends a logical line and keeps its indentation needs
   // no look at the token after it when the quick scan has seen one there.
-  Token next() {
+  // Inline in the parser's yylex by force: GCC's limits keep it out once
+  // the quick scan is part of it, which costs a call per token.
+  [[gnu::always_inline]] Token next() {
     Token tok;
     if (!slow_) [[likely]] {
       tok = scan();
