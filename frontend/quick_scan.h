@@ -14,7 +14,9 @@
 //   - ':' and '=' not followed by '=', '.' not followed by '.' or a digit;
 //   - '\n' and spaces followed by a token (NEWLINE; its width is theirs).
 // Spaces and tabs before such a token are skipped; any other character
-// ('\r', '\f', '#', '\\', digits, quotes, other operators) goes to Flex. Keep this in step with scanner.l.
+// ('\r', '\f', '#', '\\', digits, quotes, other operators) goes to Flex.
+// Keep this in step with scanner.l. For the fast parser the quick scan also
+// joins tokens (Note [Dotted names], Note [Statement targets]).
 #include <array>
 #include <cstdint>
 #include <cstring>
