@@ -19,6 +19,10 @@ Lexer::Lexer(std::shared_ptr<const lang::Source> source, uint32_t begin, uint32_
   text_.reserve(end - begin + 2);
   text_.assign(state_.source->text(), begin, end - begin);
   text_.append(2, '\0');
+  text_begin_ = state_.source->text().data();
+  end_ = end;
+  state_.buffer = text_.data();
+  state_.buffer_offset = begin;
   wick_yylex_init_extra(&state_, &scanner_);
   wick_yy_scan_buffer(text_.data(), text_.size(), scanner_);
 }
@@ -34,7 +38,7 @@ Token Lexer::raw() {
     has_pushed_back_ = false;
     return pushed_back_;
   }
-  Token tok = wick_raw_lex(scanner_);
+  Token tok = scan();
   if (tok.kind == SK::S_BADTOKEN) [[unlikely]] fail(tok.location, state_.bad_token);
   return tok;
 }

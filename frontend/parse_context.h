@@ -140,6 +140,8 @@ struct ParseContext {
   T* take() { return pools_->get<T>().take(); }
   template <class T>
   void give(T* t) { pools_->get<T>().give(t); }
+  // Every pooled value back, emptied (Note [Parser reuse] in parse_context.cpp).
+  void reclaimValues() { pools_->reclaim(); }
   // A new list holding `first`.
   template <class T, class U>
   T* listOf(U&& first) {
@@ -170,6 +172,9 @@ struct ParseContext {
 
   Expr* name(Loc l) const;  // a Name node for the NAME token at l
   Expr* attribute(Expr* object, Loc name, Loc l) const;  // object.name
+  // The nodes of the DOTTED token at l, onto `object` if not null, each
+  // Attribute's range starting at `start` (Note [Dotted names]).
+  Expr* dotted(Expr* object, uint32_t start, Loc l) const;
   Expr* binop(BinOpKind op, Expr* a, Expr* b, Loc l) const;
   Expr* unary(UnaryOpKind op, Expr* a, Loc l) const;
   Expr* boolop(BoolOpKind op, Expr* a, Expr* b, Loc l) const;
@@ -184,6 +189,8 @@ struct ParseContext {
   Expr* tupleOrSingle(ExprList* items, bool trailing_comma, Loc l);
   Expr* call(Expr* fn, CallArgs* args, Loc l);
   Stmt* assign(ExprList* targets, Expr* value, Loc l);
+  // `name: annotation [= value]`, the name's token at `name` (Note [Statement targets]).
+  Stmt* annAssign(Loc name, Expr* annotation, Expr* value, Loc l);
   Stmt* augAssign(Expr* target, BinOpKind op, Expr* value, Loc l) const;
   Stmt* ifChain(Expr* cond, StmtList* body, StmtList* orelse, Loc l);
 
