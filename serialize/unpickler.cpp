@@ -25,8 +25,8 @@ std::string hexByte(uint8_t b) {
 
 // What an item that is not a value is, for "X cannot be a tuple item".
 std::string describe(const Item& item) {
-  if (item.kind == Item::Kind::Callable) return "the global " + item.name;
-  return "an unbuilt " + item.name + " (NEWOBJ without BUILD)";
+  if (item.kind == Item::Kind::Callable) return "the global " + std::string(item.name);
+  return "an unbuilt " + std::string(item.name) + " (NEWOBJ without BUILD)";
 }
 
 bool isDictKey(const IValue& v) { return v.isStr() || v.isInt() || v.isFloat() || v.isBool() || v.isTensor(); }

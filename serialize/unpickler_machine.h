@@ -5,7 +5,9 @@
 // Internal to serialize/; the interface is unpickler.h.
 #include <cstdint>
 #include <map>
+#include <set>
 #include <span>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,7 +39,9 @@ struct Item {
   Kind kind = Kind::Value;
   detail::Callable callable{};  // Kind::Callable
   lang::TypePtr type;           // Callable::Type and NewObject: the class
-  std::string name;             // Callable and NewObject: the global's dotted name, for messages
+  // Callable and NewObject: the global's dotted name, for messages. A view
+  // into Unpickler::global_names_, so the memo copies items without copying it.
+  std::string_view name;
   lang::IValue value;           // Kind::Value
   // Note [Bounded nesting] (unpickler.h): how deep `value` nests.
   uint32_t depth = 0;
@@ -127,6 +131,7 @@ class Unpickler {
   std::map<std::string, lang::TypePtr> parsed_types_;
   std::map<std::string, lang::TypePtr> classes_;
   std::vector<lang::IValue> untagged_;
+  std::set<std::string, std::less<>> global_names_;  // what Item::name views
 };
 
 }  // namespace wick::serialize::detail
