@@ -36,7 +36,8 @@ class SchemaParser {
     fs.name = std::move(qual);
     if (accept('.')) fs.overload = ident();
     expect("(");
-    // Arguments are large: one allocation, sized by the commas (an overcount).
+    // One allocation, sized by the commas (an overcount): arguments are
+    // parsed in place and never move.
     fs.arguments.reserve(std::count(s_.begin(), s_.end(), ',') + 1);
     bool kwonly = false;
     while (!accept(')')) {
@@ -50,9 +51,7 @@ class SchemaParser {
         fs.is_vararg = true;
         continue;
       }
-      Argument a = parseArgument(true);
-      a.kwarg_only = kwonly;
-      fs.arguments.push_back(std::move(a));
+      parseArgument(fs.arguments.emplace_back(), true).kwarg_only = kwonly;
     }
     expect("->");
     skipSpace();
@@ -64,12 +63,12 @@ class SchemaParser {
           fs.is_varret = true;
           continue;
         }
-        fs.returns.push_back(parseArgument(false));
+        parseArgument(fs.returns.emplace_back(), false);
       }
     } else if (acceptWord("...")) {
       fs.is_varret = true;
     } else {
-      fs.returns.push_back(parseArgument(false));
+      parseArgument(fs.returns.emplace_back(), false);
     }
     skipSpace();
     if (pos_ != s_.size()) fail("unexpected text after the schema");
@@ -208,8 +207,8 @@ class SchemaParser {
     a.alias = info;
   }
 
-  Argument parseArgument(bool is_input) {
-    Argument a;
+  // Fills `a` where it stays: an Argument is large to move.
+  Argument& parseArgument(Argument& a, bool is_input) {
     a.type = parseType(a);
     skipSpace();
     if (pos_ < s_.size() && (isAlpha(s_[pos_]) || s_[pos_] == '_')) a.name = ident();

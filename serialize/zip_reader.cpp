@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace wick::serialize {
@@ -31,6 +32,10 @@ struct Cursor {
   }
   uint64_t le(uint64_t offset, int n) const {
     uint64_t v = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&v, data.data() + offset, n);  // one load: the central directory is read field by field
+      return v;
+    }
     for (int i = n - 1; i >= 0; --i) v = (v << 8) | data[offset + i];
     return v;
   }
@@ -40,6 +45,7 @@ struct Cursor {
 
 bool isUnsafeZipName(const std::string& name) {
   if (name.empty() || name[0] == '/' || name.find('\\') != std::string::npos) return true;
+  if (name.find("..") == std::string::npos) return false;  // most names: no component can be ".."
   size_t start = 0;
   while (start <= name.size()) {
     size_t end = name.find('/', start);
