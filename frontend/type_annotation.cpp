@@ -1,21 +1,35 @@
 // Annotation expressions to types: int, List[int], Optional[Tensor],
 // Dict[str, Tuple[int, float]], "ForwardRef" strings, class names.
+#include <cstring>
+
 #include "frontend/emitter.h"
 
 namespace wick::frontend {
 
 namespace {
-// dottedName(e), built in one buffer: archive annotations are long qualified
-// names (`__torch__.torch.nn.modules.conv.Conv2d`), for which dottedName
-// makes a string per dot. False when `e` is not a dotted name.
+// The length of dottedName(e), or 0 when `e` is not a dotted name.
+size_t dottedLength(const Expr& e) {
+  size_t n = 0;
+  const Expr* p = &e;
+  for (; p->kind == ExprKind::Attribute; p = p->a.get()) n += p->name.size() + 1;
+  return p->kind == ExprKind::Name ? n + p->name.size() : 0;
+}
+// Appends dottedName(e), built in one buffer: archive annotations are long
+// qualified names (`__torch__.torch.nn.modules.conv.Conv2d`), for which
+// dottedName makes a string per dot. The buffer is sized first and filled
+// from the back, as the parts come last to first. False when `e` is not a
+// dotted name.
 bool appendDottedName(const Expr& e, std::string& out) {
-  if (e.kind == ExprKind::Name) {
-    out += e.name;
-    return true;
+  size_t n = dottedLength(e);
+  if (n == 0 && e.kind != ExprKind::Name) return false;
+  out.resize(out.size() + n);
+  char* end = out.data() + out.size();
+  for (const Expr* p = &e;; p = p->a.get()) {
+    end -= p->name.size();
+    std::memcpy(end, p->name.data(), p->name.size());
+    if (p->kind != ExprKind::Attribute) break;
+    *--end = '.';
   }
-  if (e.kind != ExprKind::Attribute || !appendDottedName(*e.a, out)) return false;
-  out += '.';
-  out += e.name;
   return true;
 }
 }  // namespace
