@@ -205,7 +205,13 @@ std::span<const uint8_t> ZipReader::dataOf(const ZipEntry& e) const {
 RecordBytes ZipReader::view(const std::string& name) const {
   const ZipEntry* e = find(name);
   if (!e) fail("missing record '" + name + "'");
-  if (e->method != 0) return read(name);
+  return view(*e);
+}
+
+RecordBytes ZipReader::view(const ZipEntry& entry) const {
+  const ZipEntry* e = &entry;
+  const std::string& name = e->name;
+  if (e->method != 0) return read(*e);
   auto raw = dataOf(*e);
   if (e->compressed_size != e->size) fail("entry '" + name + "': stored sizes differ");
   RecordBytes out;
@@ -221,9 +227,15 @@ void ZipReader::verifyAll() const {
 RecordBytes ZipReader::read(const std::string& name) const {
   const ZipEntry* e = find(name);
   if (!e) fail("missing record '" + name + "'");
+  return read(*e);
+}
+
+RecordBytes ZipReader::read(const ZipEntry& entry) const {
+  const ZipEntry* e = &entry;
+  const std::string& name = e->name;
   RecordBytes out;
   if (e->method == 0) {
-    out = view(name);
+    out = view(*e);
   } else {
     auto raw = dataOf(*e);
     // The declared size cannot exceed deflate's maximum ratio (1032:1).
