@@ -1,6 +1,8 @@
 // Annotation expressions to types: int, List[int], Optional[Tensor],
 // Dict[str, Tuple[int, float]], "ForwardRef" strings, class names.
 #include <cstring>
+#include <string_view>
+#include <utility>
 
 #include "frontend/emitter.h"
 
@@ -45,15 +47,16 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
     std::string head;
     appendDottedName(*e.a, head);
     std::string full = aliases_.empty() ? std::string() : aliasOf(head.substr(0, head.find('.')));
-    std::string name = head.substr(head.rfind('.') + 1);
-    if (!full.empty() && head.find('.') == std::string::npos) name = full.substr(full.rfind('.') + 1);
+    // Views of `head` or `full`: compared with literals below, no string each.
+    std::string_view name = std::string_view(head).substr(head.rfind('.') + 1);
+    if (!full.empty() && head.find('.') == std::string::npos) name = std::string_view(full).substr(full.rfind('.') + 1);
     std::vector<TypePtr> args;
     const std::vector<ExprPtr>* elts = &e.elts;
     if (elts->size() == 1 && (*elts)[0]->kind == ExprKind::TupleLit) elts = &(*elts)[0]->elts;
     for (const ExprPtr& a : *elts) args.push_back(resolveType(*a));
     auto arity = [&](size_t n) {
       if (args.size() != n)
-        errorAt(e.range, name + "[...] takes " + std::to_string(n) + " type argument" + (n == 1 ? "" : "s") + ", got " +
+        errorAt(e.range, std::string(name) + "[...] takes " + std::to_string(n) + " type argument" + (n == 1 ? "" : "s") + ", got " +
                              std::to_string(args.size()));
     };
     if (name == "List") return arity(1), listType(args[0]);
@@ -80,16 +83,18 @@ TypePtr ModuleCompiler::resolveType(const Expr& e) {
     std::string resolved = aliasOf(name.substr(0, name.find('.')));
     if (!resolved.empty()) name = resolved + name.substr(std::min(name.size(), name.find('.')));
   }
-  static const std::map<std::string, TypePtr (*)()> builtins = {
+  // Searched in order, each a length test before any bytes are compared.
+  static constexpr std::pair<std::string_view, TypePtr (*)()> kBuiltins[] = {
       {"int", intType}, {"float", floatType}, {"bool", boolType}, {"str", strType}, {"Tensor", tensorType},
       {"torch.Tensor", tensorType}, {"None", noneType}, {"NoneType", noneType}, {"Any", anyType},
       {"typing.Any", anyType}, {"torch.device", deviceType}, {"device", deviceType}, {"Device", deviceType}, {"complex", complexType},
       {"number", numberType}};
   // A qualified class name (every class an archive names) is none of these.
-  if (!name.starts_with("__torch__.")) {
-    if (auto it = builtins.find(name); it != builtins.end()) return it->second();
-    if (name == "List" || name == "typing.List" || name == "list") return listType(tensorType());
-    if (name == "Dict" || name == "typing.Dict" || name == "dict") return dictType(strType(), tensorType());
+  if (std::string_view view = name; !view.starts_with("__torch__.")) {
+    for (const auto& [builtin, type] : kBuiltins)
+      if (view == builtin) return type();
+    if (view == "List" || view == "typing.List" || view == "list") return listType(tensorType());
+    if (view == "Dict" || view == "typing.Dict" || view == "dict") return dictType(strType(), tensorType());
   }
   if (ClassInfo* c = findClass(name)) return moduleTypeFor(*c, e.range);
   if (name.rfind("torch.nn.", 0) == 0 && !options_.archive_dialect)
