@@ -240,7 +240,13 @@ RecordBytes ZipReader::read(const ZipEntry& entry) const {
     auto raw = dataOf(*e);
     // The declared size cannot exceed deflate's maximum ratio (1032:1).
     if (e->size / 1032 > raw.size() + 1) fail("entry '" + name + "': absurd declared size " + std::to_string(e->size));
-    auto buf = std::make_shared<std::vector<uint8_t>>(e->size);
+    // zlib decodes byte by byte in its slow loop once fewer than 258 bytes
+    // of output space are left (a code record is a few KB, so that tail was
+    // a fifth of the work); with that much slack its fast loop runs to the
+    // end. A stream that runs into the slack is longer than declared and
+    // fails below, as it did without the slack.
+    constexpr size_t kSlack = 258;
+    auto buf = std::make_shared<std::vector<uint8_t>>(e->size + kSlack);
     z_stream z{};
     if (inflateInit2(&z, -MAX_WBITS) != Z_OK) fail("entry '" + name + "': zlib init failed");
     z.next_in = const_cast<Bytef*>(raw.data());
@@ -251,7 +257,7 @@ RecordBytes ZipReader::read(const ZipEntry& entry) const {
     uint64_t produced = z.total_out;
     inflateEnd(&z);
     if (rc != Z_STREAM_END || produced != e->size) fail("entry '" + name + "': corrupt deflate data");
-    out.bytes = {buf->data(), buf->size()};
+    out.bytes = {buf->data(), e->size};
     out.owned_ = buf;
     out.keep_alive = buf;
   }
