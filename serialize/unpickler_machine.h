@@ -61,7 +61,9 @@ class Unpickler {
   // ---- unpickler.cpp: reading and the stack ----
   [[noreturn]] void fail(const std::string& message) const;
   Item pop(const char* what);
-  void checkDepth(uint32_t depth) const;  // Note [Bounded nesting]
+  void checkDepth(uint32_t depth) const {  // Note [Bounded nesting]
+    if (depth > kMaxValueNesting) failTooDeep();
+  }
   void push(Item item);
   void pushValue(lang::IValue value, uint32_t depth);
   // The value under the item on top (REDUCE's and BUILD's argument).
@@ -81,6 +83,9 @@ class Unpickler {
 
  private:
   // ---- unpickler.cpp ----
+  [[noreturn]] void failTruncated(uint64_t n) const;
+  [[noreturn]] void failTooDeep() const;
+  [[noreturn]] void failUnderflow(const char* what) const;
   void step(uint8_t op);
   uint8_t readU8();
   uint64_t readLE(int n);
