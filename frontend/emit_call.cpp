@@ -1,6 +1,7 @@
 // Calls: user functions and methods, class construction, module functions
 // (math.*, torch.*, F.*), and the Python builtins that need the emitter
 // (print, isinstance, int()/float()/str(), min/max of several values...).
+#include <cstring>
 #include <set>
 
 #include "frontend/emitter.h"
@@ -13,18 +14,26 @@ namespace prim = lang::prim;
 namespace attr = lang::attr;
 
 std::string FunctionEmitter::qualifiedName(const Expr& e) {
-  if (e.kind == ExprKind::Name) {
-    if (lookup(e.name)) return "";
-    std::string a = module_.aliasOf(e.name);
-    if (!a.empty()) return a;
-    if (e.name == "torch" || e.name == "math" || isArchiveRoot(e.name)) return e.name;
-    return "";
+  // The root name decides; the attributes above it are appended in one
+  // buffer, sized first (archive code spells long dotted names).
+  size_t attrs_size = 0;
+  const Expr* root = &e;
+  for (; root->kind == ExprKind::Attribute; root = root->a.get()) attrs_size += root->name.size() + 1;
+  if (root->kind != ExprKind::Name || lookup(root->name)) return "";
+  std::string out = module_.aliasOf(root->name);
+  if (out.empty()) {
+    if (root->name != "torch" && root->name != "math" && !isArchiveRoot(root->name)) return "";
+    out = root->name;
   }
-  if (e.kind == ExprKind::Attribute) {
-    std::string base = qualifiedName(*e.a);
-    return base.empty() ? "" : base + "." + e.name;
+  size_t base = out.size();
+  out.resize(base + attrs_size);
+  char* end = out.data() + out.size();
+  for (const Expr* p = &e; p != root; p = p->a.get()) {
+    end -= p->name.size();
+    std::memcpy(end, p->name.data(), p->name.size());
+    *--end = '.';
   }
-  return "";
+  return out;
 }
 
 std::vector<Value*> FunctionEmitter::emitArgs(const Expr& call, const std::vector<TypePtr>& hints) {
