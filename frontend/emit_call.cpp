@@ -3,6 +3,7 @@
 // (print, isinstance, int()/float()/str(), min/max of several values...).
 #include <cstring>
 #include <set>
+#include <string_view>
 
 #include "frontend/emitter.h"
 
@@ -270,7 +271,8 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
 // the call resolves as usual (F.max_pool2d is then aten::max_pool2d).
 Value* FunctionEmitter::emitBooleanDispatch(const std::string& q, const Expr& e) {
   struct Flag { const char* name; size_t position; size_t output; };
-  struct Dispatch { const char* qualname; const char* op; std::vector<Flag> flags; bool strip, fallthrough; };
+  // Views: every qualified call is compared with each, and most differ in length.
+  struct Dispatch { std::string_view qualname; const char* op; std::vector<Flag> flags; bool strip, fallthrough; };
   static const Dispatch table[] = {
       {"torch.unique", "aten::_unique_all", {{"return_inverse", 2, 1}, {"return_counts", 3, 2}}, false, false},
       {"torch.unique_consecutive", "aten::unique_consecutive", {{"return_inverse", 1, 1}, {"return_counts", 2, 2}}, false, false},
