@@ -280,6 +280,7 @@ namespace {
 std::optional<ops::IntArray> intTuple(const IValue& v) {
   if (!v.isTuple()) return std::nullopt;
   ops::IntArray out;
+  out.reserve(v.toTuple()->items.size());
   for (const IValue& x : v.toTuple()->items) {
     if (!x.isInt()) return std::nullopt;
     out.push_back(x.toInt());
