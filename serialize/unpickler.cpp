@@ -91,12 +91,12 @@ void Unpickler::pushValue(IValue value, uint32_t depth) {
   item.depth = depth;
 }
 
-// Pops never reach below the innermost MARK: as in Python's unpickler, the
-// items since a MARK are a stack of their own until the MARK is consumed.
 [[gnu::noinline]] [[noreturn]] void Unpickler::failUnderflow(const char* what) const {
   fail(std::string("stack underflow: no ") + what + (marks_.empty() ? " on the stack" : " above the MARK"));
 }
 
+// Pops never reach below the innermost MARK: as in Python's unpickler, the
+// items since a MARK are a stack of their own until the MARK is consumed.
 Item Unpickler::pop(const char* what) {
   if (stack_.size() <= frameBase()) failUnderflow(what);
   Item item = std::move(stack_.back());

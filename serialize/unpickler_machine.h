@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
