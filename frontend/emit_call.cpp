@@ -1,7 +1,9 @@
 // Calls: user functions and methods, class construction, module functions
 // (math.*, torch.*, F.*), and the Python builtins that need the emitter
 // (print, isinstance, int()/float()/str(), min/max of several values...).
+#include <cstring>
 #include <set>
+#include <string_view>
 
 #include "frontend/emitter.h"
 
@@ -13,18 +15,26 @@ namespace prim = lang::prim;
 namespace attr = lang::attr;
 
 std::string FunctionEmitter::qualifiedName(const Expr& e) {
-  if (e.kind == ExprKind::Name) {
-    if (lookup(e.name)) return "";
-    std::string a = module_.aliasOf(e.name);
-    if (!a.empty()) return a;
-    if (e.name == "torch" || e.name == "math" || isArchiveRoot(e.name)) return e.name;
-    return "";
+  // The root name decides; the attributes above it are appended in one
+  // buffer, sized first (archive code spells long dotted names).
+  size_t attrs_size = 0;
+  const Expr* root = &e;
+  for (; root->kind == ExprKind::Attribute; root = root->a.get()) attrs_size += root->name.size() + 1;
+  if (root->kind != ExprKind::Name || lookup(root->name)) return "";
+  std::string out = module_.aliasOf(root->name);
+  if (out.empty()) {
+    if (root->name != "torch" && root->name != "math" && !isArchiveRoot(root->name)) return "";
+    out = root->name;
   }
-  if (e.kind == ExprKind::Attribute) {
-    std::string base = qualifiedName(*e.a);
-    return base.empty() ? "" : base + "." + e.name;
+  size_t base = out.size();
+  out.resize(base + attrs_size);
+  char* end = out.data() + out.size();
+  for (const Expr* p = &e; p != root; p = p->a.get()) {
+    end -= p->name.size();
+    std::memcpy(end, p->name.data(), p->name.size());
+    *--end = '.';
   }
-  return "";
+  return out;
 }
 
 std::vector<Value*> FunctionEmitter::emitArgs(const Expr& call, const std::vector<TypePtr>& hints) {
@@ -261,7 +271,8 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
 // the call resolves as usual (F.max_pool2d is then aten::max_pool2d).
 Value* FunctionEmitter::emitBooleanDispatch(const std::string& q, const Expr& e) {
   struct Flag { const char* name; size_t position; size_t output; };
-  struct Dispatch { const char* qualname; const char* op; std::vector<Flag> flags; bool strip, fallthrough; };
+  // Views: every qualified call is compared with each, and most differ in length.
+  struct Dispatch { std::string_view qualname; const char* op; std::vector<Flag> flags; bool strip, fallthrough; };
   static const Dispatch table[] = {
       {"torch.unique", "aten::_unique_all", {{"return_inverse", 2, 1}, {"return_counts", 3, 2}}, false, false},
       {"torch.unique_consecutive", "aten::unique_consecutive", {{"return_inverse", 1, 1}, {"return_counts", 2, 2}}, false, false},

@@ -139,7 +139,13 @@ void ModuleCompiler::declareClass(const Stmt& def, const std::string& key, const
   // The compiled phase never makes instances of a module's generic class, so
   // its name goes to the first class built from it (Note [Module phases]).
   if (info.kind != ClassInfo::Module || construction_phase_ || options_.archive_dialect) class_names_.insert(qual);
-  classes_[key] = std::move(info);
+  storeClass(key, std::move(info));
+}
+
+ClassInfo& ModuleCompiler::storeClass(const std::string& key, ClassInfo info) {
+  auto [it, fresh] = classes_.insert_or_assign(key, std::move(info));
+  if (fresh) class_index_.emplace(it->first, &it->second);
+  return it->second;
 }
 
 const Stmt* ModuleCompiler::findDef(const std::string& name) {
@@ -151,11 +157,15 @@ const Stmt* ModuleCompiler::findDef(const std::string& name) {
 }
 
 ClassInfo* ModuleCompiler::findClass(const std::string& name) {
-  auto it = classes_.find(name);
-  if (it == classes_.end() && !current_prefix_.empty()) it = classes_.find(current_prefix_ + name);
-  if (it == classes_.end() && loadNamespaceOf(name)) it = classes_.find(name);
-  if (it == classes_.end()) return nullptr;
-  ClassInfo& c = it->second;
+  auto find = [&](std::string_view n) {
+    auto it = class_index_.find(n);
+    return it == class_index_.end() ? nullptr : it->second;
+  };
+  ClassInfo* found = find(name);
+  if (!found && !current_prefix_.empty()) found = find(current_prefix_ + name);
+  if (!found && loadNamespaceOf(name)) found = find(name);
+  if (!found) return nullptr;
+  ClassInfo& c = *found;
   // Named tuple field types need every class declared first, so resolve them on first use.
   if (c.kind == ClassInfo::NamedTuple && !c.type->contained().empty() && !c.type->contained()[0]) {
     std::vector<TypePtr> types;

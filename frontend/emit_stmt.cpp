@@ -736,8 +736,10 @@ void FunctionEmitter::emitAugAssign(const Stmt& s) {
 void FunctionEmitter::emitAssignTo(const Expr& target, Value* value, const SourceRange& range, TypePtr annotation) {
   switch (target.kind) {
     case ExprKind::Name:
-      if (Var* v = lookup(target.name); v && v->value && annotation && !isFlag(target.name) && *annotation != *v->declared)
-        errorAt(target.range, "variable '" + target.name + "' is re-annotated with a different type");
+      // Only an annotation needs the earlier binding (define looks it up anyway).
+      if (annotation)
+        if (Var* v = lookup(target.name); v && v->value && !isFlag(target.name) && *annotation != *v->declared)
+          errorAt(target.range, "variable '" + target.name + "' is re-annotated with a different type");
       define(target.name, value, annotation, target.range);
       return;
     case ExprKind::TupleLit:

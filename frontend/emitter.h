@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -321,7 +322,12 @@ class ModuleCompiler : public CompiledModule {
   CompileOptions options_;
   lang::CompilationUnit cu_;
   std::map<std::string, const Stmt*> defs_;
-  std::map<std::string, ClassInfo> classes_;
+  std::map<std::string, ClassInfo> classes_;  // ordered: compileAll compiles in this order
+  // classes_ by hash, for findClass: its keys are long qualified names with
+  // long common prefixes, which the ordered map compares again and again.
+  // Views of classes_'s keys; storeClass keeps the two in step.
+  std::unordered_map<std::string_view, ClassInfo*> class_index_;
+  ClassInfo& storeClass(const std::string& key, ClassInfo info);
   std::map<std::string, std::string> aliases_;
   std::map<std::string, const Expr*> globals_;
   // By qualname, from the moment compiling starts: a recursive call finds

@@ -153,7 +153,7 @@ ClassInfo& ModuleCompiler::containerClass(ClassInfo::Container kind) {
                                                                : lang::listType(lang::anyType()));
   info.type = type;
   key_of_type_[type.get()] = key;
-  return classes_[key] = std::move(info);
+  return storeClass(key, std::move(info));
 }
 
 ModuleCompiler& ModuleCompiler::builder() {
@@ -193,7 +193,8 @@ ClassInfo& ModuleCompiler::specializedClass(const ClassInfo& generic, std::vecto
   spec.type = type;
   spec.key = generic.key + "#" + std::to_string(classes_.size());  // no dots: the namespace is the generic key's
   key_of_type_[type.get()] = spec.key;
-  return classes_[spec.key] = std::move(spec);
+  std::string key = spec.key;
+  return storeClass(key, std::move(spec));
 }
 
 IValue ModuleCompiler::specialize(const IValue& v, ModuleCompiler& from) {

@@ -158,8 +158,12 @@ const IValue& Node::ival(Symbol name) const {
 }
 
 Node* Node::ival_(Symbol name, IValue v) {
-  if (Attribute* a = findAttr(attributes_, name)) a->value = std::move(v);
-  else attributes_.push_back({name, std::move(v), nullptr, {}});
+  Attribute* a = findAttr(attributes_, name);
+  if (!a) {
+    a = &attributes_.emplace_back();  // built in place: no temporary to move and destroy
+    a->name = name;
+  }
+  a->value = std::move(v);
   return this;
 }
 

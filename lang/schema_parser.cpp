@@ -1,8 +1,9 @@
 // Parser for aten-style schema strings (syntax in lang/operator.h).
-#include <cctype>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
 
 #include "lang/operator.h"
 
@@ -10,21 +11,34 @@ namespace wick::lang {
 
 namespace {
 
+// Note [Schema characters]: schemas are ASCII and wick never sets a locale,
+// so these are <cctype>'s classes in the "C" locale, tested without a call
+// through the locale table per character (a few hundred schemas are parsed
+// while loading a model, lazily, one character at a time).
+bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isAlpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool isNameChar(char c) { return isAlpha(c) || isDigit(c) || c == '_'; }
+
 class SchemaParser {
  public:
   explicit SchemaParser(const std::string& text) : s_(text) {}
 
   FunctionSchema parseSchema() {
     FunctionSchema fs;
-    std::string qual = ident();
+    std::string qual(ident());
     while (peek(':')) {
       expect("::");
-      qual += "::" + ident();
+      qual += "::";
+      qual += ident();
     }
-    if (qual.find("::") == std::string::npos) qual = "aten::" + qual;
-    fs.name = qual;
+    if (qual.find("::") == std::string::npos) qual.insert(0, "aten::");
+    fs.name = std::move(qual);
     if (accept('.')) fs.overload = ident();
     expect("(");
+    // One allocation, sized by the commas (an overcount): arguments are
+    // parsed in place and never move.
+    fs.arguments.reserve(std::count(s_.begin(), s_.end(), ',') + 1);
     bool kwonly = false;
     while (!accept(')')) {
       if (!fs.arguments.empty() || kwonly || fs.is_vararg) expect(",");
@@ -37,9 +51,7 @@ class SchemaParser {
         fs.is_vararg = true;
         continue;
       }
-      Argument a = parseArgument(true);
-      a.kwarg_only = kwonly;
-      fs.arguments.push_back(std::move(a));
+      parseArgument(fs.arguments.emplace_back(), true).kwarg_only = kwonly;
     }
     expect("->");
     skipSpace();
@@ -51,12 +63,12 @@ class SchemaParser {
           fs.is_varret = true;
           continue;
         }
-        fs.returns.push_back(parseArgument(false));
+        parseArgument(fs.returns.emplace_back(), false);
       }
     } else if (acceptWord("...")) {
       fs.is_varret = true;
     } else {
-      fs.returns.push_back(parseArgument(false));
+      parseArgument(fs.returns.emplace_back(), false);
     }
     skipSpace();
     if (pos_ != s_.size()) fail("unexpected text after the schema");
@@ -76,7 +88,7 @@ class SchemaParser {
     throw std::invalid_argument("schema '" + s_ + "' at " + std::to_string(pos_) + ": " + msg);
   }
   void skipSpace() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+    while (pos_ < s_.size() && isSpace(s_[pos_])) ++pos_;
   }
   bool peek(char c) {
     skipSpace();
@@ -89,23 +101,24 @@ class SchemaParser {
   }
   bool acceptWord(const char* w) {
     skipSpace();
-    size_t n = std::char_traits<char>::length(w);
-    if (s_.compare(pos_, n, w) != 0) return false;
-    pos_ += n;
+    std::string_view word(w);
+    if (std::string_view(s_).substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
     return true;
   }
   void expect(const char* w) {
     if (!acceptWord(w)) fail(std::string("expected '") + w + "'");
   }
-  std::string ident() {
+  // A view into the schema text, which outlives the parser.
+  std::string_view ident() {
     skipSpace();
     size_t b = pos_;
-    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
+    while (pos_ < s_.size() && isNameChar(s_[pos_])) ++pos_;
     if (b == pos_) fail("expected a name");
-    return s_.substr(b, pos_ - b);
+    return std::string_view(s_).substr(b, pos_ - b);
   }
 
-  TypePtr baseType(const std::string& name) {
+  TypePtr baseType(std::string_view name) {
     if (name == "int" || name == "ScalarType" || name == "Layout" || name == "MemoryFormat" || name == "SymInt")
       return intType();
     if (name == "float") return floatType();
@@ -122,8 +135,8 @@ class SchemaParser {
     if (name == "AnyTupleType") return anyTupleType();
     if (name == "AnyClassType") return anyClassType();
     if (name == "t" || name == "t1" || name == "t2" || name == "tVal" || name == "K" || name == "V" || name == "T")
-      return varType(name);
-    fail("unknown type '" + name + "'");
+      return varType(std::string(name));
+    fail("unknown type '" + std::string(name) + "'");
   }
 
   TypePtr parseType(Argument& a) {
@@ -137,7 +150,7 @@ class SchemaParser {
       }
       t = tupleType(std::move(elems));
     } else {
-      std::string name = ident();
+      std::string_view name = ident();
       if (name == "Dict") {
         expect("(");
         Argument ka, va;
@@ -155,7 +168,7 @@ class SchemaParser {
     for (;;) {
       if (accept('[')) {
         skipSpace();
-        if (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) {
+        if (pos_ < s_.size() && isDigit(s_[pos_])) {
           a.list_size = static_cast<int>(std::stol(s_.substr(pos_), &consumed_));
           pos_ += consumed_;
         }
@@ -177,7 +190,7 @@ class SchemaParser {
     size_t save = pos_;
     ++pos_;
     skipSpace();
-    if (pos_ >= s_.size() || !(std::isalpha(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '*')) {
+    if (pos_ >= s_.size() || !(isAlpha(s_[pos_]) || s_[pos_] == '*')) {
       pos_ = save;
       return;
     }
@@ -194,11 +207,11 @@ class SchemaParser {
     a.alias = info;
   }
 
-  Argument parseArgument(bool is_input) {
-    Argument a;
+  // Fills `a` where it stays: an Argument is large to move.
+  Argument& parseArgument(Argument& a, bool is_input) {
     a.type = parseType(a);
     skipSpace();
-    if (pos_ < s_.size() && (std::isalpha(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) a.name = ident();
+    if (pos_ < s_.size() && (isAlpha(s_[pos_]) || s_[pos_] == '_')) a.name = ident();
     if (is_input && accept('=')) a.default_value = parseDefault(a.type);
     return a;
   }
@@ -233,24 +246,24 @@ class SchemaParser {
       pos_ = e + 1;
       return IValue(v);
     }
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.') {
+    if (isDigit(c) || c == '-' || c == '.') {
       size_t b = pos_;
       if (c == '-') ++pos_;
       if (acceptWord("inf")) return IValue(c == '-' ? -INFINITY : INFINITY);
-      while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.' ||
+      while (pos_ < s_.size() && (isAlpha(s_[pos_]) || isDigit(s_[pos_]) || s_[pos_] == '.' ||
                                   ((s_[pos_] == '-' || s_[pos_] == '+') && (s_[pos_ - 1] == 'e')))) ++pos_;
       std::string num = s_.substr(b, pos_ - b);
       if (num.find_first_of(".e") != std::string::npos) return IValue(std::stod(num));
       return IValue(static_cast<int64_t>(std::stoll(num)));
     }
-    std::string word = ident();
+    std::string_view word = ident();
     if (word == "True") return IValue(true);
     if (word == "False") return IValue(false);
     if (word == "None") return IValue();
     if (word == "inf") return IValue(INFINITY);
     if (word == "nan") return IValue(NAN);
     if (word == "contiguous_format" || word == "Mean" || word == "long") return IValue(static_cast<int64_t>(word == "Mean" ? 1 : 0));
-    fail("unknown default value '" + word + "'");
+    fail("unknown default value '" + std::string(word) + "'");
   }
 
   const std::string& s_;

@@ -50,7 +50,7 @@ Item Unpickler::resolveGlobal(const std::string& module, const std::string& name
   std::string qualname = module + "." + name;
   Item item;
   item.kind = Item::Kind::Callable;
-  item.name = qualname;
+  item.name = *global_names_.insert(qualname).first;
   auto callable = [&](Callable c) {
     item.callable = c;
     return item;
@@ -138,7 +138,7 @@ Item Unpickler::reduce(const Item& callable, IValue args, uint32_t depth) {
     case Callable::Type:
       if (callable.type->kind() == TypeKind::Enum) return enumMember(callable.type, args);
       if (isNamedTuple(*callable.type)) return namedTuple(callable.type, args, depth);
-      fail("class " + callable.name + " is built with NEWOBJ and BUILD, not REDUCE");
+      fail("class " + std::string(callable.name) + " is built with NEWOBJ and BUILD, not REDUCE");
   }
   fail("bad callable");  // unreachable: the switch covers every Callable
 }
@@ -203,10 +203,10 @@ Item Unpickler::namedTuple(const TypePtr& type, const IValue& args, uint32_t dep
 Item Unpickler::newObject(const Item& cls, const IValue& args, uint32_t depth) {
   if (cls.kind != Item::Kind::Callable || cls.callable != Callable::Type)
     fail("NEWOBJ makes an instance of a __torch__ class, found " +
-         (cls.kind == Item::Kind::Value ? valueKindName(cls.value) : cls.name));
+         (cls.kind == Item::Kind::Value ? valueKindName(cls.value) : std::string(cls.name)));
   if (isNamedTuple(*cls.type)) return namedTuple(cls.type, args, depth);
-  if (cls.type->kind() != TypeKind::Class) fail("NEWOBJ on the enum " + cls.name + " (enums are built with REDUCE)");
-  if (!tupleArgs(args, 0)) fail("NEWOBJ for " + cls.name + " takes (), found " + valueKindName(args));
+  if (cls.type->kind() != TypeKind::Class) fail("NEWOBJ on the enum " + std::string(cls.name) + " (enums are built with REDUCE)");
+  if (!tupleArgs(args, 0)) fail("NEWOBJ for " + std::string(cls.name) + " takes (), found " + valueKindName(args));
   Item instance;
   instance.kind = Item::Kind::NewObject;
   instance.type = cls.type;
@@ -280,6 +280,7 @@ namespace {
 std::optional<ops::IntArray> intTuple(const IValue& v) {
   if (!v.isTuple()) return std::nullopt;
   ops::IntArray out;
+  out.reserve(v.toTuple()->items.size());
   for (const IValue& x : v.toTuple()->items) {
     if (!x.isInt()) return std::nullopt;
     out.push_back(x.toInt());

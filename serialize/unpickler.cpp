@@ -25,8 +25,8 @@ std::string hexByte(uint8_t b) {
 
 // What an item that is not a value is, for "X cannot be a tuple item".
 std::string describe(const Item& item) {
-  if (item.kind == Item::Kind::Callable) return "the global " + item.name;
-  return "an unbuilt " + item.name + " (NEWOBJ without BUILD)";
+  if (item.kind == Item::Kind::Callable) return "the global " + std::string(item.name);
+  return "an unbuilt " + std::string(item.name) + " (NEWOBJ without BUILD)";
 }
 
 bool isDictKey(const IValue& v) { return v.isStr() || v.isInt() || v.isFloat() || v.isBool() || v.isTensor(); }
@@ -42,10 +42,14 @@ void Unpickler::fail(const std::string& message) const {
 
 // ---- reading ----
 
+// Every operand goes through here and every push through checkDepth: their
+// messages are built out of line, so that the checks themselves inline.
+[[gnu::noinline]] [[noreturn]] void Unpickler::failTruncated(uint64_t n) const {
+  fail("truncated: needs " + std::to_string(n) + " more bytes, the pickle has " + std::to_string(bytes_.size() - pos_));
+}
+
 std::span<const uint8_t> Unpickler::readBytes(uint64_t n) {
-  size_t left = bytes_.size() - pos_;
-  if (n > left)
-    fail("truncated: needs " + std::to_string(n) + " more bytes, the pickle has " + std::to_string(left));
+  if (n > bytes_.size() - pos_) failTruncated(n);
   auto out = bytes_.subspan(pos_, n);
   pos_ += n;
   return out;
@@ -71,8 +75,8 @@ std::string Unpickler::readLine() {
 
 // ---- the stack ----
 
-void Unpickler::checkDepth(uint32_t depth) const {
-  if (depth > kMaxValueNesting) fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
+[[gnu::noinline]] [[noreturn]] void Unpickler::failTooDeep() const {
+  fail("values nest deeper than " + std::to_string(kMaxValueNesting) + " levels");
 }
 
 void Unpickler::push(Item item) {
@@ -87,11 +91,14 @@ void Unpickler::pushValue(IValue value, uint32_t depth) {
   item.depth = depth;
 }
 
+[[gnu::noinline]] [[noreturn]] void Unpickler::failUnderflow(const char* what) const {
+  fail(std::string("stack underflow: no ") + what + (marks_.empty() ? " on the stack" : " above the MARK"));
+}
+
 // Pops never reach below the innermost MARK: as in Python's unpickler, the
 // items since a MARK are a stack of their own until the MARK is consumed.
 Item Unpickler::pop(const char* what) {
-  if (stack_.size() <= frameBase())
-    fail(std::string("stack underflow: no ") + what + (marks_.empty() ? " on the stack" : " above the MARK"));
+  if (stack_.size() <= frameBase()) failUnderflow(what);
   Item item = std::move(stack_.back());
   stack_.pop_back();
   return item;
@@ -244,7 +251,12 @@ void Unpickler::memoPut(uint32_t index) {
 }
 
 void Unpickler::memoGet(uint32_t index) {
-  if (index < memo_dense_.size()) return push(memo_dense_[index]);
+  if (index < memo_dense_.size()) {
+    // Copied straight onto the stack: most gets fetch a value, some a global.
+    checkDepth(memo_dense_[index].depth);
+    stack_.push_back(memo_dense_[index]);
+    return;
+  }
   auto it = memo_.find(index);
   if (it == memo_.end()) fail("memo entry " + std::to_string(index) + " was never set");
   push(it->second);

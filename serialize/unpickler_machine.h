@@ -5,8 +5,10 @@
 // Internal to serialize/; the interface is unpickler.h.
 #include <cstdint>
 #include <map>
+#include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -37,7 +39,9 @@ struct Item {
   Kind kind = Kind::Value;
   detail::Callable callable{};  // Kind::Callable
   lang::TypePtr type;           // Callable::Type and NewObject: the class
-  std::string name;             // Callable and NewObject: the global's dotted name, for messages
+  // Callable and NewObject: the global's dotted name, for messages. A view
+  // into Unpickler::global_names_, so the memo copies items without copying it.
+  std::string_view name;
   lang::IValue value;           // Kind::Value
   // Note [Bounded nesting] (unpickler.h): how deep `value` nests.
   uint32_t depth = 0;
@@ -57,7 +61,9 @@ class Unpickler {
   // ---- unpickler.cpp: reading and the stack ----
   [[noreturn]] void fail(const std::string& message) const;
   Item pop(const char* what);
-  void checkDepth(uint32_t depth) const;  // Note [Bounded nesting]
+  void checkDepth(uint32_t depth) const {  // Note [Bounded nesting]
+    if (depth > kMaxValueNesting) failTooDeep();
+  }
   void push(Item item);
   void pushValue(lang::IValue value, uint32_t depth);
   // The value under the item on top (REDUCE's and BUILD's argument).
@@ -77,6 +83,9 @@ class Unpickler {
 
  private:
   // ---- unpickler.cpp ----
+  [[noreturn]] void failTruncated(uint64_t n) const;
+  [[noreturn]] void failTooDeep() const;
+  [[noreturn]] void failUnderflow(const char* what) const;
   void step(uint8_t op);
   uint8_t readU8();
   uint64_t readLE(int n);
@@ -127,6 +136,7 @@ class Unpickler {
   std::map<std::string, lang::TypePtr> parsed_types_;
   std::map<std::string, lang::TypePtr> classes_;
   std::vector<lang::IValue> untagged_;
+  std::set<std::string, std::less<>> global_names_;  // what Item::name views
 };
 
 }  // namespace wick::serialize::detail

@@ -13,13 +13,16 @@ using lang::TypePtr;
 
 namespace {
 
-// (heap value, type) pairs already checked: a pickle can reference one list
+// (container, type) pairs already checked: a pickle can reference one list
 // from many places (memo), and without this a chain of such sharing makes
-// the walk exponential.
+// the walk exponential. Only lists, dicts and tuples lead further; any other
+// value is checked again in constant time, which spares a set entry for each
+// of a module's tensors and submodules.
 using Seen = std::set<std::pair<const void*, const Type*>>;
 
 bool firstVisit(const IValue& v, const Type& t, Seen& seen) {
-  return !v.isHeap() || seen.insert({v.heapPtr(), &t}).second;
+  if (!v.isList() && !v.isDict() && !v.isTuple()) return true;
+  return seen.insert({v.heapPtr(), &t}).second;
 }
 
 std::string keyText(const IValue& key) {

@@ -78,6 +78,10 @@ class ZipReader {
   // load). For tensor data, which torch.jit.load never checks either;
   // verify() or verifyAll() check such records when asked.
   RecordBytes view(const std::string& name) const;
+  // The same for an entry find() gave: callers that looked it up already
+  // (each tensor's storage record) need not look it up again.
+  RecordBytes read(const ZipEntry& e) const;
+  RecordBytes view(const ZipEntry& e) const;
   // Throws ArchiveError naming the first entry whose data is broken or
   // whose CRC does not match.
   void verify(const std::string& name) const { read(name); }
