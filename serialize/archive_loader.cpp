@@ -23,14 +23,13 @@ class Records {
     if (slash == std::string::npos || slash == 0)
       fail("the first record '" + first + "' is not inside a folder (a TorchScript archive keeps every record under one)");
     prefix_ = first.substr(0, slash + 1);
-    for (const ZipEntry& e : z.entries()) checkName(e.name);
   }
 
   const std::string& prefix() const { return prefix_; }
   bool has(const std::string& name) const { return zip_.has(prefix_ + name); }
-  RecordBytes read(const std::string& name) const { return zip_.read(entry(name)); }
+  RecordBytes read(const std::string& name) const { return zip_.read(prefix_ + name); }
   // A stored record unread (Note [Unread records]): for tensor data.
-  RecordBytes view(const std::string& name) const { return zip_.view(entry(name)); }
+  RecordBytes view(const std::string& name) const { return zip_.view(prefix_ + name); }
   std::string text(const std::string& name) const {
     RecordBytes b = read(name);
     return std::string(reinterpret_cast<const char*>(b.bytes.data()), b.bytes.size());
@@ -46,25 +45,6 @@ class Records {
   [[noreturn]] void fail(const std::string& what) const { throw ArchiveError(zip_.path() + ": " + what); }
 
  private:
-  // The record's entry, looked up once under its full name.
-  const ZipEntry& entry(const std::string& name) const {
-    std::string full = prefix_ + name;
-    const ZipEntry* e = zip_.find(full);
-    if (!e) fail("missing record '" + full + "'");
-    return *e;
-  }
-  void checkName(const std::string& name) const {
-    if (name.empty() || name[0] == '/' || name.find('\\') != std::string::npos)
-      fail("record name '" + name + "' is an absolute path");
-    if (name.find("..") == std::string::npos) return;  // most names: no component can be ".."
-    for (size_t start = 0; start <= name.size();) {
-      size_t end = name.find('/', start);
-      if (end == std::string::npos) end = name.size();
-      if (name.compare(start, end - start, "..") == 0) fail("record name '" + name + "' contains '..'");
-      start = end + 1;
-    }
-  }
-
   const ZipReader& zip_;
   std::shared_ptr<const ZipReader> keep_;
   std::string prefix_;

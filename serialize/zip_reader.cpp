@@ -197,18 +197,18 @@ std::span<const uint8_t> ZipReader::dataOf(const ZipEntry& e) const {
   return c.data.subspan(start, e.compressed_size);
 }
 
-RecordBytes ZipReader::view(const std::string& name) const {
+const ZipEntry& ZipReader::entryNamed(const std::string& name) const {
   const ZipEntry* e = find(name);
   if (!e) fail("missing record '" + name + "'");
-  return view(*e);
+  return *e;
 }
 
-RecordBytes ZipReader::view(const ZipEntry& entry) const {
-  const ZipEntry* e = &entry;
-  const std::string& name = e->name;
-  if (e->method != 0) return read(*e);
-  auto raw = dataOf(*e);
-  if (e->compressed_size != e->size) fail("entry '" + name + "': stored sizes differ");
+RecordBytes ZipReader::view(const std::string& name) const { return view(entryNamed(name)); }
+
+RecordBytes ZipReader::view(const ZipEntry& e) const {
+  if (e.method != 0) return read(e);
+  auto raw = dataOf(e);
+  if (e.compressed_size != e.size) fail("entry '" + e.name + "': stored sizes differ");
   RecordBytes out;
   out.bytes = raw;
   out.keep_alive = owner_;
@@ -216,34 +216,28 @@ RecordBytes ZipReader::view(const ZipEntry& entry) const {
 }
 
 void ZipReader::verifyAll() const {
-  for (const ZipEntry& e : entries_) verify(e.name);
+  for (const ZipEntry& e : entries_) read(e);
 }
 
-RecordBytes ZipReader::read(const std::string& name) const {
-  const ZipEntry* e = find(name);
-  if (!e) fail("missing record '" + name + "'");
-  return read(*e);
-}
+RecordBytes ZipReader::read(const std::string& name) const { return read(entryNamed(name)); }
 
-RecordBytes ZipReader::read(const ZipEntry& entry) const {
-  const ZipEntry* e = &entry;
-  const std::string& name = e->name;
+RecordBytes ZipReader::read(const ZipEntry& e) const {
   RecordBytes out;
-  if (e->method == 0) {
-    out = view(*e);
+  if (e.method == 0) {
+    out = view(e);
   } else {
-    auto raw = dataOf(*e);
+    auto raw = dataOf(e);
     // The declared size cannot exceed deflate's maximum ratio (1032:1).
-    if (e->size / 1032 > raw.size() + 1) fail("entry '" + name + "': absurd declared size " + std::to_string(e->size));
+    if (e.size / 1032 > raw.size() + 1) fail("entry '" + e.name + "': absurd declared size " + std::to_string(e.size));
     // zlib decodes symbol by symbol in its slow loop once fewer than 258
     // bytes of output space are left (a code record is a few KB, so that
     // tail cost resnet18's 33 code records 6% of their inflating); with that
     // much slack its fast loop runs to the end. A stream that runs into the
     // slack is longer than declared and fails below, as it did without it.
     constexpr size_t kSlack = 258;
-    auto buf = std::make_shared<std::vector<uint8_t>>(e->size + kSlack);
+    auto buf = std::make_shared<std::vector<uint8_t>>(e.size + kSlack);
     z_stream z{};
-    if (inflateInit2(&z, -MAX_WBITS) != Z_OK) fail("entry '" + name + "': zlib init failed");
+    if (inflateInit2(&z, -MAX_WBITS) != Z_OK) fail("entry '" + e.name + "': zlib init failed");
     z.next_in = const_cast<Bytef*>(raw.data());
     z.avail_in = static_cast<uInt>(raw.size());
     z.next_out = buf->data();
@@ -251,12 +245,12 @@ RecordBytes ZipReader::read(const ZipEntry& entry) const {
     int rc = inflate(&z, Z_FINISH);
     uint64_t produced = z.total_out;
     inflateEnd(&z);
-    if (rc != Z_STREAM_END || produced != e->size) fail("entry '" + name + "': corrupt deflate data");
-    out.bytes = {buf->data(), e->size};
+    if (rc != Z_STREAM_END || produced != e.size) fail("entry '" + e.name + "': corrupt deflate data");
+    out.bytes = {buf->data(), e.size};
     out.owned_ = buf;
     out.keep_alive = buf;
   }
-  if (crc32Of(out.bytes) != e->crc32) fail("entry '" + name + "': CRC-32 mismatch");
+  if (crc32Of(out.bytes) != e.crc32) fail("entry '" + e.name + "': CRC-32 mismatch");
   return out;
 }
 

@@ -78,10 +78,6 @@ class ZipReader {
   // load). For tensor data, which torch.jit.load never checks either;
   // verify() or verifyAll() check such records when asked.
   RecordBytes view(const std::string& name) const;
-  // The same for an entry find() gave: callers that looked it up already
-  // (each tensor's storage record) need not look it up again.
-  RecordBytes read(const ZipEntry& e) const;
-  RecordBytes view(const ZipEntry& e) const;
   // Throws ArchiveError naming the first entry whose data is broken or
   // whose CRC does not match.
   void verify(const std::string& name) const { read(name); }
@@ -92,6 +88,10 @@ class ZipReader {
  private:
   ZipReader(std::span<const uint8_t> data, std::shared_ptr<const void> owner, std::string name);
   void readCentralDirectory();
+  // The entry of that name; an ArchiveError when there is none.
+  const ZipEntry& entryNamed(const std::string& name) const;
+  RecordBytes read(const ZipEntry& e) const;
+  RecordBytes view(const ZipEntry& e) const;
   [[noreturn]] void fail(const std::string& what) const;
   std::span<const uint8_t> dataOf(const ZipEntry& e) const;
 
