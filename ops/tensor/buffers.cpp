@@ -20,18 +20,6 @@ constexpr size_t kHugePage = size_t(2) << 20;
 
 size_t blockSize(size_t nbytes) { return (nbytes + kHugePage - 1) / kHugePage * kHugePage; }
 
-// Freed large blocks by size (Note [Large buffers]). Blocks come in whole
-// huge pages, so a block fits exactly the requests that round to its size.
-struct BlockCache {
-  std::mutex mutex;
-  std::multimap<size_t, void*> free_blocks;
-  size_t cached = 0;
-};
-
-BlockCache& cache() {
-  static auto* c = new BlockCache();  // never destroyed: tensors may be freed during exit
-  return *c;
-}
 
 void* mapBlock(size_t size) {
   // Map one huge page more and trim, so the block starts on a 2 MiB boundary.
@@ -63,23 +51,28 @@ size_t midClassOf(size_t nbytes) {
   return c;
 }
 
-struct MidSlabs {
+// What Note [Large buffers] keeps, under one lock.
+struct Pools {
   std::mutex mutex;
+  // Freed large blocks by size. Blocks come in whole huge pages, so a block
+  // fits exactly the requests that round to its size.
+  std::multimap<size_t, void*> free_blocks;
+  size_t cached = 0;
+  // Free mid-sized slots by class, and the slots in use per block.
   std::vector<void*> free_slots[kMidClasses];
-  // Slots in use per block, by the block's address.
   std::unordered_map<uintptr_t, uint32_t> used;
 };
 
-MidSlabs& slabs() {
-  static auto* s = new MidSlabs();  // never destroyed, as cache()
-  return *s;
+Pools& pools() {
+  static auto* p = new Pools();  // never destroyed: tensors may be freed during exit
+  return *p;
 }
 
 uintptr_t blockOf(const void* p) { return reinterpret_cast<uintptr_t>(p) & ~(kHugePage - 1); }
 
 void* allocateMid(size_t nbytes) {
   size_t c = midClassOf(nbytes), size = midClassSize(c), per_block = kHugePage / size;
-  MidSlabs& s = slabs();
+  Pools& s = pools();
   std::lock_guard<std::mutex> lock(s.mutex);
   std::vector<void*>& free = s.free_slots[c];
   if (free.empty()) {
@@ -96,7 +89,7 @@ void* allocateMid(size_t nbytes) {
 
 void freeMid(void* p, size_t nbytes) {
   size_t c = midClassOf(nbytes), size = midClassSize(c), per_block = kHugePage / size;
-  MidSlabs& s = slabs();
+  Pools& s = pools();
   std::lock_guard<std::mutex> lock(s.mutex);
   std::vector<void*>& free = s.free_slots[c];
   free.push_back(p);
@@ -129,7 +122,7 @@ void* allocateBuffer(size_t nbytes) {
   }
   size_t size = blockSize(nbytes);
   if (size < nbytes) outOfMemory(nbytes);  // the rounding wrapped around
-  BlockCache& c = cache();
+  Pools& c = pools();
   {
     std::lock_guard<std::mutex> lock(c.mutex);
     if (auto it = c.free_blocks.find(size); it != c.free_blocks.end()) {
@@ -155,7 +148,7 @@ void freeBuffer(void* p, size_t nbytes) {
     return;
   }
   size_t size = blockSize(nbytes);
-  BlockCache& c = cache();
+  Pools& c = pools();
   {
     std::lock_guard<std::mutex> lock(c.mutex);
     if (c.cached + size <= kCachedBytes) {
