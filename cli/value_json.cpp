@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <fstream>
 #include <sstream>
 
 #include "ops/tensor/tensor.h"

@@ -91,9 +91,7 @@ void OperatorRegistry::grow(Index& index, bool whole_key) {
   std::vector<uint32_t> old = std::move(index.slots);
   index.slots.assign(std::max<size_t>(old.size() * 2, 1024), kNone);
   for (uint32_t n : old)
-    if (n != kNone) {
-      *slotFor(index, whole_key ? keyOf(entries_[n]) : nameOf(entries_[n]), whole_key) = n;
-    }
+    if (n != kNone) *slotFor(index, whole_key ? keyOf(entries_[n]) : nameOf(entries_[n]), whole_key) = n;
 }
 
 void OperatorRegistry::add(const OpDef& def) {
