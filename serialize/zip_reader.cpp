@@ -4,7 +4,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <bit>
@@ -52,22 +52,10 @@ bool isUnsafeZipName(const std::string& name) {
   return false;
 }
 
-// zlib's: 3.3 GB/s here. ISA-L's folded CRC was 3x faster, but loads no
-// longer check tensor records (Note [Unread records]), and a shared library
-// costs every wick process 0.1 ms to load; only `wick inspect` and saves
-// read whole models' bytes (a resnet18 is 13 ms of CRC).
-uint32_t crc32Of(std::span<const uint8_t> bytes) {
-  uLong crc = ::crc32(0L, Z_NULL, 0);
-  const uint8_t* p = bytes.data();
-  size_t left = bytes.size();
-  while (left > 0) {  // zlib takes uInt lengths; feed >4 GiB in chunks
-    uInt n = static_cast<uInt>(std::min<size_t>(left, 1u << 30));
-    crc = ::crc32(crc, p, n);
-    p += n;
-    left -= n;
-  }
-  return static_cast<uint32_t>(crc);
-}
+// libdeflate's (folded with carry-less multiplies where the CPU has them).
+// Loads check the records they read, never the tensor records (Note
+// [Unread records]); `wick inspect` and saves read whole models' bytes.
+uint32_t crc32Of(std::span<const uint8_t> bytes) { return libdeflate_crc32(0, bytes.data(), bytes.size()); }
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
   int fd = ::open(path.c_str(), O_RDONLY);
@@ -229,23 +217,17 @@ RecordBytes ZipReader::read(const ZipEntry& e) const {
     auto raw = dataOf(e);
     // The declared size cannot exceed deflate's maximum ratio (1032:1).
     if (e.size / 1032 > raw.size() + 1) fail("entry '" + e.name + "': absurd declared size " + std::to_string(e.size));
-    // zlib decodes symbol by symbol in its slow loop once fewer than 258
-    // bytes of output space are left (a code record is a few KB, so that
-    // tail cost resnet18's 33 code records 6% of their inflating); with that
-    // much slack its fast loop runs to the end. A stream that runs into the
-    // slack is longer than declared and fails below, as it did without it.
-    constexpr size_t kSlack = 258;
-    auto buf = std::make_shared<std::vector<uint8_t>>(e.size + kSlack);
-    z_stream z{};
-    if (inflateInit2(&z, -MAX_WBITS) != Z_OK) fail("entry '" + e.name + "': zlib init failed");
-    z.next_in = const_cast<Bytef*>(raw.data());
-    z.avail_in = static_cast<uInt>(raw.size());
-    z.next_out = buf->data();
-    z.avail_out = static_cast<uInt>(buf->size());
-    int rc = inflate(&z, Z_FINISH);
-    uint64_t produced = z.total_out;
-    inflateEnd(&z);
-    if (rc != Z_STREAM_END || produced != e.size) fail("entry '" + e.name + "': corrupt deflate data");
+    // Whole-buffer inflating (libdeflate): a record's declared size is its
+    // output buffer, and a stream that does not fill it exactly is corrupt.
+    // One decompressor per thread: making one costs more than inflating a
+    // small code record.
+    thread_local std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> inflater(
+        libdeflate_alloc_decompressor(), libdeflate_free_decompressor);
+    if (!inflater) fail("entry '" + e.name + "': out of memory for inflating");
+    auto buf = std::make_shared<std::vector<uint8_t>>(e.size);
+    if (libdeflate_deflate_decompress(inflater.get(), raw.data(), raw.size(), buf->data(), e.size, nullptr) !=
+        LIBDEFLATE_SUCCESS)
+      fail("entry '" + e.name + "': corrupt deflate data");
     out.bytes = {buf->data(), e.size};
     out.owned_ = buf;
     out.keep_alive = buf;

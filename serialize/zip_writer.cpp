@@ -2,13 +2,14 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 namespace wick::serialize {
 namespace {
@@ -24,7 +25,6 @@ constexpr uint16_t kPaddingExtraId = 0x4246;  // "FB": torch's alignment padding
 constexpr uint64_t kAlignment = 64;
 constexpr uint16_t kFlagDataDescriptor = 0x0008;
 constexpr uint16_t kFlagUtf8 = 0x0800;
-constexpr size_t kZlibChunk = size_t(1) << 30;  // zlib counts in uInt
 
 // Little-endian field builder for headers.
 struct Fields {
@@ -48,32 +48,17 @@ struct Fields {
 
 uint32_t clamp32(uint64_t v) { return v >= ZipWriter::kZip64Limit ? 0xFFFFFFFFu : uint32_t(v); }
 
-// Raw deflate (no zlib header), as zip method 8 stores it.
+// Raw deflate (no zlib header), as zip method 8 stores it; empty on failure.
 std::vector<uint8_t> deflateRaw(std::span<const uint8_t> in) {
-  z_stream z{};
   // Level 9 as torch's miniz uses (MZ_BEST_COMPRESSION); the bytes differ from
   // miniz's, which no reader cares about.
-  if (deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
-  std::vector<uint8_t> out(deflateBound(&z, in.size()) + 64);
-  size_t in_pos = 0, out_pos = 0;
-  int rc = Z_OK;
-  do {
-    size_t n = std::min(in.size() - in_pos, kZlibChunk);
-    z.next_in = const_cast<Bytef*>(in.data() + in_pos);
-    z.avail_in = static_cast<uInt>(n);
-    in_pos += n;
-    int flush = in_pos == in.size() ? Z_FINISH : Z_NO_FLUSH;
-    do {
-      if (out_pos == out.size()) out.resize(out.size() * 2);
-      z.next_out = out.data() + out_pos;
-      z.avail_out = static_cast<uInt>(std::min(out.size() - out_pos, kZlibChunk));
-      rc = deflate(&z, flush);
-      out_pos = z.next_out - out.data();
-    } while (rc == Z_OK && (flush == Z_FINISH || z.avail_out == 0));
-  } while (rc == Z_OK && in_pos < in.size());
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) return {};
-  out.resize(out_pos);
+  std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> c(libdeflate_alloc_compressor(9),
+                                                                            libdeflate_free_compressor);
+  if (!c) return {};
+  std::vector<uint8_t> out(libdeflate_deflate_compress_bound(c.get(), in.size()));
+  size_t n = libdeflate_deflate_compress(c.get(), in.data(), in.size(), out.data(), out.size());
+  if (n == 0) return {};
+  out.resize(n);
   return out;
 }
 
