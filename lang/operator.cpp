@@ -32,7 +32,8 @@ namespace {
 // the rest; empty when the text is already spelled that way (the usual case),
 // so start-up allocates nothing for it.
 std::string normalizedPrefix(const char* text, size_t& len) {
-  // libc's vectorized searches: this runs once per op at start-up.
+  // libc's vectorized searches: this runs once per op at start-up (a plain
+  // byte loop doing all three tests in one pass was slower).
   const char* end = std::strchr(text, '(');
   if (!end) end = text + std::strlen(text);
   std::string_view prefix(text, static_cast<size_t>(end - text));
@@ -96,6 +97,15 @@ void OperatorRegistry::grow(Index& index, bool whole_key) {
 
 void OperatorRegistry::add(const OpDef& def) {
   std::lock_guard<std::mutex> lock(mutex_);
+  addLocked(def);
+}
+
+void OperatorRegistry::addAll(std::initializer_list<OpDef> defs) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const OpDef& d : defs) addLocked(d);
+}
+
+void OperatorRegistry::addLocked(const OpDef& def) {
   Entry e{def, def.schema, 0, 0};
   size_t len = 0;
   std::string spelled = normalizedPrefix(def.schema, len);
@@ -175,7 +185,7 @@ size_t OperatorRegistry::parseAll() const {
 }
 
 RegisterOps::RegisterOps(std::initializer_list<OpDef> defs) {
-  for (const OpDef& d : defs) OperatorRegistry::global().add(d);
+  OperatorRegistry::global().addAll(defs);
 }
 
 }  // namespace wick::lang

@@ -108,6 +108,8 @@ class OperatorRegistry {
   ~OperatorRegistry();
 
   void add(const OpDef& def);
+  // Many at once, under one lock (a kernel file's static registration list).
+  void addAll(std::initializer_list<OpDef> defs);
   // All overloads of "aten::add", in registration order (empty when none).
   const std::vector<const Operator*>& lookup(const std::string& name) const;
   // The op with this exact "name.overload" (or "name" when no overload), or nullptr.
@@ -139,6 +141,7 @@ class OperatorRegistry {
   uint32_t findIn(const Index& index, std::string_view key, bool whole_key) const;
   void grow(Index& index, bool whole_key);
   const Operator* make(uint32_t entry) const;  // under mutex_
+  void addLocked(const OpDef& def);               // under mutex_
 
   std::vector<Entry> entries_;
   Index by_name_;       // first overload of each name
