@@ -107,7 +107,7 @@ Value* FunctionEmitter::emitArchiveCall(const std::string& q, const Expr& e, Typ
 Value* FunctionEmitter::emitArchiveBuiltin(const std::string& name, const Expr& e) {
   if (!module_.archiveDialect()) return nullptr;
   auto arity = [&](size_t n) {
-    if (e.elts.size() != n || !e.keywords.empty())
+    if (e.elts.size() != n || !e.extra().keywords.empty())
       errorAt(e.range, name + "() takes " + std::to_string(n) + " positional argument" + (n == 1 ? "" : "s"));
   };
   if (name == "annotate") return emitQualifiedCall("torch.jit.annotate", e, nullptr);

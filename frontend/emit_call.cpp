@@ -48,7 +48,7 @@ std::vector<Value*> FunctionEmitter::emitArgs(const Expr& call, const std::vecto
 
 std::vector<std::pair<std::string, Value*>> FunctionEmitter::emitKwargs(const Expr& call) {
   std::vector<std::pair<std::string, Value*>> out;
-  for (const Keyword& k : call.keywords) out.emplace_back(k.name, emitExpr(*k.value));
+  for (const Keyword& k : call.extra().keywords) out.emplace_back(k.name, emitExpr(*k.value));
   return out;
 }
 
@@ -131,7 +131,7 @@ Value* FunctionEmitter::constructClass(ClassInfo& cls, const Expr& call) {
     std::vector<Value*> items(names.size(), nullptr);
     for (size_t i = 0; i < call.elts.size() && i < names.size(); ++i) items[i] = emitExpr(*call.elts[i], t->contained()[i]);
     if (call.elts.size() > names.size()) errorAt(call.range, "too many arguments for " + t->str());
-    for (const Keyword& k : call.keywords) {
+    for (const Keyword& k : call.extra().keywords) {
       size_t i = 0;
       while (i < names.size() && names[i] != k.name) ++i;
       if (i == names.size()) errorAt(k.range, t->str() + " has no field '" + k.name + "'");
@@ -292,7 +292,7 @@ Value* FunctionEmitter::emitBooleanDispatch(const std::string& q, const Expr& e)
   std::set<std::string> flag_names;
   for (const Flag& f : d->flags) {
     const Expr* arg = f.position < e.elts.size() ? e.elts[f.position].get() : nullptr;
-    for (const Keyword& k : e.keywords)
+    for (const Keyword& k : e.extra().keywords)
       if (k.name == f.name) arg = k.value.get();
     if (arg && arg->kind != ExprKind::BoolLit)
       errorAt(arg->range, q + "(): '" + f.name + "' must be a constant True or False");
@@ -305,7 +305,7 @@ Value* FunctionEmitter::emitBooleanDispatch(const std::string& q, const Expr& e)
   for (size_t i = 0; i < e.elts.size(); ++i)
     if (!d->strip || !flag_positions.count(i)) args.push_back(emitExpr(*e.elts[i]));
   std::vector<std::pair<std::string, Value*>> kwargs;
-  for (const Keyword& k : e.keywords)
+  for (const Keyword& k : e.extra().keywords)
     if (!d->strip || !flag_names.count(k.name)) kwargs.emplace_back(k.name, emitExpr(*k.value));
   Value* all = callOp(d->op, args, e.range, kwargs, q);
   if (outputs.size() == 1) return tupleIndex(all, 0, e.range);
@@ -366,7 +366,7 @@ Value* FunctionEmitter::emitMethodCall(Value* self, const std::string& name, con
 // returned to, as in TorchScript (prim::tolist checks it against the tensor
 // at run time: list depth = dim, element int/float/bool = dtype category).
 Value* FunctionEmitter::emitTolist(Value* self, const Expr& call, TypePtr hint) {
-  if (!call.elts.empty() || !call.keywords.empty()) errorAt(call.range, "tolist() takes no arguments");
+  if (!call.elts.empty() || !call.extra().keywords.empty()) errorAt(call.range, "tolist() takes no arguments");
   if (hint && hint->kind() == TypeKind::Optional) hint = hint->elem();
   if (!hint) errorAt(call.range, "Expected type hint for result of tolist()");
   int64_t dim = 0;

@@ -119,16 +119,17 @@ Value* FunctionEmitter::emitName(const Expr& e) {
 Value* FunctionEmitter::emitFString(const Expr& e) {
   std::string fmt;
   std::vector<Value*> args;
+  const std::vector<std::string>& format_specs = e.extra().format_specs;
   for (size_t i = 0; i < e.elts.size(); ++i) {
-    if (e.format_specs[i].find(':') != std::string::npos)
+    if (format_specs[i].find(':') != std::string::npos)
       errorAt(e.elts[i]->range, "format specifications in f-strings are not supported in TorchScript; use str.format");
-    if (e.format_specs[i].empty()) {
+    if (format_specs[i].empty()) {
       for (char c : e.elts[i]->name) {
         fmt += c;
         if (c == '{' || c == '}') fmt += c;
       }
     } else {
-      fmt += e.format_specs[i];
+      fmt += format_specs[i];
       args.push_back(emitExpr(*e.elts[i]));
     }
   }
@@ -187,13 +188,14 @@ Value* FunctionEmitter::emitCompare(const Expr& e) {
     }
     return callOp(cmpOpName(op), {a, b}, e.range, {}, cmpOpSymbol(op));
   };
+  const std::vector<CompareOp>& comparisons = e.extra().comparisons;
   Value* lhs = emitExpr(*e.a);
-  if (e.comparisons.size() == 1) return one(lhs, e.comparisons[0].op, emitExpr(*e.comparisons[0].rhs, lhs->type()));
+  if (comparisons.size() == 1) return one(lhs, comparisons[0].op, emitExpr(*comparisons[0].rhs, lhs->type()));
   // a < b < c: (a < b) and (b < c), evaluating b once and c only when needed.
   std::function<Value*(Value*, size_t)> chain = [&](Value* left, size_t i) -> Value* {
-    Value* right = emitExpr(*e.comparisons[i].rhs);
-    Value* r = one(left, e.comparisons[i].op, right);
-    if (i + 1 == e.comparisons.size()) return r;
+    Value* right = emitExpr(*comparisons[i].rhs);
+    Value* r = one(left, comparisons[i].op, right);
+    if (i + 1 == comparisons.size()) return r;
     Node* n = graph_->insertNode(graph_->create(prim::If, {r}, 1));
     n->output()->setType(lang::boolType());
     Block* t = n->addBlock();
@@ -578,7 +580,7 @@ Value* FunctionEmitter::emitDictLit(const Expr& e, TypePtr hint) {
   std::vector<Value*> items;
   for (size_t i = 0; i < e.elts.size(); ++i) {
     Value* k = emitExpr(*e.elts[i], kt);
-    Value* v = emitExpr(*e.values[i], vt);
+    Value* v = emitExpr(*e.extra().values[i], vt);
     for (auto [val, slot] : {std::pair{k, &kt}, std::pair{v, &vt}}) {
       if (!*slot) *slot = val->type();
       else if (!lang::isSubtypeOf(val->type(), *slot)) {

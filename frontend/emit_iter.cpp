@@ -133,7 +133,7 @@ FunctionEmitter::Iterable FunctionEmitter::iterableOf(const Expr& e) {
       if (e.elts.empty()) errorAt(r, "enumerate() needs an iterable");
       Iterable inner = iterableOf(*e.elts[0]);
       Value* start = e.elts.size() > 1 ? emitExpr(*e.elts[1]) : nullptr;
-      for (const Keyword& k : e.keywords)
+      for (const Keyword& k : e.extra().keywords)
         if (k.name == "start") start = emitExpr(*k.value);
       if (inner.is_unrolled) return enumerateUnrolled(inner, start, r);
       Iterable it;
@@ -226,16 +226,17 @@ Value* FunctionEmitter::emitListComp(const Expr& e, TypePtr hint) {
   TypePtr elem = hint && hint->kind() == TypeKind::List ? hint->elem() : nullptr;
   Node* list = graph_->insertNode(graph_->create(prim::ListConstruct));
   list->output()->setType(lang::listType(elem ? elem : lang::anyType()));
-  for (const Comprehension& c : e.comps)
+  const std::vector<Comprehension>& comps = e.extra().comps;
+  for (const Comprehension& c : comps)
     if (c.cond) errorAt(c.cond->range, "comprehension conditions ('if' in a list comprehension) are not supported in TorchScript");
   std::function<void(size_t)> level = [&](size_t k) {
-    const Comprehension& c = e.comps[k];
+    const Comprehension& c = comps[k];
     Iterable it = iterableOf(*c.iter);
     auto body = [&]() {
       if (c.cond) {
         Value* cond = toBool(emitExpr(*c.cond), c.cond->range);
         emitIfBlocks(cond, e.range, [&] {
-          if (k + 1 < e.comps.size()) level(k + 1);
+          if (k + 1 < comps.size()) level(k + 1);
           else {
             Value* v = emitExpr(*e.a, elem);
             if (!elem) list->output()->setType(lang::listType(elem = v->type()));
@@ -245,7 +246,7 @@ Value* FunctionEmitter::emitListComp(const Expr& e, TypePtr hint) {
         }, [] { return Exit::Never; });
         return;
       }
-      if (k + 1 < e.comps.size()) return level(k + 1);
+      if (k + 1 < comps.size()) return level(k + 1);
       Value* v = emitExpr(*e.a, elem);
       if (!elem) list->output()->setType(lang::listType(elem = v->type()));
       callOp("aten::append", {list->output(), v}, e.range);
@@ -278,8 +279,8 @@ Value* FunctionEmitter::emitDictComp(const Expr& e, TypePtr hint) {
   TypePtr vt = hint && hint->kind() == TypeKind::Dict ? hint->value() : nullptr;
   Node* dict = graph_->insertNode(graph_->create(prim::DictConstruct));
   dict->output()->setType(lang::dictType(kt ? kt : lang::anyType(), vt ? vt : lang::anyType()));
-  if (e.comps.size() != 1) errorAt(e.range, "dict comprehensions take one for clause");
-  const Comprehension& c = e.comps[0];
+  if (e.extra().comps.size() != 1) errorAt(e.range, "dict comprehensions take one for clause");
+  const Comprehension& c = e.extra().comps[0];
   Iterable it = iterableOf(*c.iter);
   auto put = [&] {
     Value* k = emitExpr(*e.a, kt);

@@ -22,19 +22,19 @@ ModuleCompiler::ModuleCompiler(std::unique_ptr<Module> module, CompileOptions op
 void ModuleCompiler::addModule(std::unique_ptr<Module> module, const std::string& prefix, const std::string& class_prefix) {
   for (const StmtPtr& s : module->body) {
     switch (s->kind) {
-      case StmtKind::Def: defs_[prefix + s->name] = s.get(); break;
+      case StmtKind::Def: defs_[prefix + s->extra().name] = s.get(); break;
       case StmtKind::ClassDef:
-        declareClass(*s, prefix + s->name,
-                     (!class_prefix.empty() ? class_prefix : prefix.empty() ? options_.class_prefix : prefix) + s->name);
+        declareClass(*s, prefix + s->extra().name,
+                     (!class_prefix.empty() ? class_prefix : prefix.empty() ? options_.class_prefix : prefix) + s->extra().name);
         break;
       case StmtKind::Import:
-        for (const auto& imp : s->imports) {
+        for (const auto& imp : s->extra().imports) {
           if (!imp.alias.empty()) alias(imp.alias, imp.name, class_prefix);
           else alias(imp.name.substr(0, imp.name.find('.')), imp.name.substr(0, imp.name.find('.')), class_prefix);
         }
         break;
       case StmtKind::ImportFrom:
-        for (const auto& imp : s->imports) alias(imp.alias.empty() ? imp.name : imp.alias, s->name + "." + imp.name, class_prefix);
+        for (const auto& imp : s->extra().imports) alias(imp.alias.empty() ? imp.name : imp.alias, s->extra().name + "." + imp.name, class_prefix);
         break;
       case StmtKind::Assign:
         if (s->targets.size() == 1 && s->targets[0]->kind == ExprKind::Name) globals_[s->targets[0]->name] = s->value.get();
@@ -74,7 +74,7 @@ void ModuleCompiler::declareClass(const Stmt& def, const std::string& key, const
   ClassInfo info;
   info.def = &def;
   info.key = key;
-  for (const ExprPtr& b : def.bases) {
+  for (const ExprPtr& b : def.extra().bases) {
     std::string base = baseName(*b);
     std::string resolved = aliasOf(base.substr(0, base.find('.')));
     if (!resolved.empty()) base = resolved + base.substr(std::min(base.size(), base.find('.')));
@@ -83,16 +83,17 @@ void ModuleCompiler::declareClass(const Stmt& def, const std::string& key, const
     else if (base == "ModuleInterface" || base == "Interface" || base == "torch.jit.interface") info.kind = ClassInfo::Interface;
     else if (base.find("Module") != std::string::npos) info.kind = ClassInfo::Module;
   }
-  for (const ExprPtr& d : def.decorators)
+  for (const ExprPtr& d : def.extra().decorators)
     if (baseName(*d) == "torch.jit.interface") info.kind = ClassInfo::Interface;
   for (const StmtPtr& s : def.body) {
     if (s->kind != StmtKind::Def) continue;
-    info.methods[s->name] = s.get();
-    for (const ExprPtr& d : s->decorators) {
+    const StmtExtra& method = s->extra();
+    info.methods[method.name] = s.get();
+    for (const ExprPtr& d : method.decorators) {
       std::string n = baseName(*d);
-      if (n == "property") info.properties.insert(s->name);
-      if (n == "staticmethod") info.static_methods.insert(s->name);
-      if (n == "torch.jit.export") info.exported.insert(s->name);
+      if (n == "property") info.properties.insert(method.name);
+      if (n == "staticmethod") info.static_methods.insert(method.name);
+      if (n == "torch.jit.export") info.exported.insert(method.name);
     }
   }
   if (info.kind == ClassInfo::NamedTuple) {
@@ -219,7 +220,7 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
     current_prefix_ = key.find('.') == std::string::npos ? "" : key.substr(0, key.rfind('.') + 1);
   }
   lang::FunctionSchema schema;
-  schema.name = def.name;
+  schema.name = def.extra().name;
   auto fn = std::make_unique<lang::Function>(qualname, std::make_shared<Graph>(), std::move(schema));
   fn->setRange(def.range);
   lang::Function* raw = cu_.addFunction(std::move(fn));
@@ -227,8 +228,9 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
   compiled_.emplace(qualname, raw);
   // Signature first, so calls (recursive ones included) can be checked.
   auto& args = raw->schema().arguments;
-  for (size_t i = 0; i < def.params.size(); ++i) {
-    const Param& p = def.params[i];
+  const StmtExtra& sig = def.extra();  // name, params, returns
+  for (size_t i = 0; i < sig.params.size(); ++i) {
+    const Param& p = sig.params[i];
     if (p.is_vararg || p.is_kwarg) errorAt(p.range, "*args and **kwargs are not supported in TorchScript");
     if (p.name == "*") continue;
     lang::Argument a;
@@ -238,8 +240,8 @@ lang::Function* ModuleCompiler::compileDef(const Stmt& def, const std::string& q
     a.kwarg_only = p.kwarg_only;
     args.push_back(std::move(a));
   }
-  TypePtr declared = def.returns ? resolveType(*def.returns) : nullptr;
-  if (def.name == "__init__") declared = lang::noneType();
+  TypePtr declared = sig.returns ? resolveType(*sig.returns) : nullptr;
+  if (sig.name == "__init__") declared = lang::noneType();
   if (declared) raw->schema().returns = {lang::Argument{"", declared}};
   if (signature_only) {
     // An interface method: callers dispatch on the object's class at run time.
@@ -292,7 +294,7 @@ void ModuleCompiler::compileClass(ClassInfo& cls) {
   if (cls.methods.count("__init__")) method(cls, "__init__");
   for (auto& [name, def] : cls.methods) {
     bool skip = false;
-    for (const ExprPtr& d : def->decorators) {
+    for (const ExprPtr& d : def->extra().decorators) {
       std::string n = baseName(d->kind == ExprKind::Call ? *d->a : *d);
       skip |= n.find("unused") != std::string::npos || n.find("ignore") != std::string::npos;
     }

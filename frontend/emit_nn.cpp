@@ -43,7 +43,7 @@ Value* FunctionEmitter::emitNnCall(const std::string& q, const Expr& call) {
     Value* t = emitExpr(*call.elts[0]);
     if (t->type()->kind() != TypeKind::Tensor) errorAt(call.elts[0]->range, "torch.nn.Parameter() needs a tensor, found " + t->type()->str());
     Value* flag = call.elts.size() > 1 ? emitExpr(*call.elts[1]) : nullptr;
-    for (const Keyword& k : call.keywords)
+    for (const Keyword& k : call.extra().keywords)
       if (k.name == "requires_grad") flag = emitExpr(*k.value);
     return callOp("aten::requires_grad_", {t, flag ? flag : constant(IValue(true))}, call.range);
   }
@@ -172,7 +172,7 @@ Value* FunctionEmitter::buildModuleConstant(ClassInfo& cls, const Expr& call) {
         for (size_t i = 0; i < lit.elts.size(); ++i) {
           IValue k = value(*lit.elts[i]);
           if (!k.isStr()) errorAt(lit.elts[i]->range, "ModuleDict keys must be strings");
-          items.push_back({k.toStr(), value(*lit.values[i])});
+          items.push_back({k.toStr(), value(*lit.extra().values[i])});
         }
       } else {
         errorAt(lit.range, "outside a module's __init__, wick builds containers from a literal list (or dict) of modules");
@@ -188,7 +188,7 @@ Value* FunctionEmitter::buildModuleConstant(ClassInfo& cls, const Expr& call) {
     if (x->kind == ExprKind::Starred) errorAt(x->range, "starred arguments are not supported here");
     args.push_back(value(*x));
   }
-  for (const Keyword& k : call.keywords) kwargs.push_back({k.name, value(*k.value)});
+  for (const Keyword& k : call.extra().keywords) kwargs.push_back({k.name, value(*k.value)});
   IValue m = module_.buildModule(cls, std::move(args), std::move(kwargs), call.range);
   if (top) module_.loadWeights(m, call.range);
   return constant(m, call.range, m.toObject()->type);

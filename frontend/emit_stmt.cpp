@@ -148,8 +148,9 @@ TypePtr FunctionEmitter::emit(TypePtr declared_return) {
       scope_->vars[a.name] = {v, a.type};
     }
     // Defaults are constants evaluated once, at definition, as in Python.
-    for (size_t i = 0, k = 0; i < def_.params.size(); ++i) {
-      const Param& p = def_.params[i];
+    const std::vector<Param>& params = def_.extra().params;
+    for (size_t i = 0, k = 0; i < params.size(); ++i) {
+      const Param& p = params[i];
       if (p.name == "*") continue;
       if (p.default_value) {
         const Expr& d = *p.default_value;
@@ -168,12 +169,12 @@ TypePtr FunctionEmitter::emit(TypePtr declared_return) {
       scope_->vars["$retv"] = {u->output(), probing ? lang::anyType() : return_type_};
     }
     bool unused = false;
-    for (const ExprPtr& d : def_.decorators) {
+    for (const ExprPtr& d : def_.extra().decorators) {
       const Expr& callee = d->kind == ExprKind::Call ? *d->a : *d;
       unused |= callee.kind == ExprKind::Attribute && (callee.name == "unused" || callee.name == "ignore");
     }
     // @torch.jit.unused / @torch.jit.ignore: not compiled; calling it raises, as in TorchScript.
-    Exit e = unused ? (emitRaise(def_.range, constant(IValue("function '" + def_.name + "' was marked @torch.jit.unused and cannot be called")), "RuntimeError"), Exit::Always)
+    Exit e = unused ? (emitRaise(def_.range, constant(IValue("function '" + def_.extra().name + "' was marked @torch.jit.unused and cannot be called")), "RuntimeError"), Exit::Always)
                     : emitStatements(def_.body);
     if (unused && !return_type_) return_type_ = lang::noneType();
     if (unused) {
@@ -270,9 +271,9 @@ FunctionEmitter::CondRefinements FunctionEmitter::refinementsOf(const Expr& cond
     Var* v = lookup(e.name);
     return v && v->value ? v->value->type() : nullptr;
   };
-  if (cond.kind == ExprKind::Compare && cond.comparisons.size() == 1) {
-    CmpOpKind op = cond.comparisons[0].op;
-    const Expr& rhs = *cond.comparisons[0].rhs;
+  if (cond.kind == ExprKind::Compare && cond.extra().comparisons.size() == 1) {
+    CmpOpKind op = cond.extra().comparisons[0].op;
+    const Expr& rhs = *cond.extra().comparisons[0].rhs;
     if ((op == CmpOpKind::Is || op == CmpOpKind::IsNot || op == CmpOpKind::Eq || op == CmpOpKind::NotEq) &&
         rhs.kind == ExprKind::NoneLit) {
       if (TypePtr t = varType(*cond.a); t && (t->kind() == lang::TypeKind::Optional || t->kind() == lang::TypeKind::Union)) {
@@ -520,7 +521,7 @@ Exit FunctionEmitter::emitStatement(const StmtList& stmts, size_t index) {
       CondRefinements ref = refinementsOf(*s.value);
       emitIfBlocks(cond, s.range, [] { return Exit::Never; },
                    [&] {
-                     Value* msg = s.msg ? emitExpr(*s.msg) : constant(IValue(std::string()));
+                     Value* msg = s.extra().msg ? emitExpr(*s.extra().msg) : constant(IValue(std::string()));
                      if (msg->type()->kind() != lang::TypeKind::Str) msg = callOp("aten::str", {msg}, s.range);
                      emitRaise(s.range, msg, "AssertionError");
                      return Exit::Always;
@@ -532,7 +533,7 @@ Exit FunctionEmitter::emitStatement(const StmtList& stmts, size_t index) {
       for (const ExprPtr& t : s.targets) emitDel(*t);
       return Exit::Never;
     case StmtKind::With:
-      for (const WithItem& w : s.with_items) {
+      for (const WithItem& w : s.extra().with_items) {
         std::string q = qualifiedName(*(w.context->kind == ExprKind::Call ? w.context->a : w.context));
         if (q != "torch.no_grad" && q != "torch.enable_grad" && q != "torch.autograd.profiler.record_function")
           errorAt(w.context->range, "unsupported context manager in a with statement");
@@ -794,7 +795,7 @@ void FunctionEmitter::assignAttribute(Value* obj, const std::string& name, Value
   const SourceRange& at = target_range.valid() ? target_range : range;
   auto cls = std::const_pointer_cast<lang::ClassType>(std::static_pointer_cast<const lang::ClassType>(obj->type()));
   auto slot = cls->findAttribute(name);
-  bool in_init = def_.name == "__init__" && self_class_ && cls == self_class_;
+  bool in_init = def_.extra().name == "__init__" && self_class_ && cls == self_class_;
   if (!slot) {
     if (!in_init) errorAt(at, "class " + cls->str() + " has no attribute '" + name + "'");
     if (!annotation)

@@ -106,14 +106,15 @@ Expr* ParseContext::boolop(BoolOpKind op, Expr* a, Expr* b, Loc l) const {
 Expr* ParseContext::compare(Expr* a, CmpOpKind op, Expr* b, Loc l) const {
   // The grammar is left-recursive, so a chain a < b < c arrives as (a < b) < c:
   // extend the existing Compare node instead of nesting.
-  if (a->kind == ExprKind::Compare && a->range.start == l.begin && !a->comparisons.empty()) {
-    a->comparisons.push_back({op, ExprPtr(b)});
+  if (a->kind == ExprKind::Compare && a->range.start == l.begin && !a->extra().comparisons.empty()) {
+    a->ensureExtra().comparisons.push_back({op, ExprPtr(b)});
     a->range = range(l);
     return a;
   }
   Expr* e = expr(ExprKind::Compare, l);
+  std::vector<CompareOp>& comparisons = e->ensureExtra().comparisons;
   e->a.reset(a);
-  e->comparisons.push_back({op, ExprPtr(b)});
+  comparisons.push_back({op, ExprPtr(b)});
   return e;
 }
 
@@ -274,16 +275,17 @@ Expr* ParseContext::strings(LocList* locs) {
     return e;
   }
   ExprPtr f(expr(ExprKind::FStr, all));
+  std::vector<std::string>& format_specs = f->ensureExtra().format_specs;
   auto addText = [&](std::string s, Loc l) {
     if (s.empty()) return;
-    if (!f->elts.empty() && f->format_specs.back().empty()) {
+    if (!f->elts.empty() && format_specs.back().empty()) {
       f->elts.back()->name += s;
       return;
     }
     ExprPtr lit(expr(ExprKind::StrLit, l));
     lit->name = std::move(s);
     f->elts.push_back(std::move(lit));
-    f->format_specs.emplace_back();
+    format_specs.emplace_back();
   };
   for (Loc l : pieces) {
     StringPiece p = splitLiteral(textView(l), l);
@@ -334,7 +336,7 @@ Expr* ParseContext::strings(LocList* locs) {
       if (std::string_view(text.data() + eb, ee - eb).find_first_not_of(" \t") == std::string_view::npos)
         fail(Loc{eb - 1, ee + 1}, "f-string: empty expression not allowed");
       f->elts.push_back(parseExpressionRange(source, eb, ee));
-      f->format_specs.push_back("{" + std::string(body.substr(j, k - j)) + "}");
+      format_specs.push_back("{" + std::string(body.substr(j, k - j)) + "}");
       i = k;
     }
     addText(p.raw ? pending : decodeEscapes(pending), l);
@@ -363,9 +365,22 @@ Expr* ParseContext::call(Expr* fn, CallArgs* args, Loc l) {
   e->a.reset(fn);
   if (args) {
     moveAll(args->args, e->elts);
-    moveAll(args->keywords, e->keywords);
+    if (!args->keywords.empty()) moveAll(args->keywords, e->ensureExtra().keywords);
     give(args);
   }
+  return e;
+}
+
+Expr* ParseContext::dict(ExprList* items, Loc l) {
+  Expr* e = expr(ExprKind::DictLit, l);
+  std::vector<ExprPtr>& values = e->ensureExtra().values;
+  e->elts.reserve(items->size() / 2);
+  values.reserve(items->size() / 2);
+  for (size_t i = 0; i < items->size(); i += 2) {
+    e->elts.push_back(std::move((*items)[i]));
+    values.push_back(std::move((*items)[i + 1]));
+  }
+  give(items);
   return e;
 }
 
@@ -390,6 +405,33 @@ Stmt* ParseContext::ifChain(Expr* cond, StmtList* body, StmtList* orelse, Loc l)
   s->value.reset(cond);
   drain(body, s->body);
   drain(orelse, s->orelse);
+  return s;
+}
+
+Stmt* ParseContext::def(Loc name, ParamList* params, Expr* returns, StmtList* body, Loc l) {
+  Stmt* s = stmt(StmtKind::Def, l);
+  StmtExtra& def = s->ensureExtra();
+  def.name = textView(name);
+  drain(params, def.params);
+  def.returns.reset(returns);
+  drain(body, s->body);
+  return s;
+}
+
+Stmt* ParseContext::classDef(Loc name, ExprList* bases, StmtList* body, Loc l) {
+  Stmt* s = stmt(StmtKind::ClassDef, l);
+  StmtExtra& cls = s->ensureExtra();
+  cls.name = textView(name);
+  drain(bases, cls.bases);
+  drain(body, s->body);
+  return s;
+}
+
+Stmt* ParseContext::importFrom(std::string* module, int level, Loc l) {
+  Stmt* s = stmt(StmtKind::ImportFrom, l);
+  StmtExtra& from = s->ensureExtra();
+  from.name = release(module);
+  from.import_level = level;
   return s;
 }
 

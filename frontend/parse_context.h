@@ -188,11 +188,19 @@ struct ParseContext {
   Expr* tuple(Expr* first, ExprList* rest, Loc l);
   Expr* tupleOrSingle(ExprList* items, bool trailing_comma, Loc l);
   Expr* call(Expr* fn, CallArgs* args, Loc l);
+  // `{k: v, ...}` from the list k, v, k, v, ...
+  Expr* dict(ExprList* items, Loc l);
   Stmt* assign(ExprList* targets, Expr* value, Loc l);
   // `name: annotation [= value]`, the name's token at `name` (Note [Statement targets]).
   Stmt* annAssign(Loc name, Expr* annotation, Expr* value, Loc l);
   Stmt* augAssign(Expr* target, BinOpKind op, Expr* value, Loc l) const;
   Stmt* ifChain(Expr* cond, StmtList* body, StmtList* orelse, Loc l);
+  // `def name(params) [-> returns]: body`; params and returns may be null.
+  Stmt* def(Loc name, ParamList* params, Expr* returns, StmtList* body, Loc l);
+  // `class name[(bases)]: body`; bases may be null.
+  Stmt* classDef(Loc name, ExprList* bases, StmtList* body, Loc l);
+  // `from <level dots>module import ...`, without its names.
+  Stmt* importFrom(std::string* module, int level, Loc l);
 
  private:
   std::unique_ptr<ValuePools, ValuePools::Return> pools_ = ValuePools::borrow();

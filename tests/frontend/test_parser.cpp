@@ -40,7 +40,7 @@ std::string show(const Expr& e) {
     }
     case ExprKind::Compare: {
       std::string out = "(" + show(*e.a);
-      for (const auto& c : e.comparisons) out += std::string(" ") + cmpOpSymbol(c.op) + " " + show(*c.rhs);
+      for (const auto& c : e.extra().comparisons) out += std::string(" ") + cmpOpSymbol(c.op) + " " + show(*c.rhs);
       return out + ")";
     }
     case ExprKind::IfExp: return "(" + show(*e.b) + " if " + show(*e.a) + " else " + show(*e.c) + ")";
@@ -91,8 +91,8 @@ TEST_CASE("statements, indentation and blocks") {
   REQUIRE(m->body.size() == 2);
   const Stmt& def = *m->body[1];
   CHECK(def.kind == StmtKind::Def);
-  CHECK(def.params.size() == 2);
-  CHECK(def.params[1].default_value->int_value == 2);
+  CHECK(def.extra().params.size() == 2);
+  CHECK(def.extra().params[1].default_value->int_value == 2);
   REQUIRE(def.body.size() == 2);
   const Stmt& ifs = *def.body[0];
   CHECK(ifs.kind == StmtKind::If);
@@ -128,7 +128,7 @@ TEST_CASE("expression precedence") {
   CHECK(e->a->a->bin_op == BinOpKind::Pow);
   auto c = parseExpression(std::make_shared<const lang::Source>("e", "a < b <= c"));
   REQUIRE(c->kind == ExprKind::Compare);
-  CHECK(c->comparisons.size() == 2);
+  CHECK(c->extra().comparisons.size() == 2);
   auto s = parseExpression(std::make_shared<const lang::Source>("e", "x[1:, ::2, None]"));
   REQUIRE(s->kind == ExprKind::Subscript);
   CHECK(s->elts.size() == 3);
@@ -172,9 +172,9 @@ TEST_CASE("string literals and f-strings") {
   REQUIRE(f->kind == ExprKind::FStr);
   REQUIRE(f->elts.size() == 4);
   CHECK(f->elts[0]->name == "x=");
-  CHECK(f->format_specs[1] == "{:.2f}");
+  CHECK(f->extra().format_specs[1] == "{:.2f}");
   CHECK(f->elts[2]->name == " {y} ");
-  CHECK(f->format_specs[3] == "{!r}");
+  CHECK(f->extra().format_specs[3] == "{!r}");
 }
 
 TEST_CASE("integer literals") {
@@ -209,8 +209,8 @@ TEST_CASE("lambda, ternary, starred targets and semicolons") {
   REQUIRE(m->body.size() == 3);
   const Expr& lam = *m->body[0]->value;
   REQUIRE(lam.kind == ExprKind::Lambda);
-  CHECK(lam.params.size() == 2);
-  CHECK(lam.params[1].default_value->int_value == 1);
+  CHECK(lam.extra().params.size() == 2);
+  CHECK(lam.extra().params[1].default_value->int_value == 1);
   CHECK(lam.a->kind == ExprKind::BinOp);
   CHECK(m->body[1]->value->kind == ExprKind::IfExp);
   const Expr& target = *m->body[2]->targets[0];
