@@ -4,6 +4,7 @@
 // spec §4.3 their meaning (tensors, typed lists, objects, enums, devices).
 // Internal to serialize/; the interface is unpickler.h.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <set>
 #include <span>
@@ -125,7 +126,10 @@ class Unpickler {
   // 2, ...: those land in memo_dense_ (memo_dense_[i] is index i), and an
   // index past its end goes to memo_, so LONG_BINPUT 4000000000 costs one
   // entry, not four billion. An index in memo_dense_ shadows memo_'s.
-  std::vector<Item> memo_dense_;
+  // A deque: growing never copies the items (each a type and a value, two
+  // reference counts), and the memory comes in small pieces, not one block
+  // doubled again and again (a resnet18's data.pkl memoizes ~500 items).
+  std::deque<Item> memo_dense_;
   std::unordered_map<uint32_t, Item> memo_;
   struct LoadedStorage {
     lang::Ref<ops::Storage> storage;
