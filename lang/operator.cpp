@@ -28,52 +28,24 @@ OperatorRegistry::~OperatorRegistry() {
 
 namespace {
 
-// "aten::add.int" from "aten::add.int(int a, int b) -> int", without parsing
-// the rest; empty when the text is already spelled that way (the usual case),
-// so start-up allocates nothing for it.
-std::string normalizedPrefix(const char* text, size_t& len) {
-  // libc's vectorized searches: this runs once per op at start-up (a plain
-  // byte loop doing all three tests in one pass was slower).
+// The key of a schema OpDef could not take as spelled (no namespace, or
+// spaces before the argument list): "aten::add.int" from "add . int(...)",
+// as the schema parser reads it.
+std::string normalizedKey(const char* text) {
   const char* end = std::strchr(text, '(');
   if (!end) end = text + std::strlen(text);
   std::string_view prefix(text, static_cast<size_t>(end - text));
-  len = prefix.size();
-  bool colons = prefix.find("::") != std::string_view::npos;
-  bool spaces = std::any_of(prefix.begin(), prefix.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; });
-  if (colons && !spaces) return {};
-  // As the parser does: a schema without a namespace is aten's.
-  std::string q = colons ? std::string() : std::string("aten::");
-  for (const char* c = text; c != end; ++c)
-    if (static_cast<unsigned char>(*c) > ' ') q += *c;
+  std::string q = prefix.find("::") != std::string_view::npos ? std::string() : std::string("aten::");
+  for (char c : prefix)
+    if (static_cast<unsigned char>(c) > ' ') q += c;
   return q;
-}
-
-// Eight bytes at a time, mixed by multiplication: this runs twice per op at
-// start-up, and names are 10 to 30 bytes.
-uint64_t hashOf(std::string_view s) {
-  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-  uint64_t h = s.size() * kMul;
-  const char* p = s.data();
-  size_t n = s.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
-  }
-  if (n) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = (h ^ w) * kMul;
-  }
-  return h ^ (h >> 32);
 }
 
 }  // namespace
 
-uint32_t* OperatorRegistry::slotFor(Index& index, std::string_view key, bool whole_key) const {
+uint32_t* OperatorRegistry::slotFor(Index& index, std::string_view key, uint64_t hash, bool whole_key) const {
   size_t mask = index.slots.size() - 1;
-  for (size_t i = hashOf(key) & mask;; i = (i + 1) & mask) {
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
     uint32_t& slot = index.slots[i];
     if (slot == kNone) return &slot;
     const Entry& e = entries_[slot];
@@ -83,7 +55,7 @@ uint32_t* OperatorRegistry::slotFor(Index& index, std::string_view key, bool who
 
 uint32_t OperatorRegistry::findIn(const Index& index, std::string_view key, bool whole_key) const {
   if (index.slots.empty()) return kNone;
-  return *slotFor(const_cast<Index&>(index), key, whole_key);
+  return *slotFor(const_cast<Index&>(index), key, registryKeyHash(key), whole_key);
 }
 
 void OperatorRegistry::grow(Index& index, bool whole_key) {
@@ -92,7 +64,10 @@ void OperatorRegistry::grow(Index& index, bool whole_key) {
   std::vector<uint32_t> old = std::move(index.slots);
   index.slots.assign(std::max<size_t>(old.size() * 2, 1024), kNone);
   for (uint32_t n : old)
-    if (n != kNone) *slotFor(index, whole_key ? keyOf(entries_[n]) : nameOf(entries_[n]), whole_key) = n;
+    if (n != kNone) {
+      std::string_view key = whole_key ? keyOf(entries_[n]) : nameOf(entries_[n]);
+      *slotFor(index, key, registryKeyHash(key), whole_key) = n;
+    }
 }
 
 void OperatorRegistry::add(const OpDef& def) {
@@ -106,28 +81,30 @@ void OperatorRegistry::addAll(std::initializer_list<OpDef> defs) {
 }
 
 void OperatorRegistry::addLocked(const OpDef& def) {
-  Entry e{def, def.schema, 0, 0};
-  size_t len = 0;
-  std::string spelled = normalizedPrefix(def.schema, len);
-  if (!spelled.empty()) {
-    keys_.push_back(std::make_unique<std::string>(std::move(spelled)));
+  Entry e{def, def.schema, def.key_len, def.name_len};
+  uint64_t key_hash = def.key_hash, name_hash = def.name_hash;
+  if (!def.spelled_plain) {
+    keys_.push_back(std::make_unique<std::string>(normalizedKey(def.schema)));
     e.key = keys_.back()->data();
-    len = keys_.back()->size();
+    size_t len = keys_.back()->size();
+    std::string_view key(e.key, len);
+    size_t dot = key.find('.');
+    e.key_len = static_cast<uint32_t>(len);
+    e.name_len = static_cast<uint32_t>(dot == std::string_view::npos ? len : dot);
+    key_hash = registryKeyHash(key);
+    name_hash = registryKeyHash(key.substr(0, e.name_len));
   }
-  std::string_view key(e.key, len);
-  size_t dot = key.find('.');
-  e.key_len = static_cast<uint32_t>(len);
-  e.name_len = static_cast<uint32_t>(dot == std::string_view::npos ? len : dot);
+  std::string_view key(e.key, e.key_len);
   auto n = static_cast<uint32_t>(entries_.size());
   entries_.push_back(e);
 
   grow(by_qualified_, true);
-  uint32_t* q = slotFor(by_qualified_, key, true);
+  uint32_t* q = slotFor(by_qualified_, key, key_hash, true);
   if (*q == kNone) ++by_qualified_.used;
   *q = n;  // a later registration of the same overload wins, as it always did
 
   grow(by_name_, false);
-  uint32_t* first = slotFor(by_name_, key.substr(0, e.name_len), false);
+  uint32_t* first = slotFor(by_name_, key.substr(0, e.name_len), name_hash, false);
   if (*first == kNone) {
     ++by_name_.used;
     *first = n;

@@ -82,11 +82,56 @@ struct Operator {
   OpClass op_class = OpClass::Other;
 };
 
+// Hash of a registry key ("aten::add.int" or "aten::add"): eight bytes at a
+// time, mixed by multiplication. constexpr, so that OpDef works keys out
+// while compiling (Note [Lazy schemas]).
+constexpr uint64_t registryKeyHash(std::string_view s) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  auto word = [&](size_t at, size_t n) {
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; ++i) w |= uint64_t(static_cast<unsigned char>(s[at + i])) << (8 * i);
+    return w;
+  };
+  uint64_t h = s.size() * kMul;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    h = (h ^ word(i, 8)) * kMul;
+    h ^= h >> 29;
+  }
+  if (i < s.size()) h = (h ^ word(i, s.size() - i)) * kMul;
+  return h ^ (h >> 32);
+}
+
 struct OpDef {
   const char* schema;  // a string literal: the registry keeps the pointer
   Kernel kernel;
   OpClass op_class = OpClass::Other;
   bool pure = true;
+  // Where "aten::add.int(int a, int b) -> int" spells its keys "aten::add.int"
+  // and "aten::add" as they stand (a namespace, no spaces), their lengths and
+  // hashes, worked out by the compiler: registering then reads no schema
+  // text. Other spellings are normalized at registration.
+  bool spelled_plain = false;
+  uint32_t key_len = 0, name_len = 0;
+  uint64_t key_hash = 0, name_hash = 0;
+
+  consteval OpDef(const char* s, Kernel k, OpClass c = OpClass::Other, bool p = true)
+      : schema(s), kernel(k), op_class(c), pure(p) {
+    bool colons = false, spaces = false;
+    size_t end = 0;
+    for (; s[end] != '\0' && s[end] != '('; ++end) {
+      spaces |= static_cast<unsigned char>(s[end]) <= ' ';
+      colons |= s[end] == ':' && s[end + 1] == ':';
+    }
+    spelled_plain = colons && !spaces;
+    if (!spelled_plain) return;
+    size_t dot = 0;
+    while (dot < end && s[dot] != '.') ++dot;
+    key_len = static_cast<uint32_t>(end);
+    name_len = static_cast<uint32_t>(dot);
+    key_hash = registryKeyHash({s, end});
+    name_hash = registryKeyHash({s, dot});
+  }
 };
 
 // Note [Lazy schemas]
@@ -94,7 +139,9 @@ struct OpDef {
 // dozen. Registration only files each op's schema text under the names it
 // begins with ("aten::add" and "aten::add.int"): one small entry in a flat
 // array and two open-addressing indexes of entry numbers, no allocation per
-// op (start-up touches a few pages instead of hundreds). The Operator, with
+// op (start-up touches a few pages instead of hundreds). The keys' lengths
+// and hashes come with each OpDef, worked out by the compiler, so start-up
+// reads no schema text either. The Operator, with
 // its parsed schema, is made the first time lookup() or find() hands the op
 // out, under a lock so that modules compiled on several threads at once see
 // it made exactly once. Every schema is still checked by the tests (parseAll).
@@ -137,7 +184,7 @@ class OperatorRegistry {
   };
   std::string_view nameOf(const Entry& e) const { return {e.key, e.name_len}; }
   std::string_view keyOf(const Entry& e) const { return {e.key, e.key_len}; }
-  uint32_t* slotFor(Index& index, std::string_view key, bool whole_key) const;
+  uint32_t* slotFor(Index& index, std::string_view key, uint64_t hash, bool whole_key) const;
   uint32_t findIn(const Index& index, std::string_view key, bool whole_key) const;
   void grow(Index& index, bool whole_key);
   const Operator* make(uint32_t entry) const;  // under mutex_
