@@ -1,27 +1,65 @@
 // Note [Process allocator]
-// The wick command runs on mimalloc (where it is installed), with its memory
-// on transparent huge pages. Loading a model makes tens of thousands of small
-// allocations (AST, IR, types, strings): with glibc's malloc each new 4 KiB
-// page of heap is a page fault, and at exit the kernel tears every page down
-// again. Measured on a resnet18 archive: the first load in a process took
-// 5.5 ms with glibc and 3.1 ms with mimalloc on huge pages; a whole
-// `wick bench` process minus its forward call, 9.0 ms and 6.1 ms.
+// The wick command allocates with glibc's malloc, its heap on transparent
+// huge pages. Loading a model makes tens of thousands of small allocations
+// (AST, IR, types, strings), about 2 MB at once for a resnet18: on 4 KiB
+// pages that is some 500 page faults, and on this kind of VM each costs
+// ~2.6 us, more than zeroing the 2 MB pages that replace them. Measured on a
+// resnet18 archive, a whole `wick bench --load` process: 797 page faults on
+// plain pages, 150 on huge ones.
 //
-// The option must be set before mimalloc maps its first segment, so this runs
-// as the first constructor of the executable (mimalloc's own initialization,
-// in its shared library, runs earlier and maps nothing). A user's
-// MIMALLOC_LARGE_OS_PAGES setting wins. Only the command links mimalloc: an
-// application that embeds libwick keeps the allocator it chose.
-#ifdef WICK_HAVE_MIMALLOC
-#include <mimalloc.h>
+// glibc grows the main heap with brk and advises nothing, so the first
+// constructor of the executable lays the heap out before anything allocates:
+//   - the heap starts one page below a 2 MB boundary: glibc writes its first
+//     chunk headers in that page, and nothing touches the heap beyond the
+//     boundary until it is advised (a 2 MB range that already has a 4 KiB
+//     page mapped is never made huge afterwards);
+//   - one large allocation grows the heap by kArena (glibc keeps it, freed,
+//     as the top of the heap: the trim threshold is above it), and the
+//     whole 2 MB ranges in it are advised MADV_HUGEPAGE;
+//   - allocations up to 64 MB stay on that heap (mmap threshold, above
+//     kArena), so freed memory is reused instead of unmapped and faulted in
+//     again.
+// Later growth past kArena gets plain pages, as does every other thread's
+// arena. Before: mimalloc on huge pages, which allocated faster but, as a
+// shared library, cost every process ~0.2 ms to load and kept the command
+// from linking statically (Note [Static command], cli/meson.build).
+// Only the command does this: an application embedding libwick keeps its
+// own allocator and heap.
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 
 namespace {
 
-__attribute__((constructor(101))) void useHugePages() {
-  if (!std::getenv("MIMALLOC_LARGE_OS_PAGES")) mi_option_set(mi_option_large_os_pages, 1);
+__attribute__((constructor(101))) void hugePageHeap() {
+  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
+  constexpr size_t kArena = size_t(32) << 20;  // address space only: untouched pages cost nothing
+  auto brk_now = reinterpret_cast<uintptr_t>(sbrk(0));
+  if (brk_now == uintptr_t(-1)) return;
+  uintptr_t start = ((brk_now + 4096 + kHuge - 1) & ~(kHuge - 1)) - 4096;
+  if (start > brk_now && sbrk(static_cast<intptr_t>(start - brk_now)) == reinterpret_cast<void*>(-1)) return;
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  void* p = std::malloc(kArena);
+  if (!p) return;
+  auto first = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  auto end = reinterpret_cast<uintptr_t>(sbrk(0)) & ~(kHuge - 1);
+  if (end > first) madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
+  std::free(p);
 }
 
 }  // namespace
-#endif
+
+// Note [Static command] (cli/meson.build): a static link's crtbeginT.o
+// registers the executable's .eh_frame with the unwinder, which then sorts
+// all of its ~60,000 FDEs on the first exception thrown (10 ms for a compile
+// error's message). The link wraps the registration away (--wrap), and with
+// --eh-frame-hdr the unwinder finds FDEs by binary search through
+// dl_iterate_phdr, as in a dynamic executable.
+extern "C" {
+void __wrap___register_frame_info(const void*, void*) {}
+void* __wrap___deregister_frame_info(const void*) { return nullptr; }
+}

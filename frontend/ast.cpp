@@ -17,9 +17,8 @@ namespace wick::frontend {
 // the ordinary heap: resnet18's code has about one per def and class.
 namespace {
 
-// 64 nodes of 128 bytes: 8 KiB blocks. mimalloc (2.0) serves blocks up to
-// 8 KiB from its small pages; larger ones go to 512 KiB medium pages, which
-// spread the few blocks a parse needs over more fresh memory.
+// 64 nodes of 128 bytes: 8 KiB blocks, small enough for any allocator's
+// small-object paths.
 constexpr size_t kNodesPerBlock = 64;
 
 template <class Node>

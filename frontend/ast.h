@@ -91,9 +91,9 @@ struct Comprehension {  // for target in iter [if cond]
 // that a node gets when one of them is first set (ensureExtra) and most
 // nodes never have. Reading through extra() needs no check: a node without
 // one reads as an empty one. Keep each node at 128 bytes (the static_asserts
-// below): the node pool's blocks of 64 are then 8 KiB, which mimalloc serves
-// from its small pages; a field that most kinds do not use belongs in the
-// extra part.
+// below): the node pool's blocks of 64 are then 8 KiB, and the whole AST of
+// a resnet18 half a megabyte; a field that most kinds do not use belongs in
+// the extra part.
 
 // The fields of the Expr kinds that need more than a, b, c and elts.
 struct ExprExtra {
