@@ -303,7 +303,10 @@ ops::Tensor readNpy(const std::string& path, const std::string& where) {
     if (ok && st.st_size > 0) {
       void* p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
       ok = p != MAP_FAILED;
-      if (ok) mapped->base = p, mapped->size = static_cast<size_t>(st.st_size);
+      if (ok) {
+        mapped->base = p;
+        mapped->size = static_cast<size_t>(st.st_size);
+      }
     }
     ::close(fd);
     if (!ok) throw std::runtime_error(where + ": cannot read " + path);

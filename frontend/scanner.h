@@ -52,20 +52,16 @@ inline constexpr auto kTokenClasses = [] {
 }();
 
 // For a bracket token: the opening bracket it is (kOpens) or closes (kCloses).
-inline constexpr auto kOpens = [] {
-  std::array<char, parser::YYNTOKENS> o{};
-  o[parser::symbol_kind::S_LPAREN] = '(';
-  o[parser::symbol_kind::S_LBRACKET] = '[';
-  o[parser::symbol_kind::S_LBRACE] = '{';
-  return o;
-}();
-inline constexpr auto kCloses = [] {
-  std::array<char, parser::YYNTOKENS> c{};
-  c[parser::symbol_kind::S_RPAREN] = '(';
-  c[parser::symbol_kind::S_RBRACKET] = '[';
-  c[parser::symbol_kind::S_RBRACE] = '{';
-  return c;
-}();
+constexpr std::array<char, parser::YYNTOKENS> bracketTable(bool closing) {
+  using SK = parser::symbol_kind;
+  std::array<char, parser::YYNTOKENS> t{};
+  t[closing ? SK::S_RPAREN : SK::S_LPAREN] = '(';
+  t[closing ? SK::S_RBRACKET : SK::S_LBRACKET] = '[';
+  t[closing ? SK::S_RBRACE : SK::S_LBRACE] = '{';
+  return t;
+}
+inline constexpr auto kOpens = bracketTable(false);
+inline constexpr auto kCloses = bracketTable(true);
 
 // State shared with the Flex actions (the scanner's extra data).
 struct ScanState {
