@@ -9,6 +9,8 @@
 //
 // glibc grows the main heap with brk and advises nothing, so the first
 // constructor of the executable lays the heap out before anything allocates:
+//   - what glibc's start-up left of the heap's first top chunk is taken
+//     (allocated, never used);
 //   - the heap starts one page below a 2 MB boundary: glibc writes its first
 //     chunk headers in that page, and nothing touches the heap beyond the
 //     boundary until it is advised (a 2 MB range that already has a 4 KiB
@@ -34,6 +36,8 @@
 
 namespace {
 
+void* volatile g_startup_top;  // volatile: an unused malloc would be optimized away
+
 __attribute__((constructor(101))) void hugePageHeap() {
   constexpr uintptr_t kHuge = uintptr_t(2) << 20;
   constexpr size_t kArena = size_t(32) << 20;  // address space only: untouched pages cost nothing
@@ -43,6 +47,11 @@ __attribute__((constructor(101))) void hugePageHeap() {
   if (start > brk_now && sbrk(static_cast<intptr_t>(start - brk_now)) == reinterpret_cast<void*>(-1)) return;
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  // glibc's own start-up has already allocated (the executable's path, for
+  // $ORIGIN) and so made the heap's first top chunk, ~132 KiB on plain
+  // pages; small allocations would be carved from what is left of it first.
+  // Take it all, leaving only its first and last pages ever touched.
+  if (size_t left = mallinfo2().keepcost; left > 64) g_startup_top = std::malloc(left - 64);
   void* p = std::malloc(kArena);
   if (!p) return;
   auto first = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
