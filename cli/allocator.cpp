@@ -80,6 +80,10 @@ __attribute__((constructor(101))) void hugePageHeap() {
 
 }  // namespace
 
+// Note [Text on huge pages] (cli/meson.build): the input section that
+// huge_text.ld pads to the end of the code segment. Never called.
+[[gnu::section(".wick_text_pad"), gnu::used, gnu::cold]] void wickTextPad() { __builtin_trap(); }
+
 // Note [Static command] (cli/meson.build): a static link's crtbeginT.o
 // registers the executable's .eh_frame with the unwinder, which then sorts
 // all of its ~60,000 FDEs on the first exception thrown (10 ms for a compile
