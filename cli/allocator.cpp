@@ -55,7 +55,7 @@ int adviseReadOnlySegments(dl_phdr_info* info, size_t, void*) {
 
 void* volatile g_startup_top;  // volatile: an unused malloc would be optimized away
 
-__attribute__((constructor(101))) void hugePageHeap() {
+void hugePageHeap() {
   constexpr uintptr_t kHuge = uintptr_t(2) << 20;
   constexpr size_t kArena = size_t(32) << 20;  // address space only: untouched pages cost nothing
   auto brk_now = reinterpret_cast<uintptr_t>(sbrk(0));
@@ -75,6 +75,11 @@ __attribute__((constructor(101))) void hugePageHeap() {
   auto end = reinterpret_cast<uintptr_t>(sbrk(0)) & ~(kHuge - 1);
   if (end > first) madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
   std::free(p);
+}
+
+// The executable's first constructor: before anything allocates.
+__attribute__((constructor(101))) void startUp() {
+  hugePageHeap();
   dl_iterate_phdr(adviseReadOnlySegments, nullptr);
 }
 
