@@ -60,7 +60,6 @@ uint32_t OperatorRegistry::findIn(const Index& index, std::string_view key, bool
 
 void OperatorRegistry::grow(Index& index, bool whole_key) {
   // At most half full, so probes stay short and a free slot always exists.
-  if (index.slots.size() >= 2 * (index.used + 1)) return;
   std::vector<uint32_t> old = std::move(index.slots);
   index.slots.assign(std::max<size_t>(old.size() * 2, 1024), kNone);
   for (uint32_t n : old)
@@ -98,12 +97,14 @@ void OperatorRegistry::addLocked(const OpDef& def) {
   auto n = static_cast<uint32_t>(entries_.size());
   entries_.push_back(e);
 
-  grow(by_qualified_, true);
+  // At most half full (grow() rehashes), checked here: a call per add was a
+  // fifth of registering.
+  if (by_qualified_.slots.size() < 2 * (by_qualified_.used + 1)) grow(by_qualified_, true);
   uint32_t* q = slotFor(by_qualified_, key, key_hash, true);
   if (*q == kNone) ++by_qualified_.used;
   *q = n;  // a later registration of the same overload wins, as it always did
 
-  grow(by_name_, false);
+  if (by_name_.slots.size() < 2 * (by_name_.used + 1)) grow(by_name_, false);
   uint32_t* first = slotFor(by_name_, key.substr(0, e.name_len), name_hash, false);
   if (*first == kNone) {
     ++by_name_.used;
