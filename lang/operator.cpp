@@ -59,7 +59,6 @@ uint32_t OperatorRegistry::findIn(const Index& index, std::string_view key, bool
 }
 
 void OperatorRegistry::grow(Index& index, bool whole_key) {
-  // At most half full, so probes stay short and a free slot always exists.
   std::vector<uint32_t> old = std::move(index.slots);
   index.slots.assign(std::max<size_t>(old.size() * 2, 1024), kNone);
   for (uint32_t n : old)
@@ -80,32 +79,25 @@ void OperatorRegistry::addAll(std::initializer_list<OpDef> defs) {
 }
 
 void OperatorRegistry::addLocked(const OpDef& def) {
-  Entry e{def, def.schema, def.key_len, def.name_len};
-  uint64_t key_hash = def.key_hash, name_hash = def.name_hash;
+  Entry e{def, def.schema};
   if (!def.spelled_plain) {
     keys_.push_back(std::make_unique<std::string>(normalizedKey(def.schema)));
     e.key = keys_.back()->data();
-    size_t len = keys_.back()->size();
-    std::string_view key(e.key, len);
-    size_t dot = key.find('.');
-    e.key_len = static_cast<uint32_t>(len);
-    e.name_len = static_cast<uint32_t>(dot == std::string_view::npos ? len : dot);
-    key_hash = registryKeyHash(key);
-    name_hash = registryKeyHash(key.substr(0, e.name_len));
+    e.def.key = registryKey(*keys_.back());
   }
-  std::string_view key(e.key, e.key_len);
+  const RegistryKey& k = e.def.key;
+  std::string_view key(e.key, k.key_len);
   auto n = static_cast<uint32_t>(entries_.size());
   entries_.push_back(e);
 
-  // At most half full (grow() rehashes), checked here: a call per add was a
-  // fifth of registering.
-  if (by_qualified_.slots.size() < 2 * (by_qualified_.used + 1)) grow(by_qualified_, true);
-  uint32_t* q = slotFor(by_qualified_, key, key_hash, true);
+  // Checked here, not in grow(): a call per add was a fifth of registering.
+  if (by_qualified_.full()) grow(by_qualified_, true);
+  uint32_t* q = slotFor(by_qualified_, key, k.key_hash, true);
   if (*q == kNone) ++by_qualified_.used;
   *q = n;  // a later registration of the same overload wins, as it always did
 
-  if (by_name_.slots.size() < 2 * (by_name_.used + 1)) grow(by_name_, false);
-  uint32_t* first = slotFor(by_name_, key.substr(0, e.name_len), name_hash, false);
+  if (by_name_.full()) grow(by_name_, false);
+  uint32_t* first = slotFor(by_name_, key.substr(0, k.name_len), k.name_hash, false);
   if (*first == kNone) {
     ++by_name_.used;
     *first = n;

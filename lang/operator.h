@@ -15,6 +15,7 @@
 //   types: int float bool str Tensor Scalar Device ScalarType Layout Any t K V
 //          T[] T? (T1, T2) Dict(K, V) int[2] Tensor(a) Tensor(a!) Tensor(a -> *)
 //   `...` as the last argument marks a vararg op.
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -102,18 +103,28 @@ constexpr uint64_t registryKeyHash(std::string_view s) {
   return h ^ (h >> 32);
 }
 
+// An overload's registry key ("aten::add.int") and its name's, the key's
+// first name_len bytes ("aten::add"), with their hashes.
+struct RegistryKey {
+  uint32_t key_len = 0, name_len = 0;
+  uint64_t key_hash = 0, name_hash = 0;
+};
+constexpr RegistryKey registryKey(std::string_view key) {
+  size_t dot = std::min(key.find('.'), key.size());
+  return {static_cast<uint32_t>(key.size()), static_cast<uint32_t>(dot), registryKeyHash(key),
+          registryKeyHash(key.substr(0, dot))};
+}
+
 struct OpDef {
   const char* schema;  // a string literal: the registry keeps the pointer
   Kernel kernel;
   OpClass op_class = OpClass::Other;
   bool pure = true;
-  // Where "aten::add.int(int a, int b) -> int" spells its keys "aten::add.int"
-  // and "aten::add" as they stand (a namespace, no spaces), their lengths and
-  // hashes, worked out by the compiler: registering then reads no schema
-  // text. Other spellings are normalized at registration.
+  // Where "aten::add.int(int a, int b) -> int" spells its key as it stands
+  // (a namespace, no spaces), the key worked out by the compiler: registering
+  // then reads no schema text. Other spellings are normalized at registration.
   bool spelled_plain = false;
-  uint32_t key_len = 0, name_len = 0;
-  uint64_t key_hash = 0, name_hash = 0;
+  RegistryKey key;
 
   consteval OpDef(const char* s, Kernel k, OpClass c = OpClass::Other, bool p = true)
       : schema(s), kernel(k), op_class(c), pure(p) {
@@ -124,13 +135,7 @@ struct OpDef {
       colons |= s[end] == ':' && s[end + 1] == ':';
     }
     spelled_plain = colons && !spaces;
-    if (!spelled_plain) return;
-    size_t dot = 0;
-    while (dot < end && s[dot] != '.') ++dot;
-    key_len = static_cast<uint32_t>(end);
-    name_len = static_cast<uint32_t>(dot);
-    key_hash = registryKeyHash({s, end});
-    name_hash = registryKeyHash({s, dot});
+    if (spelled_plain) key = registryKey({s, end});
   }
 };
 
@@ -168,10 +173,8 @@ class OperatorRegistry {
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
   struct Entry {
-    OpDef def;
+    OpDef def;          // def.key as registered: normalized where the schema spells it otherwise
     const char* key;    // "aten::add.int": into def.schema when it is spelled so, else into keys_
-    uint32_t key_len;   // of "aten::add.int"
-    uint32_t name_len;  // of "aten::add"
     uint32_t next = kNone;  // the next overload of the same name
     uint32_t last = kNone;  // on the first overload of a name: the last one
     mutable Operator* op = nullptr;  // made on first use
@@ -181,9 +184,11 @@ class OperatorRegistry {
   struct Index {
     std::vector<uint32_t> slots;
     uint32_t used = 0;
+    // At most half full, so probes stay short and a free slot always exists.
+    bool full() const { return slots.size() < 2 * (used + 1); }
   };
-  std::string_view nameOf(const Entry& e) const { return {e.key, e.name_len}; }
-  std::string_view keyOf(const Entry& e) const { return {e.key, e.key_len}; }
+  std::string_view nameOf(const Entry& e) const { return {e.key, e.def.key.name_len}; }
+  std::string_view keyOf(const Entry& e) const { return {e.key, e.def.key.key_len}; }
   uint32_t* slotFor(Index& index, std::string_view key, uint64_t hash, bool whole_key) const;
   uint32_t findIn(const Index& index, std::string_view key, bool whole_key) const;
   void grow(Index& index, bool whole_key);
