@@ -11,6 +11,9 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#endif
 
 #include "ops/cpu/activation_math.h"
 #include "ops/cpu/elementwise.h"
@@ -106,9 +109,20 @@ namespace avx2 {
 }  // namespace avx2
 #pragma GCC pop_options
 
+// glibc's record of the CPU, read without a CPUID: __builtin_cpu_supports
+// would link libgcc's constructor, which runs ten more CPUIDs in every
+// process, and a CPUID traps to the hypervisor in a virtual machine.
+bool cpuHasAvx2() {
+#if __has_include(<sys/platform/x86.h>)
+  return CPU_FEATURE_ACTIVE(AVX2);
+#else
+  return __builtin_cpu_supports("avx2");
+#endif
+}
+
 template <class T>
 void runRange(const Run<T>& run, int64_t b, int64_t e) {
-  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  static const bool has_avx2 = cpuHasAvx2();
   if (has_avx2) avx2::range(run, b, e);
   else base::range(run, b, e);
 }
