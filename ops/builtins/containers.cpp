@@ -284,8 +284,8 @@ static lang::RegisterOps reg({
        bool r = std::any_of(items(s.back()).begin(), items(s.back()).end(), [](const IValue& v) { return v.toBool(); });
        s.back() = IValue(r);
      }},
-    {"aten::__is__(t self, t obj) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(s.back().is(b)); }},
-    {"aten::__isnot__(t self, t obj) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(!s.back().is(b)); }},
+    {"aten::__is__(t1 self, t2 obj) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(s.back().is(b)); }},
+    {"aten::__isnot__(t1 self, t2 obj) -> bool", [](Stack& s) { IValue b = pop(s); s.back() = IValue(!s.back().is(b)); }},
     // Dicts.
     {"aten::__getitem__.Dict_t(Dict(t, tVal) self, t key) -> tVal(*)", dictGetItem},
     {"aten::_set_item.Dict_t(Dict(t, tVal)(a!) l, t(b -> *) idx, tVal(c -> *) v) -> ()", [](Stack& s) {

@@ -25,7 +25,10 @@ Tensor splitHeads(const Tensor& x, int64_t heads) {
 struct AttentionWeights {
   int64_t embed, heads;
   Tensor w, bias, pw, pb;  // packed q/k/v projection and output projection
+  int64_t mask_type = -1;  // 0: an attention mask [L, S]; 1: a key padding mask [B, S]; -1: none given
 };
+
+int64_t maskType(const IValue& v) { return v.isNone() ? -1 : v.toInt(); }
 
 // Scaled dot-product attention of [B, L, E] inputs; `weights` gets the
 // attention probabilities [B, heads, L, S] when asked for.
@@ -41,6 +44,8 @@ Tensor attention(Tensor q, Tensor k, Tensor v, const AttentionWeights& a, const 
   Tensor scores = call("aten::matmul", {tv(mul(tv(qh), IValue(scale))), tv(kh.transpose(-2, -1))});
   if (!mask.isNone()) {
     Tensor m = Tensor::fromIValue(mask);
+    // mask_type 1: a key padding mask [B, S], for every head and query.
+    if (a.mask_type == 1 && m.dim() == 2) m = m.reshape({m.size(0), 1, 1, m.size(1)});
     if (m.dtype() == ScalarType::Bool) scores = call("aten::masked_fill.Scalar", {tv(scores), tv(m), IValue(-INFINITY)});
     else scores = add(tv(scores), tv(m));
   }
@@ -56,7 +61,8 @@ Tensor attention(Tensor q, Tensor k, Tensor v, const AttentionWeights& a, const 
 void nativeMhaKernel(Stack& s) {
   constexpr size_t n = 13;
   Tensor q = tensorAt(s, n, 0), k = tensorAt(s, n, 1), v = tensorAt(s, n, 2);
-  AttentionWeights a{argAt(s, n, 3).toInt(), argAt(s, n, 4).toInt(), tensorAt(s, n, 5), tensorAt(s, n, 6), tensorAt(s, n, 7), tensorAt(s, n, 8)};
+  AttentionWeights a{argAt(s, n, 3).toInt(), argAt(s, n, 4).toInt(), tensorAt(s, n, 5), tensorAt(s, n, 6), tensorAt(s, n, 7), tensorAt(s, n, 8),
+                     maskType(argAt(s, n, 12))};
   bool need_weights = argAt(s, n, 10).toBool(), average = argAt(s, n, 11).toBool();
   bool unbatched = q.dim() == 2;
   if (unbatched) q = q.unsqueeze(0), k = k.unsqueeze(0), v = v.unsqueeze(0);
@@ -78,7 +84,8 @@ void nativeMhaKernel(Stack& s) {
 void transformerEncoderLayerKernel(Stack& s) {
   constexpr size_t n = 20;
   Tensor src = tensorAt(s, n, 0);
-  AttentionWeights a{argAt(s, n, 1).toInt(), argAt(s, n, 2).toInt(), tensorAt(s, n, 3), tensorAt(s, n, 4), tensorAt(s, n, 5), tensorAt(s, n, 6)};
+  AttentionWeights a{argAt(s, n, 1).toInt(), argAt(s, n, 2).toInt(), tensorAt(s, n, 3), tensorAt(s, n, 4), tensorAt(s, n, 5), tensorAt(s, n, 6),
+                     maskType(argAt(s, n, 19))};
   bool gelu = argAt(s, n, 7).toBool(), norm_first = argAt(s, n, 8).toBool();
   IValue eps = argAt(s, n, 9);
   auto norm = [&](const Tensor& x, size_t i) {
@@ -103,7 +110,39 @@ void transformerEncoderLayerKernel(Stack& s) {
   pushResult(s, n, unbatched ? x.squeeze(0) : x);
 }
 
+// nn.TransformerEncoder's check before it packs a padded batch into a nested
+// tensor: every row of `mask` [B, S] (true: a token) is a run of trues and
+// then falses only.
+void leftAlignedKernel(Stack& s) {
+  Tensor t = tensorAt(s, 2, 0), mask = tensorAt(s, 2, 1);
+  if (mask.dim() != 2 || t.dim() != 3 || mask.size(0) != t.size(0) || mask.size(1) != t.size(1))
+    lang::raise("RuntimeError", "_nested_tensor_from_mask_left_aligned: expected a mask [B, S] for a tensor [B, S, E], got " +
+                                    shapeStr(mask.sizes()) + " and " + shapeStr(t.sizes()));
+  Tensor m = mask.to(ScalarType::Bool).contiguous();
+  const bool* p = m.data<bool>();
+  bool aligned = true;
+  for (int64_t b = 0; b < m.size(0) && aligned; ++b) {
+    const bool* row = p + b * m.size(1);
+    int64_t j = 0;
+    while (j < m.size(1) && row[j]) ++j;
+    while (j < m.size(1) && !row[j]) ++j;
+    aligned = j == m.size(1);
+  }
+  pushResult(s, 2, IValue(aligned));
+}
+
+// Nested tensors are not among wick's tensors: the padding-mask fast path
+// of nn.TransformerEncoder (taken only when no weight requires grad) says so.
+[[noreturn]] void nestedKernel(Stack&) {
+  lang::raise("NotImplementedError",
+              "nested tensors are not supported (nn.TransformerEncoder's fast path for a src_key_padding_mask "
+              "packs one); save the model with weights that require grad, or without the padding mask");
+}
+
 static lang::RegisterOps reg({
+    {"aten::_nested_tensor_from_mask_left_aligned(Tensor t, Tensor mask) -> bool", leftAlignedKernel},
+    {"aten::_nested_tensor_from_mask(Tensor t, Tensor mask, bool mask_check=True) -> Tensor", nestedKernel},
+    {"aten::to_padded_tensor(Tensor self, float padding, int[]? output_size=None) -> Tensor", nestedKernel},
     {"aten::_native_multi_head_attention(Tensor query, Tensor key, Tensor value, int embed_dim, int num_head, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, Tensor? mask=None, bool need_weights=True, bool average_attn_weights=True, int? mask_type=None) -> (Tensor, Tensor)",
      nativeMhaKernel},
     {"aten::_transformer_encoder_layer_fwd(Tensor src, int embed_dim, int num_heads, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, bool use_gelu, bool norm_first, float eps, Tensor norm_weight_1, Tensor norm_bias_1, Tensor norm_weight_2, Tensor norm_bias_2, Tensor ffn_weight_1, Tensor ffn_bias_1, Tensor ffn_weight_2, Tensor ffn_bias_2, Tensor? mask=None, int? mask_type=None) -> Tensor",

@@ -106,7 +106,35 @@ void padKernel(Stack& s) {  // pad(Tensor self, int[] pad, str mode="constant", 
   pushResult(s, 4, cur);
 }
 
+// convolution / _convolution: what torch.jit.trace records for every conv
+// layer (transposed or not, any dimensionality), sent on to the conv op of
+// the weight's dimensionality. benchmark, deterministic, cudnn_enabled and
+// allow_tf32 only steer CUDA backends.
+void convolutionKernel(Stack& s, size_t n) {
+  const IValue &input = argAt(s, n, 0), &weight = argAt(s, n, 1), &bias = argAt(s, n, 2);
+  const IValue &stride = argAt(s, n, 3), &padding = argAt(s, n, 4), &dilation = argAt(s, n, 5);
+  const IValue &output_padding = argAt(s, n, 7), &groups = argAt(s, n, 8);
+  int64_t dims = Tensor::fromIValue(weight).dim() - 2;
+  if (dims < 1 || dims > 3)
+    lang::raise("RuntimeError", "Expected a weight of 3, 4 or 5 dimensions for convolution, but got weight of size " +
+                                    shapeStr(Tensor::fromIValue(weight).sizes()));
+  static const lang::Operator* const plain[] = {findOp("aten::conv1d"), findOp("aten::conv2d"), findOp("aten::conv3d")};
+  static const lang::Operator* const transposed[] = {findOp("aten::conv_transpose1d.input"),
+                                                     findOp("aten::conv_transpose2d.input"),
+                                                     findOp("aten::conv_transpose3d.input")};
+  Tensor out = argAt(s, n, 6).toBool()
+                   ? callTensorOp(transposed[dims - 1], {input, weight, bias, stride, padding, output_padding, groups, dilation})
+                   : callTensorOp(plain[dims - 1], {input, weight, bias, stride, padding, dilation, groups});
+  pushResult(s, n, out);
+}
+
 static lang::RegisterOps reg({
+    {"aten::_convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor",
+     [](Stack& s) { convolutionKernel(s, 13); }},
+    {"aten::_convolution.deprecated(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups, bool benchmark, bool deterministic, bool cudnn_enabled) -> Tensor",
+     [](Stack& s) { convolutionKernel(s, 12); }},
+    {"aten::convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups) -> Tensor",
+     [](Stack& s) { convolutionKernel(s, 9); }},
     {"aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor", convKernel<false>},
     {"aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, str padding=\"valid\", int[2] dilation=1, int groups=1) -> Tensor", convKernel<false>},
     {"aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] dilation=1, int groups=1) -> Tensor", convKernel<true>},

@@ -191,6 +191,12 @@ void canCastKernel(Stack& s) {
   pushResult(s, 2, IValue(ok));
 }
 
+void numToTensorKernel(Stack& s) {
+  const IValue& v = s.back();
+  ScalarType t = v.isBool() ? ScalarType::Bool : v.isInt() ? ScalarType::Long : ScalarType::Double;
+  s.back() = Tensor::scalarTensor(v, t).toIValue();
+}
+
 static lang::RegisterOps reg({
     {"aten::promote_types(ScalarType type1, ScalarType type2) -> ScalarType", promoteTypesKernel},
     {"aten::result_type.Tensor(Tensor tensor, Tensor other) -> ScalarType", resultTypeKernel},
@@ -202,6 +208,10 @@ static lang::RegisterOps reg({
        Tensor t = tensorAt(s, 4, 0);
        pushResult(s, 4, t.to(dtypeArg(argAt(s, 4, 1)), argAt(s, 4, 3).toBool()));
      }},
+    // What torch.jit.trace records where Python code turned a size into a
+    // tensor: a 0-dim tensor of the number's own type (long, double, bool).
+    {"prim::NumToTensor.Scalar(Scalar a) -> Tensor", numToTensorKernel},
+    {"prim::NumToTensor.bool(bool a) -> Tensor", numToTensorKernel},
     {"aten::size(Tensor self) -> int[]", sizeKernel},
     {"aten::size.int(Tensor self, int dim) -> int", sizeIntKernel},
     {"aten::stride(Tensor self) -> int[]", strideKernel},

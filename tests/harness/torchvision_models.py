@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
-"""Torchvision models scripted and saved by PyTorch load in wick and give
-PyTorch's outputs; wick's re-save of each loads back in PyTorch with the
-same outputs. Skips (exit 77, meson's skip code) without torch/torchvision.
+"""Torchvision models and a few torch.nn modules, saved by PyTorch the three
+ways models reach users (torch.jit.script, torch.jit.trace, and a frozen
+script), load in wick and give PyTorch's outputs; wick's re-save of each
+loads back in PyTorch with the same outputs. Traced archives call what the
+tracer records (aten::_convolution, prim::NumToTensor); the transformer
+modules, whose weights require no grad, take torch.nn's inference fast paths
+(aten::_transformer_encoder_layer_fwd, aten::_native_multi_head_attention
+with a key padding mask). Skips (exit 77, meson's skip code) without
+torch/torchvision.
 
     torchvision_models.py WICK
 """
@@ -11,22 +17,76 @@ import sys
 import tempfile
 
 TORCH_PYTHON = "/usr/bin/python3"
-MODELS = ["resnet18", "mobilenet_v2", "squeezenet1_1", "shufflenet_v2_x0_5"]
+# (model, how it is saved): torchvision names, or the modules MAKE defines.
+MODELS = [("resnet18", "script"), ("mobilenet_v2", "script"), ("squeezenet1_1", "script"),
+          ("shufflenet_v2_x0_5", "script"), ("resnet18", "trace"), ("resnet18", "freeze"),
+          ("TracedSizes", "trace"), ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
+          ("AttentionPadded", "script")]
 
 MAKE = r'''
 import sys, torch, torchvision, numpy as np
-name, out_dir = sys.argv[1], sys.argv[2]
+name, mode, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 torch.manual_seed(0)
-m = getattr(torchvision.models, name)().eval()
-# Batch norm statistics away from their initial 0/1, so eval mode matters.
-for mod in m.modules():
-    if isinstance(mod, torch.nn.BatchNorm2d):
-        mod.running_mean.uniform_(-0.1, 0.1)
-        mod.running_var.uniform_(0.5, 1.5)
-torch.jit.save(torch.jit.script(m), f"{out_dir}/{name}.pt")
+
+class TracedSizes(torch.nn.Module):  # the tracer records x.size(0) as NumToTensor
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, 3, stride=2)
+        self.up = torch.nn.ConvTranspose2d(4, 2, 2, stride=2)
+        self.fc = torch.nn.Linear(2 * 94 * 94, 5)
+    def forward(self, x):
+        y = self.up(torch.relu(self.conv(x)))
+        return self.fc(y.view(y.size(0), -1))
+
+def key_padding(x):
+    m = torch.zeros(x.size(0), x.size(1), dtype=torch.bool)
+    m[:, -2:] = True
+    return m
+
+class EncoderNoGrad(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        layer = torch.nn.TransformerEncoderLayer(16, 2, 32, batch_first=True)
+        self.enc = torch.nn.TransformerEncoder(layer, 2)
+    def forward(self, x):
+        return self.enc(x.reshape(x.size(0), -1, 16)[:, :5])
+
+class EncoderLayerPadded(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer = torch.nn.TransformerEncoderLayer(16, 2, 32, batch_first=True, activation="gelu", norm_first=True)
+    def forward(self, x):
+        x = x.reshape(x.size(0), -1, 16)[:, :6]
+        return self.layer(x, src_key_padding_mask=key_padding(x))
+
+class AttentionPadded(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.attn = torch.nn.MultiheadAttention(16, 2, batch_first=True)
+    def forward(self, x):
+        x = x.reshape(x.size(0), -1, 16)[:, :6]
+        out, weights = self.attn(x, x, x, key_padding_mask=key_padding(x))
+        assert weights is not None
+        return out + weights[:, :, :1]
+
+if hasattr(torchvision.models, name):
+    m = getattr(torchvision.models, name)().eval()
+    # Batch norm statistics away from their initial 0/1, so eval mode matters.
+    for mod in m.modules():
+        if isinstance(mod, torch.nn.BatchNorm2d):
+            mod.running_mean.uniform_(-0.1, 0.1)
+            mod.running_var.uniform_(0.5, 1.5)
+else:
+    m = globals()[name]().eval()
+    for p in m.parameters():  # as exported for inference: torch.nn's fast paths apply
+        p.requires_grad_(False)
 x = torch.randn(2, 3, 96, 96)
-np.save(f"{out_dir}/{name}_x.npy", x.numpy())
 with torch.no_grad():
+    saved = torch.jit.trace(m, (x,)) if mode == "trace" else torch.jit.script(m)
+    if mode == "freeze":
+        saved = torch.jit.freeze(saved)
+    torch.jit.save(saved, f"{out_dir}/{name}.pt")
+    np.save(f"{out_dir}/{name}_x.npy", x.numpy())
     np.save(f"{out_dir}/{name}_y.npy", m(x).numpy())
 '''
 
@@ -65,8 +125,15 @@ def main():
     import json
     failed = 0
     with tempfile.TemporaryDirectory() as d:
-        for name in MODELS:
-            subprocess.run([TORCH_PYTHON, "-c", MAKE, name, d], check=True)
+        # A file, not `python -c`: torch.jit.script reads the modules' source.
+        maker = os.path.join(d, "make_model.py")
+        with open(maker, "w") as f:
+            f.write(MAKE)
+        for model, mode in MODELS:
+            name = model + "_" + mode
+            subprocess.run([TORCH_PYTHON, "-W", "ignore", maker, model, mode, d], check=True)
+            for suffix in (".pt", "_x.npy", "_y.npy"):
+                os.replace(os.path.join(d, model + suffix), os.path.join(d, name + suffix))
             args = os.path.join(d, name + "_args.json")
             with open(args, "w") as f:
                 json.dump([{"npy": os.path.join(d, name + "_x.npy")}], f)
