@@ -202,6 +202,13 @@ void dictView(Stack& s, int which) {
   s.back() = IValue(newList(elem, std::move(out)));
 }
 
+void copyDict(Stack& s) {
+  DictObj* d = s.back().toDict();
+  auto c = Ref<DictObj>::make(d->key_type, d->value_type);
+  for (auto& [k, v] : d->items()) c->set(k, v);
+  s.back() = IValue(c);
+}
+
 static lang::RegisterOps reg({
     {"aten::__getitem__.t(t[](a) list, int idx) -> t(*)", listGetItem},
     {"aten::_set_item.t(t[](a!) l, int idx, t(b -> *) el) -> t[](a!)", [](Stack& s) { listSetItem(s); }, lang::OpClass::Other, false},
@@ -330,12 +337,11 @@ static lang::RegisterOps reg({
        s.pop_back();
      }, lang::OpClass::Other, false},
     {"aten::clear.Dict_t(Dict(t, tVal)(a!) self) -> ()", [](Stack& s) { s.back().toDict()->clear(); s.pop_back(); }, lang::OpClass::Other, false},
-    {"aten::copy.Dict_t(Dict(t, tVal) self) -> Dict(t, tVal)", [](Stack& s) {
-       DictObj* d = s.back().toDict();
-       auto c = Ref<DictObj>::make(d->key_type, d->value_type);
-       for (auto& [k, v] : d->items()) c->set(k, v);
-       s.back() = IValue(c);
-     }},
+    // dict() as saved code spells it (frozen graphs keep the call): a new dict each time.
+    {"aten::dict() -> Dict(str, Tensor)", [](Stack& s) { s.push_back(IValue(Ref<DictObj>::make(lang::strType(), lang::tensorType()))); },
+     lang::OpClass::Other, false},
+    {"aten::dict.Dict_t(Dict(t, tVal) self) -> Dict(t, tVal)", copyDict, lang::OpClass::Other, false},
+    {"aten::copy.Dict_t(Dict(t, tVal) self) -> Dict(t, tVal)", copyDict},
     {"aten::keys.Dict_t(Dict(t, tVal) self) -> t[](*)", [](Stack& s) { dictView(s, 0); }},
     {"aten::values.Dict_t(Dict(t, tVal) self) -> tVal[](*)", [](Stack& s) { dictView(s, 1); }},
     {"aten::items.Dict_t(Dict(t, tVal) self) -> ((t, tVal)[])", [](Stack& s) { dictView(s, 2); }},

@@ -37,6 +37,15 @@ void instanceNorm(Stack& s) {  // (input, running_mean=None, running_var=None, w
   pushResult(s, n, y);
 }
 
+// aten::instance_norm (what nn.InstanceNorm's saved code calls) takes the
+// weights first and a cudnn flag last: the same arguments otherwise.
+void atenInstanceNorm(Stack& s) {  // (input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled)
+  s.pop_back();
+  size_t base = s.size() - 8;
+  std::rotate(s.begin() + base + 1, s.begin() + base + 3, s.begin() + base + 5);  // -> input, running_mean, running_var, weight, bias
+  instanceNorm(s);
+}
+
 // x / (k + alpha * mean of x^2 over `size` neighbouring channels)^beta, zero padded.
 void localResponseNorm(Stack& s) {  // (input, size, alpha=1e-4, beta=0.75, k=1.0)
   Tensor x = tensorAt(s, 5, 0);
@@ -212,6 +221,7 @@ void fold(Stack& s) {  // fold(Tensor input, int[2] output_size, int[2] kernel_s
 
 static lang::RegisterOps reg({
     {"functional::instance_norm(Tensor input, Tensor? running_mean=None, Tensor? running_var=None, Tensor? weight=None, Tensor? bias=None, bool use_input_stats=True, float momentum=0.1, float eps=1e-05) -> Tensor", instanceNorm},
+    {"aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor", atenInstanceNorm},
     {"functional::local_response_norm(Tensor input, int size, float alpha=0.0001, float beta=0.75, float k=1.) -> Tensor", localResponseNorm},
     {"aten::bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None) -> Tensor", bilinear},
     {"aten::prelu(Tensor self, Tensor weight) -> Tensor", prelu},

@@ -148,6 +148,21 @@ void interpolateKernel(Stack& s) {
                                argAt(s, n, 6).toBool()));
 }
 
+// upsample_<mode>.vec(Tensor input, int[]? output_size, [bool align_corners,] float[]? scale_factors):
+// what F.interpolate calls in the code torch saves, and what the tracer records.
+void upsampleVec(Stack& s, const char* mode, bool has_align, bool antialias) {
+  size_t n = has_align ? 4 : 3;
+  IValue align = has_align ? argAt(s, n, 2) : IValue();
+  pushResult(s, n, interpolate(tensorAt(s, n, 0), argAt(s, n, 1), argAt(s, n, n - 1), mode, align, IValue(), antialias));
+}
+
+#define WICK_UPSAMPLE_NEAREST(name, mode)                                                                      \
+  {"aten::" name ".vec(Tensor input, int[]? output_size, float[]? scale_factors) -> Tensor",                 \
+   [](Stack& s) { upsampleVec(s, mode, false, false); }}
+#define WICK_UPSAMPLE_LINEAR(name, mode, antialias)                                                            \
+  {"aten::" name ".vec(Tensor input, int[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor", \
+   [](Stack& s) { upsampleVec(s, mode, true, antialias); }}
+
 #define WICK_INTERPOLATE(overload, size_t, scale_t)                                                                  \
   {"functional::interpolate." overload "(Tensor input, " size_t " size=None, " scale_t " scale_factor=None, str mode='nearest', " \
    "bool? align_corners=None, bool? recompute_scale_factor=None, bool antialias=False) -> Tensor", interpolateKernel}
@@ -157,6 +172,13 @@ static lang::RegisterOps reg({
     // F.interpolate's TorchScript overloads: size int or int list, scale_factor float or float list.
     WICK_INTERPOLATE("int_float", "int?", "float?"), WICK_INTERPOLATE("list_list", "int[]?", "float[]?"),
     WICK_INTERPOLATE("int_list", "int?", "float[]?"), WICK_INTERPOLATE("list_float", "int[]?", "float?"),
+    WICK_UPSAMPLE_NEAREST("upsample_nearest1d", "nearest"), WICK_UPSAMPLE_NEAREST("upsample_nearest2d", "nearest"),
+    WICK_UPSAMPLE_NEAREST("upsample_nearest3d", "nearest"), WICK_UPSAMPLE_NEAREST("_upsample_nearest_exact1d", "nearest-exact"),
+    WICK_UPSAMPLE_NEAREST("_upsample_nearest_exact2d", "nearest-exact"),
+    WICK_UPSAMPLE_NEAREST("_upsample_nearest_exact3d", "nearest-exact"),
+    WICK_UPSAMPLE_LINEAR("upsample_linear1d", "linear", false), WICK_UPSAMPLE_LINEAR("upsample_bilinear2d", "bilinear", false),
+    WICK_UPSAMPLE_LINEAR("upsample_trilinear3d", "trilinear", false), WICK_UPSAMPLE_LINEAR("upsample_bicubic2d", "bicubic", false),
+    WICK_UPSAMPLE_LINEAR("_upsample_bilinear2d_aa", "bilinear", true), WICK_UPSAMPLE_LINEAR("_upsample_bicubic2d_aa", "bicubic", true),
 });
 
 }  // namespace

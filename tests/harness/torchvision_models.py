@@ -20,11 +20,13 @@ TORCH_PYTHON = "/usr/bin/python3"
 # (model, how it is saved): torchvision names, or the modules MAKE defines.
 MODELS = [("resnet18", "script"), ("mobilenet_v2", "script"), ("squeezenet1_1", "script"),
           ("shufflenet_v2_x0_5", "script"), ("resnet18", "trace"), ("resnet18", "freeze"),
-          ("TracedSizes", "trace"), ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
+          ("TracedSizes", "trace"), ("Segmenter", "script"), ("Segmenter", "trace"), ("Segmenter", "freeze"),
+          ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
           ("AttentionPadded", "script")]
 
 MAKE = r'''
 import sys, torch, torchvision, numpy as np
+from collections import OrderedDict
 name, mode, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 torch.manual_seed(0)
 
@@ -37,6 +39,19 @@ class TracedSizes(torch.nn.Module):  # the tracer records x.size(0) as NumToTens
     def forward(self, x):
         y = self.up(torch.relu(self.conv(x)))
         return self.fc(y.view(y.size(0), -1))
+
+class Segmenter(torch.nn.Module):  # upsample_*.vec, instance_norm, dict(): as torchvision's segmentation heads
+    def __init__(self):
+        super().__init__()
+        self.down = torch.nn.Conv2d(3, 4, 3, stride=4, padding=1)
+        self.norm = torch.nn.InstanceNorm2d(4, affine=True)
+        self.head = torch.nn.Conv1d(4, 2, 1)
+    def forward(self, x):
+        feats = OrderedDict()
+        feats["low"] = torch.relu(self.norm(self.down(x)))
+        up = torch.nn.functional.interpolate(feats["low"], size=x.shape[-2:], mode="bilinear", align_corners=False)
+        line = torch.nn.functional.interpolate(self.head(feats["low"].mean(2)), scale_factor=4.0, mode="nearest")
+        return up[:, :2] + line.unsqueeze(2)
 
 def key_padding(x):
     m = torch.zeros(x.size(0), x.size(1), dtype=torch.bool)
