@@ -224,6 +224,9 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
     if (e.elts.size() != 2) errorAt(e.range, "torch.jit.annotate takes a type and a value");
     TypePtr t = module_.resolveType(*e.elts[0]);
     Value* v = emitExpr(*e.elts[1], t);
+    // With TorchScript's implicit conversions (a 0-dim tensor to a number:
+    // the tracer's ImplicitTensorToNum prints as annotate(number, t)).
+    if (!lang::isSubtypeOf(v->type(), t)) v = implicitConvert(v, t, e.range);
     if (!lang::isSubtypeOf(v->type(), t)) errorAt(e.range, "torch.jit.annotate: value of type " + v->type()->str() + " is not a " + t->str());
     if (*v->type() == *t) return v;
     Node* c = graph_->insertNode(graph_->create(prim::unchecked_cast, {v}));

@@ -105,7 +105,26 @@ void gridSampleKernel(Stack& s) {  // grid_sample(Tensor input, Tensor grid, str
   pushResult(s, 5, out.to(input.dtype()));
 }
 
+// aten::grid_sampler, what F.grid_sample's saved code and the tracer call:
+// the modes as torch numbers them (GridSamplerInterpolation, GridSamplerPadding).
+void gridSamplerKernel(Stack& s) {  // (input, grid, int interpolation_mode, int padding_mode, bool align_corners)
+  static const char* const kModes[] = {"bilinear", "nearest", "bicubic"};
+  static const char* const kPaddings[] = {"zeros", "border", "reflection"};
+  auto name = [](const IValue& v, const char* const* names, const char* what) {
+    int64_t i = v.toInt();
+    if (i < 0 || i > 2) lang::raise("RuntimeError", std::string("grid_sampler(): unknown ") + what + " " + std::to_string(i));
+    return IValue(std::string(names[i]));
+  };
+  IValue& mode = s[s.size() - 3];
+  IValue& padding = s[s.size() - 2];
+  mode = name(mode, kModes, "interpolation mode");
+  padding = name(padding, kPaddings, "padding mode");
+  gridSampleKernel(s);
+}
+
 static lang::RegisterOps reg({
+    {"aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor", gridSamplerKernel},
+    {"aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor", gridSamplerKernel},
     {"functional::affine_grid(Tensor theta, int[] size, bool? align_corners=None) -> Tensor", affineGridKernel},
     {"functional::grid_sample(Tensor input, Tensor grid, str mode='bilinear', str padding_mode='zeros', bool? align_corners=None) -> Tensor", gridSampleKernel},
 });

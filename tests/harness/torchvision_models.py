@@ -20,7 +20,7 @@ TORCH_PYTHON = "/usr/bin/python3"
 # (model, how it is saved): torchvision names, or the modules MAKE defines.
 MODELS = [("resnet18", "script"), ("mobilenet_v2", "script"), ("squeezenet1_1", "script"),
           ("shufflenet_v2_x0_5", "script"), ("resnet18", "trace"), ("resnet18", "freeze"),
-          ("TracedSizes", "trace"), ("Segmenter", "script"), ("Segmenter", "trace"), ("Segmenter", "freeze"),
+          ("TracedSizes", "trace"), ("TracedOps", "trace"), ("TracedOps", "script"), ("Segmenter", "script"), ("Segmenter", "trace"), ("Segmenter", "freeze"),
           ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
           ("AttentionPadded", "script")]
 
@@ -52,6 +52,15 @@ class Segmenter(torch.nn.Module):  # upsample_*.vec, instance_norm, dict(): as t
         up = torch.nn.functional.interpolate(feats["low"], size=x.shape[-2:], mode="bilinear", align_corners=False)
         line = torch.nn.functional.interpolate(self.head(feats["low"].mean(2)), scale_factor=4.0, mode="nearest")
         return up[:, :2] + line.unsqueeze(2)
+
+class TracedOps(torch.nn.Module):  # arange of a traced size (annotate(number, t)), grid_sampler
+    def forward(self, x):
+        b, c, h, w = x.shape
+        pos = torch.arange(w).float().view(1, 1, 1, w)
+        att = torch.einsum("bchw,bchv->bcwv", x, x).masked_fill(torch.eye(w, dtype=torch.bool), float("-inf"))
+        grid = torch.linspace(-1, 1, 8).view(1, 1, 8, 1).expand(b, 8, 8, 2).contiguous()
+        warped = torch.nn.functional.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+        return warped + att.softmax(-1)[:, :, :8, :8] + pos[:, :, :, :8]
 
 def key_padding(x):
     m = torch.zeros(x.size(0), x.size(1), dtype=torch.bool)
