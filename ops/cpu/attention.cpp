@@ -1,4 +1,4 @@
-// The inference fast paths of nn.MultiheadAttention (aten::_native_multi_head_attention)
+// scaled_dot_product_attention, and the inference fast paths of nn.MultiheadAttention (aten::_native_multi_head_attention)
 // and nn.TransformerEncoderLayer (aten::_transformer_encoder_layer_fwd),
 // composed from linear, matmul and softmax: torch takes it when nothing needs
 // gradients, and archives call it by name.
@@ -110,6 +110,39 @@ void transformerEncoderLayerKernel(Stack& s) {
   pushResult(s, n, unbatched ? x.squeeze(0) : x);
 }
 
+// torch.nn.functional.scaled_dot_product_attention (torch 2's attention, in
+// the code of archives it writes and in traces of models that call it), as
+// torch documents its reference: softmax(q k^T * scale + bias) v, where a bool
+// mask keeps the true entries, a float mask adds, is_causal keeps the lower
+// triangle, and enable_gqa repeats the key/value heads for groups of queries.
+void sdpaKernel(Stack& s) {
+  constexpr size_t n = 8;
+  Tensor q = tensorAt(s, n, 0), k = tensorAt(s, n, 1), v = tensorAt(s, n, 2);
+  const IValue& mask = argAt(s, n, 3);
+  double dropout = argAt(s, n, 4).toDouble();
+  bool causal = argAt(s, n, 5).toBool();
+  if (q.dim() < 2 || k.dim() < 2 || v.dim() < 2) lang::raise("RuntimeError", "scaled_dot_product_attention: query, key and value need 2 or more dimensions");
+  if (causal && !mask.isNone()) lang::raise("RuntimeError", "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
+  if (argAt(s, n, 7).toBool() && q.dim() >= 3 && k.size(-3) != q.size(-3)) {
+    int64_t groups = q.size(-3) / k.size(-3);
+    k = call("aten::repeat_interleave.self_int", {tv(k), IValue(groups), IValue(int64_t(-3)), IValue()});
+    v = call("aten::repeat_interleave.self_int", {tv(v), IValue(groups), IValue(int64_t(-3)), IValue()});
+  }
+  double scale = argAt(s, n, 6).isNone() ? 1.0 / std::sqrt(static_cast<double>(q.size(-1))) : argAt(s, n, 6).toDouble();
+  Tensor scores = mul(tv(call("aten::matmul", {tv(q), tv(k.transpose(-2, -1))})), IValue(scale));
+  if (causal) {
+    Tensor keep = call("aten::tril", {tv(Tensor::full({q.size(-2), k.size(-2)}, 1.0, ScalarType::Bool)), IValue(int64_t(0))});
+    scores = call("aten::masked_fill.Scalar", {tv(scores), tv(call("aten::logical_not", {tv(keep)})), IValue(-INFINITY)});
+  } else if (!mask.isNone()) {
+    Tensor m = Tensor::fromIValue(mask);
+    if (m.dtype() == ScalarType::Bool) scores = call("aten::masked_fill.Scalar", {tv(scores), tv(call("aten::logical_not", {mask})), IValue(-INFINITY)});
+    else scores = add(tv(scores), tv(m.to(scores.dtype())));
+  }
+  Tensor attn = call("aten::softmax.int", {tv(scores), IValue(int64_t(-1)), IValue()});
+  if (dropout > 0) attn = call("aten::dropout", {tv(attn), IValue(dropout), IValue(true)});
+  pushResult(s, n, call("aten::matmul", {tv(attn), tv(v)}));
+}
+
 // nn.TransformerEncoder's check before it packs a padded batch into a nested
 // tensor: every row of `mask` [B, S] (true: a token) is a run of trues and
 // then falses only.
@@ -140,6 +173,8 @@ void leftAlignedKernel(Stack& s) {
 }
 
 static lang::RegisterOps reg({
+    {"aten::scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor",
+     sdpaKernel, lang::OpClass::Other, false},
     {"aten::_nested_tensor_from_mask_left_aligned(Tensor t, Tensor mask) -> bool", leftAlignedKernel},
     {"aten::_nested_tensor_from_mask(Tensor t, Tensor mask, bool mask_check=True) -> Tensor", nestedKernel},
     {"aten::to_padded_tensor(Tensor self, float padding, int[]? output_size=None) -> Tensor", nestedKernel},
