@@ -529,6 +529,9 @@ Value* FunctionEmitter::emitAttribute(const Expr& e) {
       if (e.name == "H") return callOp("aten::matrix_H", {obj}, e.range);
       return callOp("prim::" + e.name, {obj}, e.range);
     }
+    case TypeKind::Device:
+      if (e.name == "type" || e.name == "index") return callOp("prim::" + e.name, {obj}, e.range);
+      errorAt(e.range, "'Device' object has no attribute '" + e.name + "'");
     default: errorAt(e.range, "'" + t->str() + "' object has no attribute '" + e.name + "'");
   }
 }

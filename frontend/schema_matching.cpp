@@ -39,6 +39,13 @@ struct Match {
   int generic = 0;              // arguments matched through type variables
 };
 
+bool hasTypeVar(const TypePtr& t) {
+  if (t->kind() == TypeKind::Var) return true;
+  for (const TypePtr& c : t->contained())
+    if (c && hasTypeVar(c)) return true;
+  return false;
+}
+
 bool matchType(const TypePtr& formal, const TypePtr& actual, TypeEnv& env, bool convert, bool& converted, int& generic) {
   switch (formal->kind()) {
     case TypeKind::Var: {
@@ -57,7 +64,8 @@ bool matchType(const TypePtr& formal, const TypePtr& actual, TypeEnv& env, bool 
     }
     case TypeKind::List:
       if (actual->kind() != TypeKind::List) return false;
-      if (formal->elem()->kind() == TypeKind::Var) return matchType(formal->elem(), actual->elem(), env, false, converted, generic);
+      // (t, tVal)[] binds its variables from the elements' type.
+      if (hasTypeVar(formal->elem())) return matchType(formal->elem(), actual->elem(), env, false, converted, generic);
       return *formal->elem() == *actual->elem() ||
              (formal->elem()->kind() == TypeKind::Optional && *formal->elem()->elem() == *actual->elem());
     case TypeKind::Optional:

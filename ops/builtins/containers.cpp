@@ -341,6 +341,13 @@ static lang::RegisterOps reg({
     {"aten::dict() -> Dict(str, Tensor)", [](Stack& s) { s.push_back(IValue(Ref<DictObj>::make(lang::strType(), lang::tensorType()))); },
      lang::OpClass::Other, false},
     {"aten::dict.Dict_t(Dict(t, tVal) self) -> Dict(t, tVal)", copyDict, lang::OpClass::Other, false},
+    {"aten::dict.list((t, tVal)[] inputs) -> Dict(t, tVal)", [](Stack& s) {
+       lang::ListObj* pairs = s.back().toList();
+       const lang::TypePtr& pair = pairs->elem_type;
+       auto d = Ref<DictObj>::make(pair->contained().at(0), pair->contained().at(1));
+       for (const IValue& p : pairs->items) d->set(p.toTuple()->items.at(0), p.toTuple()->items.at(1));
+       s.back() = IValue(d);
+     }, lang::OpClass::Other, false},
     {"aten::copy.Dict_t(Dict(t, tVal) self) -> Dict(t, tVal)", copyDict},
     {"aten::keys.Dict_t(Dict(t, tVal) self) -> t[](*)", [](Stack& s) { dictView(s, 0); }},
     {"aten::values.Dict_t(Dict(t, tVal) self) -> tVal[](*)", [](Stack& s) { dictView(s, 1); }},

@@ -33,6 +33,12 @@ void warn(Stack& s) {
 
 lang::RegisterOps reg({
     {"aten::device(str a) -> Device", deviceFromString},
+    // device.type and device.index (code 0 is the CPU, k + 1 is cuda:k).
+    {"prim::type(Device self) -> str", [](Stack& s) { s.back() = IValue(std::string(s.back().toDeviceCode() == 0 ? "cpu" : "cuda")); }},
+    {"prim::index(Device self) -> int?", [](Stack& s) {
+       int64_t code = s.back().toDeviceCode();
+       s.back() = code == 0 ? IValue() : IValue(code - 1);
+     }},
     {"aten::warn(str message, int stacklevel=2) -> ()", warn, lang::OpClass::Other, false},
     {"prim::is_nested(Tensor a) -> bool", [](Stack& s) { s.back() = IValue(false); }},
     // Grad mode is on by default in torch; wick records no graph either way.

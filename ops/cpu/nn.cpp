@@ -263,6 +263,17 @@ void nllLossKernel(Stack& s) {
   pushResult(s, 5, nll(tensorAt(s, 5, 0), tensorAt(s, 5, 1), argAt(s, 5, 2), reductionCode(argAt(s, 5, 3)), argAt(s, 5, 4).toInt()));
 }
 
+// aten::cross_entropy_loss (what F.cross_entropy's saved code calls), its
+// reduction a number: laid out as F.cross_entropy's arguments.
+void crossEntropyKernel(Stack& s);
+void crossEntropyLossKernel(Stack& s) {  // (self, target, weight, int reduction, ignore_index, label_smoothing)
+  size_t b = s.size() - 6;
+  IValue reduction = s[b + 3], ignore_index = s[b + 4], smoothing = s[b + 5];
+  s.resize(b + 3);
+  for (const IValue& x : {IValue(), ignore_index, IValue(), reduction, smoothing}) s.push_back(x);
+  crossEntropyKernel(s);
+}
+
 // F.cross_entropy's signature: (input, target, weight=None, size_average=None,
 // ignore_index=-100, reduce=None, reduction='mean', label_smoothing=0.0).
 // Class-index targets go through nll; probability targets (float, same shape) are -sum(p * log_softmax).
@@ -386,6 +397,10 @@ static lang::RegisterOps reg({
     {"aten::smooth_l1_loss(Tensor self, Tensor target, int reduction=1, float beta=1.0) -> Tensor", smoothL1Kernel<false>},
     {"aten::huber_loss(Tensor self, Tensor target, int reduction=1, float delta=1.0) -> Tensor", smoothL1Kernel<true>},
     {"aten::nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) -> Tensor", nllLossKernel},
+    // F.nll_loss's saved code calls nll_loss_nd; nll_loss2d is its [N, C, H, W] form.
+    {"aten::nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) -> Tensor", nllLossKernel},
+    {"aten::nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) -> Tensor", nllLossKernel},
+    {"aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100, float label_smoothing=0.0) -> Tensor", crossEntropyLossKernel},
     {"aten::cross_entropy(Tensor input, Tensor target, Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, str reduction='mean', float label_smoothing=0.0) -> Tensor", crossEntropyKernel},
     {"aten::binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor", bceKernel},
     {"aten::binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=1) -> Tensor", bceLogitsKernel},
