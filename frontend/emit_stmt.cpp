@@ -532,17 +532,42 @@ Exit FunctionEmitter::emitStatement(const StmtList& stmts, size_t index) {
     case StmtKind::Del:
       for (const ExprPtr& t : s.targets) emitDel(*t);
       return Exit::Never;
-    case StmtKind::With:
-      for (const WithItem& w : s.extra().with_items) {
-        std::string q = qualifiedName(*(w.context->kind == ExprKind::Call ? w.context->a : w.context));
-        if (q != "torch.no_grad" && q != "torch.enable_grad" && q != "torch.autograd.profiler.record_function")
-          errorAt(w.context->range, "unsupported context manager in a with statement");
-      }
-      return emitStatements(s.body);
+    case StmtKind::With: return emitWith(s);
     case StmtKind::Import:
     case StmtKind::ImportFrom: return Exit::Never;
     case StmtKind::Def: errorAt(s.range, "nested function definitions are not supported in TorchScript");
     case StmtKind::ClassDef: errorAt(s.range, "nested class definitions are not supported in TorchScript");
+  }
+  return Exit::Never;
+}
+
+// `with` over torch.no_grad()/enable_grad()/record_function(...) runs the
+// body (wick computes no gradients), and over an object of a class with
+// __enter__ and __exit__ (saved archives spell torch.no_grad() that way)
+// calls __enter__, binds its result to the `as` target, runs the body and
+// calls __exit__(None, None, None). A body that returns or breaks out of
+// the block is refused for objects: its __exit__ would be skipped.
+Exit FunctionEmitter::emitWith(const Stmt& s) {
+  std::vector<Value*> entered;
+  for (const WithItem& w : s.extra().with_items) {
+    std::string q = qualifiedName(*(w.context->kind == ExprKind::Call ? w.context->a : w.context));
+    if (q == "torch.no_grad" || q == "torch.enable_grad" || q == "torch.autograd.profiler.record_function") continue;
+    Value* obj = emitExpr(*w.context);
+    ClassInfo* cls = obj->type()->kind() == lang::TypeKind::Class ? module_.classOfType(obj->type()) : nullptr;
+    if (!cls || !cls->methods.count("__enter__") || !cls->methods.count("__exit__"))
+      errorAt(w.context->range, "unsupported context manager in a with statement (a " + obj->type()->str() +
+                                    ", which has no __enter__ and __exit__ methods)");
+    Value* value = callFunction(module_.method(*cls, "__enter__"), obj, {}, {}, w.context->range);
+    if (w.target) emitAssignTo(*w.target, value, w.target->range, nullptr);
+    entered.push_back(obj);
+  }
+  Exit exit = emitStatements(s.body);
+  if (entered.empty()) return exit;
+  if (exit != Exit::Never) errorAt(s.range, "a return, break or continue inside this with block would skip its __exit__ (not supported)");
+  for (auto it = entered.rbegin(); it != entered.rend(); ++it) {
+    ClassInfo* cls = module_.classOfType((*it)->type());
+    Value* none = constant(IValue());
+    callFunction(module_.method(*cls, "__exit__"), *it, {none, none, none}, {}, s.range);
   }
   return Exit::Never;
 }

@@ -81,6 +81,7 @@ class FunctionEmitter {
   Exit emitContinuation(const Continuation* cont);
   Exit emitStatement(const StmtList& stmts, size_t index);
   Exit emitIf(const Stmt& s, const Continuation* rest);
+  Exit emitWith(const Stmt& s);
   Exit guardRest(const Continuation* rest, const SourceRange& range);
   Exit emitWhile(const Stmt& s);
   Exit emitFor(const Stmt& s);

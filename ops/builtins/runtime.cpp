@@ -10,6 +10,8 @@ namespace wick::ops {
 namespace {
 
 // "cpu", "cuda", "cuda:N" as torch.device parses them; device codes as lang::IValue::device.
+thread_local bool t_grad_enabled = true;
+
 void deviceFromString(Stack& s) {
   const std::string& d = s.back().toStr();
   int64_t code = -1;
@@ -42,7 +44,11 @@ lang::RegisterOps reg({
     {"aten::warn(str message, int stacklevel=2) -> ()", warn, lang::OpClass::Other, false},
     {"prim::is_nested(Tensor a) -> bool", [](Stack& s) { s.back() = IValue(false); }},
     // Grad mode is on by default in torch; wick records no graph either way.
-    {"aten::is_grad_enabled() -> bool", [](Stack& s) { s.push_back(IValue(true)); }},
+    // wick computes no gradients; the mode is kept per thread, as torch keeps
+    // it, for code that tests it (torch.nn's inference fast paths).
+    {"aten::is_grad_enabled() -> bool", [](Stack& s) { s.push_back(IValue(t_grad_enabled)); }, lang::OpClass::Other, false},
+    {"aten::set_grad_enabled(bool val) -> ()", [](Stack& s) { t_grad_enabled = s.back().toBool(); s.pop_back(); },
+     lang::OpClass::Other, false},
     {"aten::is_autocast_enabled() -> bool", [](Stack& s) { s.push_back(IValue(false)); }},
 });
 

@@ -1,6 +1,8 @@
 // torchvision's detection ops, as archives of torchvision's detection models
-// call them (ops.torchvision.nms): greedy non-maximum suppression.
+// call them (ops.torchvision.nms, ops.torchvision.roi_align): greedy
+// non-maximum suppression and RoIAlign.
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <type_traits>
 #include <vector>
@@ -63,7 +65,72 @@ void nmsKernel(Stack& s) {
   pushResult(s, 3, out);
 }
 
+// RoIAlign (torchvision's roi_align, as Faster/Mask/Keypoint R-CNN's box
+// heads call it): each region of rois [K, 5] (batch index, x1, y1, x2, y2 in
+// input coordinates times spatial_scale) is cut into pooled_h x pooled_w bins,
+// and each bin is the mean of bilinear samples on a regular grid in it
+// (sampling_ratio per side, or ceil(bin size) when it is 0 or less). With
+// `aligned` the box corners move half a pixel so samples fall on pixel centres.
+double bilinear(const double* plane, int64_t height, int64_t width, double y, double x) {
+  if (y < -1.0 || y > height || x < -1.0 || x > width) return 0;
+  y = std::max(y, 0.0);
+  x = std::max(x, 0.0);
+  int64_t y_low = static_cast<int64_t>(y), x_low = static_cast<int64_t>(x), y_high, x_high;
+  if (y_low >= height - 1) y_high = y_low = height - 1, y = static_cast<double>(y_low);
+  else y_high = y_low + 1;
+  if (x_low >= width - 1) x_high = x_low = width - 1, x = static_cast<double>(x_low);
+  else x_high = x_low + 1;
+  double ly = y - y_low, lx = x - x_low, hy = 1 - ly, hx = 1 - lx;
+  return hy * hx * plane[y_low * width + x_low] + hy * lx * plane[y_low * width + x_high] +
+         ly * hx * plane[y_high * width + x_low] + ly * lx * plane[y_high * width + x_high];
+}
+
+void roiAlignKernel(Stack& s) {  // (input, rois, spatial_scale, pooled_height, pooled_width, sampling_ratio, aligned)
+  constexpr size_t n = 7;
+  Tensor input = tensorAt(s, n, 0), rois = tensorAt(s, n, 1);
+  double scale = argAt(s, n, 2).toDouble();
+  int64_t ph_n = argAt(s, n, 3).toInt(), pw_n = argAt(s, n, 4).toInt(), ratio = argAt(s, n, 5).toInt();
+  bool aligned = argAt(s, n, 6).toBool();
+  if (input.dim() != 4) lang::raise("RuntimeError", "roi_align: expected a 4-d input [N, C, H, W], got " + shapeStr(input.sizes()));
+  if (rois.dim() != 2 || rois.size(1) != 5)
+    lang::raise("RuntimeError", "roi_align: rois must have shape [K, 5], got " + shapeStr(rois.sizes()));
+  if (ph_n <= 0 || pw_n <= 0) lang::raise("RuntimeError", "roi_align: the pooled size must be positive");
+  int64_t batch = input.size(0), channels = input.size(1), height = input.size(2), width = input.size(3), k = rois.size(0);
+  Tensor x = input.to(ScalarType::Double).contiguous(), r = rois.to(ScalarType::Double).contiguous();
+  Tensor out = Tensor::zeros({k, channels, ph_n, pw_n}, ScalarType::Double);
+  const double* in = x.data<double>();
+  double* o = out.data<double>();
+  double offset = aligned ? 0.5 : 0.0;
+  for (int64_t i = 0; i < k; ++i) {
+    const double* roi = r.data<double>() + 5 * i;
+    auto b = static_cast<int64_t>(roi[0]);
+    if (b < 0 || b >= batch) lang::raise("RuntimeError", "roi_align: a box's batch index " + std::to_string(b) + " is out of range");
+    double x1 = roi[1] * scale - offset, y1 = roi[2] * scale - offset;
+    double roi_w = roi[3] * scale - offset - x1, roi_h = roi[4] * scale - offset - y1;
+    if (!aligned) roi_w = std::max(roi_w, 1.0), roi_h = std::max(roi_h, 1.0);
+    double bin_h = roi_h / ph_n, bin_w = roi_w / pw_n;
+    int64_t grid_h = ratio > 0 ? ratio : static_cast<int64_t>(std::ceil(roi_h / ph_n));
+    int64_t grid_w = ratio > 0 ? ratio : static_cast<int64_t>(std::ceil(roi_w / pw_n));
+    double count = static_cast<double>(std::max<int64_t>(grid_h * grid_w, 1));
+    for (int64_t c = 0; c < channels; ++c) {
+      const double* plane = in + (b * channels + c) * height * width;
+      for (int64_t ph = 0; ph < ph_n; ++ph)
+        for (int64_t pw = 0; pw < pw_n; ++pw) {
+          double sum = 0;
+          for (int64_t iy = 0; iy < grid_h; ++iy) {
+            double yy = y1 + ph * bin_h + (iy + 0.5) * bin_h / static_cast<double>(grid_h);
+            for (int64_t ix = 0; ix < grid_w; ++ix)
+              sum += bilinear(plane, height, width, yy, x1 + pw * bin_w + (ix + 0.5) * bin_w / static_cast<double>(grid_w));
+          }
+          o[((i * channels + c) * ph_n + ph) * pw_n + pw] = sum / count;
+        }
+    }
+  }
+  pushResult(s, n, out.to(input.dtype()));
+}
+
 static lang::RegisterOps reg({
+    {"torchvision::roi_align(Tensor input, Tensor rois, float spatial_scale, int pooled_height, int pooled_width, int sampling_ratio, bool aligned) -> Tensor", roiAlignKernel},
     {"torchvision::nms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor", nmsKernel},
 });
 

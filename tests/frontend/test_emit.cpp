@@ -98,3 +98,24 @@ TEST_CASE("constant conditions compile only the branch taken, as TorchScript's")
   // `1 == 1` is no constant to TorchScript: both branches compile, and their types clash.
   CHECK(compileError("from torch import Tensor\ndef f(x: Tensor):\n    if 1 == 1:\n        return x, x\n    return x\n", "f") != "");
 }
+
+TEST_CASE("with over an object calls its __enter__, binds the result and calls __exit__ after the body") {
+  const std::string cls =
+      "class Counter:\n"
+      "    def __init__(self, start: int):\n        self.n = start\n"
+      "    def __enter__(self) -> int:\n        return self.n + 1\n"
+      "    def __exit__(self, a: Any, b: Any, c: Any) -> None:\n        self.n = 0\n";
+  std::string g = graphOf(cls + "def f() -> int:\n    c = Counter(4)\n    with c as k:\n        t = k * 10\n    return t + c.n\n", "f");
+  size_t enter = g.find("prim::CallMethod[name=\"__enter__\"](%c)");
+  size_t body = g.find("aten::mul(%k");
+  size_t exit = g.find("prim::CallMethod[name=\"__exit__\"](%c,");
+  REQUIRE(enter != std::string::npos);
+  REQUIRE(body != std::string::npos);
+  REQUIRE(exit != std::string::npos);
+  CHECK(enter < body);
+  CHECK(body < exit);
+  CHECK(compileError(cls + "def g() -> int:\n    c = Counter(4)\n    with c as k:\n        return k\n", "g").find("would skip its __exit__") !=
+        std::string::npos);
+  CHECK(compileError("def h(x: int) -> int:\n    with x:\n        y = 1\n    return x\n", "h").find("no __enter__ and __exit__") !=
+        std::string::npos);
+}
