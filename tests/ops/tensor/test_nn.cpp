@@ -74,3 +74,35 @@ TEST_CASE("pad and interpolate") {
   Tensor up = callT("aten::interpolate", {small.toIValue(), none(), IValue(2.0), IValue("bilinear"), IValue(false), none(), IValue(false)});
   CHECK(values(up) == std::vector<double>{0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3});
 }
+
+TEST_CASE("aten::embedding_bag: bags and the bookkeeping results as torch 1.13 gives them") {
+  Tensor w = Tensor::empty({10, 3}, ScalarType::Float);
+  for (int64_t r = 0; r < 10; ++r)
+    for (int64_t j = 0; j < 3; ++j) w.data<float>()[r * 3 + j] = static_cast<float>(std::sin(static_cast<double>(r * 3 + j)));
+  Tensor idx = longs({1, 2, 4, 5, 4, 3, 2, 9}), off = longs({0, 4});
+  auto bag = [&](int64_t mode, IValue pad) {
+    return callAll("aten::embedding_bag.padding_idx", {w.toIValue(), idx.toIValue(), off.toIValue(), IValue(false), IValue(mode),
+                                                       IValue(false), IValue(), IValue(false), pad});
+  };
+  auto near = [](const Tensor& t, const std::vector<double>& want) {
+    std::vector<double> got = values(t);
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]).epsilon(1e-4));
+  };
+  // torch.embedding_bag(w, idx, off, False, mode, False, None, False, padding_idx), outputs rounded to 5 places.
+  std::vector<Tensor> sum = bag(0, IValue());
+  near(sum[0], {-0.02458, 0.03245, 0.05964, 0.55251, 0.80404, 0.31634});
+  CHECK(values(sum[1]).empty());
+  CHECK(values(sum[2]) == std::vector<double>{0, 0});
+  std::vector<Tensor> mean = bag(1, IValue());
+  near(mean[0], {-0.00615, 0.00811, 0.01491, 0.13813, 0.20101, 0.07909});
+  CHECK(values(mean[1]) == std::vector<double>{0, 0, 0, 0, 1, 1, 1, 1});
+  CHECK(values(mean[3]) == std::vector<double>{4, 4});
+  std::vector<Tensor> max = bag(2, IValue(int64_t(2)));
+  near(max[0], {0.65029, 0.42017, 0.99061, 0.95638, 0.42017, 0.99061});
+  CHECK(values(max[2]) == std::vector<double>{3, 3});
+  CHECK(values(max[3]) == std::vector<double>{5, 4, 4, 9, 4, 4});
+  std::vector<Tensor> padded_sum = bag(0, IValue(int64_t(2)));
+  near(padded_sum[0], {0.25483, -0.62454, -0.92971, 0.83192, 0.14705, -0.67302});
+  CHECK(values(padded_sum[1]) == std::vector<double>{0, 0, 0, 0, 1, 1, 1, 1});
+}
