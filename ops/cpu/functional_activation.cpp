@@ -114,6 +114,13 @@ void alphaDropout(Stack& s) {  // alpha_dropout(Tensor input, float p=0.5, bool 
   pushResult(s, 4, tensorAt(s, 4, 0));
 }
 
+// An aten dropout (input, p, train) run by the F kernel that takes `inplace` too.
+template <void (*kKernel)(Stack&), bool kInplace>
+void withInplace(Stack& s) {
+  s.push_back(IValue(kInplace));
+  kKernel(s);
+}
+
 void normalize(Stack& s) {  // normalize(Tensor input, float p=2., int dim=1, float eps=1e-12, Tensor? out=None)
   forward(s, 5, "aten::normalize", {argAt(s, 5, 0), argAt(s, 5, 1), argAt(s, 5, 2), argAt(s, 5, 3)}, false);
 }
@@ -166,6 +173,13 @@ static lang::RegisterOps reg({
     {"functional::dropout2d(Tensor input, float p=0.5, bool training=True, bool inplace=False) -> Tensor", featureDropout, lang::OpClass::Other, false},
     {"functional::dropout3d(Tensor input, float p=0.5, bool training=True, bool inplace=False) -> Tensor", featureDropout, lang::OpClass::Other, false},
     {"functional::alpha_dropout(Tensor input, float p=0.5, bool training=False, bool inplace=False) -> Tensor", alphaDropout, lang::OpClass::Other, false},
+    // The aten ops F.dropout2d/alpha_dropout's saved code calls: (input, p, train), in place with a trailing _.
+    {"aten::feature_dropout(Tensor input, float p, bool train) -> Tensor", withInplace<featureDropout, false>, lang::OpClass::Other, false},
+    {"aten::feature_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", withInplace<featureDropout, true>, lang::OpClass::Other, false},
+    {"aten::alpha_dropout(Tensor input, float p, bool train) -> Tensor", withInplace<alphaDropout, false>, lang::OpClass::Other, false},
+    {"aten::alpha_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", withInplace<alphaDropout, true>, lang::OpClass::Other, false},
+    {"aten::feature_alpha_dropout(Tensor input, float p, bool train) -> Tensor", withInplace<alphaDropout, false>, lang::OpClass::Other, false},
+    {"aten::feature_alpha_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", withInplace<alphaDropout, true>, lang::OpClass::Other, false},
     {"functional::feature_alpha_dropout(Tensor input, float p=0.5, bool training=False, bool inplace=False) -> Tensor", alphaDropout, lang::OpClass::Other, false},
     {"functional::normalize(Tensor input, float p=2., int dim=1, float eps=1e-12, Tensor? out=None) -> Tensor", normalize, lang::OpClass::Other, false},
     {"functional::softmax(Tensor input, int? dim=None, int _stacklevel=3, int? dtype=None) -> Tensor", softmax<0>, lang::OpClass::Other, false},
