@@ -123,6 +123,8 @@ void gridSamplerKernel(Stack& s) {  // (input, grid, int interpolation_mode, int
 }
 
 static lang::RegisterOps reg({
+    // F.affine_grid's saved code: the same arguments, align_corners given.
+    {"aten::affine_grid_generator(Tensor theta, int[] size, bool align_corners) -> Tensor", affineGridKernel},
     {"aten::grid_sampler(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor", gridSamplerKernel},
     {"aten::grid_sampler_2d(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> Tensor", gridSamplerKernel},
     {"functional::affine_grid(Tensor theta, int[] size, bool? align_corners=None) -> Tensor", affineGridKernel},

@@ -179,7 +179,38 @@ void adaptiveMaxKernel(Stack& s) {  // adaptive_max_pool2d(Tensor self, int[2] o
 }
 void adaptiveAvg3dKernel(Stack& s) { pushResult(s, 2, adaptive<false, 3>(s).first); }
 
+// max_unpool{2,3}d: each input value goes back to the position its max pool
+// took it from (indices flat within each output plane); the rest are zeros.
+template <int kDims>
+void maxUnpoolKernel(Stack& s) {  // (self, indices, int[] output_size[, int[3] stride, int[3] padding])
+  size_t n = kDims == 2 ? 3 : 5;
+  Tensor x = tensorAt(s, n, 0), idx = tensorAt(s, n, 1);
+  IntArray out_size = toIntArray(argAt(s, n, 2));
+  if (static_cast<int>(out_size.size()) != kDims)
+    lang::raise("RuntimeError", "There should be exactly " + std::to_string(kDims) + " elements in output_size, but got " + std::to_string(out_size.size()));
+  if (x.sizes() != idx.sizes()) lang::raise("RuntimeError", "Expected shape of indices to be same as that of the input tensor (" + shapeStr(x.sizes()) + ") but got indices tensor with shape: " + shapeStr(idx.sizes()));
+  if (x.dim() != kDims + 1 && x.dim() != kDims + 2)
+    lang::raise("RuntimeError", "Input to max_unpooling" + std::to_string(kDims) + "d should be a " + std::to_string(kDims + 1) + "d or " + std::to_string(kDims + 2) + "d Tensor, but got a tensor with " + std::to_string(x.dim()) + " dimensions.");
+  int64_t planes = 1, in_plane = 1, out_plane = 1;
+  for (int64_t d = 0; d < x.dim() - kDims; ++d) planes *= x.size(d);
+  for (int64_t d = x.dim() - kDims; d < x.dim(); ++d) in_plane *= x.size(d);
+  for (int64_t o : out_size) out_plane *= o;
+  IntArray shape(x.sizes().begin(), x.sizes().end() - kDims);
+  shape.insert(shape.end(), out_size.begin(), out_size.end());
+  Tensor xd = x.to(ScalarType::Double).contiguous(), id = idx.to(ScalarType::Long).contiguous();
+  Tensor out = Tensor::zeros({planes * out_plane}, ScalarType::Double);
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t i = 0; i < in_plane; ++i) {
+      int64_t at = id.data<int64_t>()[p * in_plane + i];
+      if (at < 0 || at >= out_plane) lang::raise("RuntimeError", "Found an invalid max index: " + std::to_string(at) + " (output volumes are of size " + std::to_string(out_plane) + ")");
+      out.data<double>()[p * out_plane + at] = xd.data<double>()[p * in_plane + i];
+    }
+  pushResult(s, n, out.reshape(shape).to(x.dtype()));
+}
+
 static lang::RegisterOps reg({
+    {"aten::max_unpool2d(Tensor self, Tensor indices, int[2] output_size) -> Tensor", maxUnpoolKernel<2>},
+    {"aten::max_unpool3d(Tensor self, Tensor indices, int[3] output_size, int[3] stride, int[3] padding) -> Tensor", maxUnpoolKernel<3>},
     {"aten::max_pool1d_with_indices(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=0, int[1] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", maxPoolIndicesKernel<1>},
     {"aten::max_pool3d_with_indices(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)", maxPoolIndicesKernel<3>},
     {"aten::max_pool3d(Tensor self, int[3] kernel_size, int[3] stride=[], int[3] padding=0, int[3] dilation=1, bool ceil_mode=False) -> Tensor", maxPool3dKernel},
