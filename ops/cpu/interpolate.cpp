@@ -88,6 +88,20 @@ int64_t requiredDims(const std::string& mode) {
   return 0;
 }
 
+// Each spatial dim k resized to outs[k], source positions stepping by scales[k] (in / out, or
+// 1 / the scale factor asked for).
+Tensor resample(const Tensor& x, const IntArray& outs, const std::vector<double>& scales, const std::string& mode, bool align) {
+  int64_t spatial = static_cast<int64_t>(outs.size());
+  if (mode == "area") {
+    const char* op = spatial == 1 ? "aten::adaptive_avg_pool1d" : "aten::adaptive_avg_pool2d";
+    if (spatial > 2) lang::raise("NotImplementedError", "area mode supports 1-d and 2-d inputs in wick");
+    return callTensorOp(findOp(op), {x.toIValue(), fromIntArray(outs)});
+  }
+  Tensor cur = x;
+  for (int64_t k = 0; k < spatial; ++k) cur = resizeDim(cur, 2 + k, outs[k], scales[k], mode, align);
+  return cur.contiguous();
+}
+
 Tensor interpolate(const Tensor& x, const IValue& size, const IValue& sf, const std::string& mode, const IValue& align_v,
                    const IValue& recompute_v, bool antialias) {
   static const char* kModes[] = {"nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"};
@@ -131,14 +145,7 @@ Tensor interpolate(const Tensor& x, const IValue& size, const IValue& sf, const 
       scales.push_back(recompute || f <= 0 ? double(in) / o : 1.0 / f);
     }
   }
-  if (mode == "area") {
-    const char* op = spatial == 1 ? "aten::adaptive_avg_pool1d" : "aten::adaptive_avg_pool2d";
-    if (spatial > 2) lang::raise("NotImplementedError", "area mode supports 1-d and 2-d inputs in wick");
-    return callTensorOp(findOp(op), {x.toIValue(), fromIntArray(outs)});
-  }
-  Tensor cur = x;
-  for (int64_t k = 0; k < spatial; ++k) cur = resizeDim(cur, 2 + k, outs[k], scales[k], mode, align);
-  return cur.contiguous();
+  return resample(x, outs, scales, mode, align);
 }
 
 // interpolate(Tensor input, size, scale_factor, str mode='nearest', bool? align_corners=None, bool? recompute_scale_factor=None, bool antialias=False)
@@ -155,6 +162,32 @@ void upsampleVec(Stack& s, const char* mode, bool has_align, bool antialias) {
   IValue align = has_align ? argAt(s, n, 2) : IValue();
   pushResult(s, n, interpolate(tensorAt(s, n, 0), argAt(s, n, 1), argAt(s, n, n - 1), mode, align, IValue(), antialias));
 }
+
+// upsample_<mode>(Tensor self, int[k] output_size, [bool align_corners,] float? scales...): the
+// overloads older archives call. A scale given for a dimension sets its sampling step (1 /
+// scale) as aten's kernels take it, whatever the output size; else the step is in / out.
+void upsampleSized(Stack& s, const char* mode, bool has_align, int dims) {
+  size_t n = (has_align ? 3 : 2) + dims;
+  Tensor x = tensorAt(s, n, 0);
+  IntArray out = toIntArray(argAt(s, n, 1));
+  if (static_cast<int>(out.size()) != dims || x.dim() != dims + 2)
+    lang::raise("RuntimeError", std::string("upsample (") + mode + "): expected a " + std::to_string(dims + 2) + "-d input and " +
+                                    std::to_string(dims) + " output sizes, got input " + shapeStr(x.sizes()) + " and output size " + shapeStr(out));
+  std::vector<double> steps;
+  for (int k = 0; k < dims; ++k) {
+    const IValue& sc = argAt(s, n, n - dims + k);
+    if (out[k] <= 0) lang::raise("RuntimeError", "upsample: output sizes must be positive, got " + shapeStr(out));
+    steps.push_back(!sc.isNone() && sc.toDouble() > 0 ? 1.0 / sc.toDouble() : static_cast<double>(x.size(2 + k)) / out[k]);
+  }
+  pushResult(s, n, resample(x, out, steps, mode, has_align && argAt(s, n, 2).toBool()).to(x.dtype()));
+}
+
+#define WICK_UPSAMPLE_SIZED(name, mode, align, dims, scales)                                                   \
+  {"aten::" name "(Tensor self, int[" #dims "] output_size, " align scales ") -> Tensor",                      \
+   [](Stack& s) { upsampleSized(s, mode, sizeof(align) > 1, dims); }}
+#define WICK_SCALES1 "float? scales=None"
+#define WICK_SCALES2 "float? scales_h=None, float? scales_w=None"
+#define WICK_SCALES3 "float? scales_d=None, float? scales_h=None, float? scales_w=None"
 
 #define WICK_UPSAMPLE_NEAREST(name, mode)                                                                      \
   {"aten::" name ".vec(Tensor input, int[]? output_size, float[]? scale_factors) -> Tensor",                 \
@@ -179,6 +212,16 @@ static lang::RegisterOps reg({
     WICK_UPSAMPLE_LINEAR("upsample_linear1d", "linear", false), WICK_UPSAMPLE_LINEAR("upsample_bilinear2d", "bilinear", false),
     WICK_UPSAMPLE_LINEAR("upsample_trilinear3d", "trilinear", false), WICK_UPSAMPLE_LINEAR("upsample_bicubic2d", "bicubic", false),
     WICK_UPSAMPLE_LINEAR("_upsample_bilinear2d_aa", "bilinear", true), WICK_UPSAMPLE_LINEAR("_upsample_bicubic2d_aa", "bicubic", true),
+    WICK_UPSAMPLE_SIZED("upsample_nearest1d", "nearest", "", 1, WICK_SCALES1),
+    WICK_UPSAMPLE_SIZED("upsample_nearest2d", "nearest", "", 2, WICK_SCALES2),
+    WICK_UPSAMPLE_SIZED("upsample_nearest3d", "nearest", "", 3, WICK_SCALES3),
+    WICK_UPSAMPLE_SIZED("_upsample_nearest_exact1d", "nearest-exact", "", 1, WICK_SCALES1),
+    WICK_UPSAMPLE_SIZED("_upsample_nearest_exact2d", "nearest-exact", "", 2, WICK_SCALES2),
+    WICK_UPSAMPLE_SIZED("_upsample_nearest_exact3d", "nearest-exact", "", 3, WICK_SCALES3),
+    WICK_UPSAMPLE_SIZED("upsample_linear1d", "linear", "bool align_corners, ", 1, WICK_SCALES1),
+    WICK_UPSAMPLE_SIZED("upsample_bilinear2d", "bilinear", "bool align_corners, ", 2, WICK_SCALES2),
+    WICK_UPSAMPLE_SIZED("upsample_bicubic2d", "bicubic", "bool align_corners, ", 2, WICK_SCALES2),
+    WICK_UPSAMPLE_SIZED("upsample_trilinear3d", "trilinear", "bool align_corners, ", 3, WICK_SCALES3),
 });
 
 }  // namespace

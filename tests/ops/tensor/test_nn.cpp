@@ -106,3 +106,22 @@ TEST_CASE("aten::embedding_bag: bags and the bookkeeping results as torch 1.13 g
   near(padded_sum[0], {0.25483, -0.62454, -0.92971, 0.83192, 0.14705, -0.67302});
   CHECK(values(padded_sum[1]) == std::vector<double>{0, 0, 0, 0, 1, 1, 1, 1});
 }
+
+TEST_CASE("upsample_* with output sizes and scales step by the scale, as aten does") {
+  Tensor x = Tensor::empty({1, 1, 2, 3}, ScalarType::Float);
+  for (int64_t i = 0; i < 6; ++i) x.data<float>()[i] = static_cast<float>(std::sin(i * 1.3));
+  Tensor x1 = x.reshape({1, 2, 3});
+  auto near = [](const Tensor& t, const std::vector<double>& want) {
+    std::vector<double> got = values(t);
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]).epsilon(1e-4));
+  };
+  auto ints = [](std::initializer_list<int64_t> v) { return IValue(wick::lang::Ref<wick::lang::ListObj>::make(wick::lang::intType(), std::vector<IValue>(v.begin(), v.end()))); };
+  // torch._C._nn.upsample_*(...) on the same input, rounded to 5 places; 1.4 * 3 is not 5: the scale still sets the step.
+  near(callT("aten::upsample_nearest1d", {x1.toIValue(), ints({5}), IValue(1.4)}),
+       {0.0, 0.0, 0.96356, 0.5155, 0.5155, -0.68777, -0.68777, -0.88345, 0.21512, 0.21512});
+  near(callT("aten::upsample_linear1d", {x1.toIValue(), ints({5}), IValue(false), IValue(1.6)}),
+       {0.0, 0.42156, 0.93555, 0.65552, 0.5155, -0.68777, -0.77338, -0.81479, -0.12818, 0.21512});
+  near(callT("aten::upsample_bilinear2d", {x.toIValue(), ints({3, 4}), IValue(false), IValue(1.7), IValue()}),
+       {0.0, 0.60222, 0.79554, 0.5155, -0.26297, 0.06223, 0.31109, 0.40065, -0.66754, -0.76853, -0.43422, 0.22395});
+}
