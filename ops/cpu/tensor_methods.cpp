@@ -113,6 +113,14 @@ void toPrimDeviceKernel(Stack& s) {
   auto dt = toOptDtype(argAt(s, 5, 2));
   pushResult(s, 5, t.to(dt.value_or(t.dtype()), argAt(s, 5, 4).toBool()));
 }
+// to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None,
+//                 bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None):
+// what the tracer records for x.to(dtype=..., device=...) and torch.tensor(...) constants.
+void toDtypeLayoutKernel(Stack& s) {
+  Tensor t = tensorAt(s, 8, 0);
+  auto dt = toOptDtype(argAt(s, 8, 1));
+  pushResult(s, 8, t.to(dt.value_or(t.dtype()), argAt(s, 8, 6).toBool()));
+}
 // to.prim_dtype(Tensor(a) self, int? dtype=None, bool non_blocking=False, bool copy=False)
 void toPrimDtypeKernel(Stack& s) {
   Tensor t = tensorAt(s, 4, 0);
@@ -240,6 +248,7 @@ static lang::RegisterOps reg({
     {"prim::tolist(Tensor self, int dim, int elem_ty) -> Any", primTolistKernel},
     {"aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", toDtypeKernel},
     {"aten::to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", toDeviceDtypeKernel},
+    {"aten::to.dtype_layout(Tensor(a) self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", toDtypeLayoutKernel},
     {"aten::to.other(Tensor(a) self, Tensor other, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)", toOtherKernel},
     {"aten::to.prim_Device(Tensor(a) self, Device? device, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(a)", toPrimDeviceKernel},
     {"aten::to.prim_dtype(Tensor(a) self, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(a)", toPrimDtypeKernel},

@@ -21,7 +21,7 @@ TORCH_PYTHON = "/usr/bin/python3"
 MODELS = [("resnet18", "script"), ("mobilenet_v2", "script"), ("squeezenet1_1", "script"),
           ("shufflenet_v2_x0_5", "script"), ("resnet18", "trace"), ("resnet18", "freeze"),
           ("TracedSizes", "trace"), ("TracedOps", "trace"), ("TracedOps", "script"), ("Segmenter", "script"), ("Segmenter", "trace"), ("Segmenter", "freeze"),
-          ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
+          ("PackedLSTM", "script"), ("PackedLSTM", "trace"), ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
           ("AttentionPadded", "script")]
 
 MAKE = r'''
@@ -61,6 +61,18 @@ class TracedOps(torch.nn.Module):  # arange of a traced size (annotate(number, t
         grid = torch.linspace(-1, 1, 8).view(1, 1, 8, 1).expand(b, 8, 8, 2).contiguous()
         warped = torch.nn.functional.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
         return warped + att.softmax(-1)[:, :, :8, :8] + pos[:, :, :, :8]
+
+class PackedLSTM(torch.nn.Module):  # nn.utils.rnn's packing around a bidirectional LSTM
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(8, 5, batch_first=True, bidirectional=True)
+    def forward(self, x):
+        seqs = x.reshape(4, -1, 8)[:, :6]
+        lengths = torch.tensor([6, 2, 5, 3])
+        packed = torch.nn.utils.rnn.pack_padded_sequence(seqs, lengths, batch_first=True, enforce_sorted=False)
+        out, _ = self.lstm(packed)
+        y, _ = torch.nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=7)
+        return y
 
 def key_padding(x):
     m = torch.zeros(x.size(0), x.size(1), dtype=torch.bool)
