@@ -114,6 +114,15 @@ void alphaDropout(Stack& s) {  // alpha_dropout(Tensor input, float p=0.5, bool 
   pushResult(s, 4, tensorAt(s, 4, 0));
 }
 
+// aten::rrelu(self, Scalar lower, Scalar upper, bool training, Generator? generator): F.rrelu's
+// saved code; the F kernel with `inplace` in the generator's place.
+template <bool kInplace>
+void atenRrelu(Stack& s) {
+  s.back() = IValue(kInplace);
+  for (size_t i = 4; i >= 3; --i) s[s.size() - i] = IValue(s[s.size() - i].toScalarDouble());
+  rrelu(s);
+}
+
 // An aten dropout (input, p, train) run by the F kernel that takes `inplace` too.
 template <void (*kKernel)(Stack&), bool kInplace>
 void withInplace(Stack& s) {
@@ -173,6 +182,8 @@ static lang::RegisterOps reg({
     {"functional::dropout2d(Tensor input, float p=0.5, bool training=True, bool inplace=False) -> Tensor", featureDropout, lang::OpClass::Other, false},
     {"functional::dropout3d(Tensor input, float p=0.5, bool training=True, bool inplace=False) -> Tensor", featureDropout, lang::OpClass::Other, false},
     {"functional::alpha_dropout(Tensor input, float p=0.5, bool training=False, bool inplace=False) -> Tensor", alphaDropout, lang::OpClass::Other, false},
+    {"aten::rrelu(Tensor self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor", atenRrelu<false>, lang::OpClass::Other, false},
+    {"aten::rrelu_(Tensor(a!) self, Scalar lower=0.125, Scalar upper=0.3333333333333333, bool training=False, Generator? generator=None) -> Tensor(a!)", atenRrelu<true>, lang::OpClass::Other, false},
     // The aten ops F.dropout2d/alpha_dropout's saved code calls: (input, p, train), in place with a trailing _.
     {"aten::feature_dropout(Tensor input, float p, bool train) -> Tensor", withInplace<featureDropout, false>, lang::OpClass::Other, false},
     {"aten::feature_dropout_(Tensor(a!) self, float p, bool train) -> Tensor(a!)", withInplace<featureDropout, true>, lang::OpClass::Other, false},

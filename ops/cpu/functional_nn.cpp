@@ -2,6 +2,7 @@
 // bilinear, prelu, gumbel_softmax, lp_pool1d/2d, pixel_shuffle/unshuffle and
 // unfold/fold (im2col/col2im), composed from aten ops as
 // torch/nn/functional.py writes them where that is how PyTorch computes them.
+#include <algorithm>
 #include <cmath>
 
 #include "ops/cpu/elementwise.h"
@@ -219,7 +220,41 @@ void fold(Stack& s) {  // fold(Tensor input, int[2] output_size, int[2] kernel_s
   pushResult(s, 6, batched ? r : r.squeeze(0));
 }
 
+// channel_shuffle: [N, C, *] seen as [N, g, C/g, *], the two channel dims swapped.
+void channelShuffle(Stack& s) {  // channel_shuffle(Tensor self, int groups)
+  Tensor x = tensorAt(s, 2, 0);
+  int64_t g = argAt(s, 2, 1).toInt();
+  if (x.dim() < 3) lang::raise("RuntimeError", "channel_shuffle expects input to have at least 3 dimensions, but got input with " + std::to_string(x.dim()) + " dimension(s)");
+  if (g <= 0) lang::raise("RuntimeError", "Number of groups to divide channels in must be positive. Value of groups:" + std::to_string(g));
+  int64_t c = x.size(1);
+  if (c % g) lang::raise("RuntimeError", "Number of channels must be divisible by groups. Got " + std::to_string(c) + " channels and " + std::to_string(g) + " groups.");
+  IntArray split = {x.size(0), g, c / g};
+  split.insert(split.end(), x.sizes().begin() + 2, x.sizes().end());
+  pushResult(s, 2, x.reshape(split).transpose(1, 2).contiguous().reshape(x.sizes()));
+}
+
+// embedding_renorm_: the rows `indices` names (each once) whose norm exceeds max_norm are scaled down
+// to it, in place, as nn.Embedding(max_norm=...) does before each lookup.
+void embeddingRenorm(Stack& s) {  // embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type)
+  Tensor w = tensorAt(s, 4, 0), idx = tensorAt(s, 4, 1).to(ScalarType::Long).contiguous();
+  double max_norm = argAt(s, 4, 2).toDouble(), p = argAt(s, 4, 3).toDouble();
+  if (w.dim() != 2) lang::raise("RuntimeError", "embedding_renorm_: weight must be 2-D, got " + shapeStr(w.sizes()));
+  std::vector<int64_t> rows(idx.data<int64_t>(), idx.data<int64_t>() + idx.numel());
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  for (int64_t r : rows) {
+    if (r < 0 || r >= w.size(0)) lang::raise("IndexError", "index out of range in self");
+    Tensor row = w.select(0, r);
+    double norm = op("aten::linalg_vector_norm", {v(row), IValue(p), IValue(), IValue(false), IValue()}).item().toScalarDouble();
+    if (norm > max_norm) row.copy_(mul(v(row), IValue(max_norm / (norm + 1e-7))));
+  }
+  pushResult(s, 4, w);
+}
+
 static lang::RegisterOps reg({
+    {"aten::channel_shuffle(Tensor self, int groups) -> Tensor", channelShuffle},
+    {"aten::native_channel_shuffle(Tensor self, int groups) -> Tensor", channelShuffle},
+    {"aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!)", embeddingRenorm, lang::OpClass::Other, false},
     {"functional::instance_norm(Tensor input, Tensor? running_mean=None, Tensor? running_var=None, Tensor? weight=None, Tensor? bias=None, bool use_input_stats=True, float momentum=0.1, float eps=1e-05) -> Tensor", instanceNorm},
     {"aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor", atenInstanceNorm},
     {"functional::local_response_norm(Tensor input, int size, float alpha=0.0001, float beta=0.75, float k=1.) -> Tensor", localResponseNorm},

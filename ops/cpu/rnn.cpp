@@ -1,6 +1,7 @@
 // Recurrent layers as nn.LSTM / nn.GRU / nn.RNN call them (aten::lstm.input,
 // aten::gru.input, aten::rnn_tanh.input, aten::rnn_relu.input): stacked
-// layers, optional bidirectionality and batch_first. The per-step math is
+// layers, optional bidirectionality and batch_first; and the single steps of
+// nn.LSTMCell / GRUCell / RNNCell (aten::lstm_cell, ...). The per-step math is
 // composed from linear and the elementwise kernels (no fused cells yet).
 //
 // Parameters come flat, per layer and direction: w_ih, w_hh[, b_ih, b_hh]
@@ -210,6 +211,35 @@ void packedRnnKernel(Stack& s, Cell cell, bool lstm_hx) {
   pushResults(s, n, std::move(states));
 }
 
+// One step of a cell (nn.LSTMCell, GRUCell, RNNCell): (input [B, I] or [I], hx, w_ih, w_hh, b_ih=None, b_hh=None),
+// hx [h] or, for LSTM, [h, c]; -> h' (and c' for LSTM).
+void cellKernel(Stack& s, Cell cell) {
+  constexpr size_t n = 6;
+  Tensor x = tensorAt(s, n, 0);
+  std::vector<IValue> hx = asTensorList(argAt(s, n, 1));
+  bool lstm = cell == Cell::LSTM;
+  if (hx.size() != (lstm ? 2u : 1u)) lang::raise("RuntimeError", "rnn cell: expected " + std::to_string(lstm ? 2 : 1) + " hidden state tensors");
+  bool unbatched = x.dim() == 1;
+  if (x.dim() != 1 && x.dim() != 2) lang::raise("RuntimeError", "rnn cell: expected input to be 1D or 2D, got " + std::to_string(x.dim()) + "D instead");
+  Tensor h = Tensor::fromIValue(hx[0]), c = lstm ? Tensor::fromIValue(hx[1]) : Tensor();
+  if (unbatched) {
+    x = x.unsqueeze(0), h = h.unsqueeze(0);
+    if (lstm) c = c.unsqueeze(0);
+  }
+  Weights w{tensorAt(s, n, 2), tensorAt(s, n, 3), {}, {}, {}, !argAt(s, n, 4).isNone() && !argAt(s, n, 5).isNone()};
+  if (w.has_bias) w.b_ih = tensorAt(s, n, 4), w.b_hh = tensorAt(s, n, 5);
+  if (w.w_ih.dim() != 2 || w.w_ih.size(1) != x.size(1) || h.dim() != 2 || h.size(0) != x.size(0))
+    lang::raise("RuntimeError", "rnn cell: input " + shapeStr(x.sizes()) + ", hidden state " + shapeStr(h.sizes()) + " and weight_ih " +
+                                    shapeStr(w.w_ih.sizes()) + " do not fit");
+  Steps one{{0}, {x.size(0)}};
+  runDirection(cell, x, one, w, h, c, false);
+  auto shaped = [unbatched](const Tensor& t) { return iv(unbatched ? t.squeeze(0) : t); };
+  if (lstm) pushResults(s, n, {shaped(h), shaped(c)});
+  else pushResult(s, n, unbatched ? h.squeeze(0) : h);
+}
+
+#define WICK_CELL_ARGS "Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None"
+
 #define WICK_RNN_ARGS "Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional, bool batch_first"
 
 #define WICK_PACKED_ARGS "Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, bool bidirectional"
@@ -222,6 +252,10 @@ static lang::RegisterOps reg({
     {"aten::rnn_tanh.input(Tensor input, Tensor hx, " WICK_RNN_ARGS ") -> (Tensor, Tensor)", [](Stack& s) { rnnKernel(s, Cell::TanH, false); }},
     {"aten::rnn_tanh.data(Tensor data, Tensor batch_sizes, Tensor hx, " WICK_PACKED_ARGS ") -> (Tensor, Tensor)", [](Stack& s) { packedRnnKernel(s, Cell::TanH, false); }},
     {"aten::rnn_relu.input(Tensor input, Tensor hx, " WICK_RNN_ARGS ") -> (Tensor, Tensor)", [](Stack& s) { rnnKernel(s, Cell::ReLU, false); }},
+    {"aten::lstm_cell(Tensor input, Tensor[] hx, " WICK_CELL_ARGS ") -> (Tensor, Tensor)", [](Stack& s) { cellKernel(s, Cell::LSTM); }},
+    {"aten::gru_cell(Tensor input, Tensor hx, " WICK_CELL_ARGS ") -> Tensor", [](Stack& s) { cellKernel(s, Cell::GRU); }},
+    {"aten::rnn_tanh_cell(Tensor input, Tensor hx, " WICK_CELL_ARGS ") -> Tensor", [](Stack& s) { cellKernel(s, Cell::TanH); }},
+    {"aten::rnn_relu_cell(Tensor input, Tensor hx, " WICK_CELL_ARGS ") -> Tensor", [](Stack& s) { cellKernel(s, Cell::ReLU); }},
     {"aten::rnn_relu.data(Tensor data, Tensor batch_sizes, Tensor hx, " WICK_PACKED_ARGS ") -> (Tensor, Tensor)", [](Stack& s) { packedRnnKernel(s, Cell::ReLU, false); }},
 });
 

@@ -464,6 +464,10 @@ static lang::RegisterOps reg({
     {"aten::split.Tensor(Tensor(a -> *) self, int split_size, int dim=0) -> Tensor(a)[]", splitKernel, lang::OpClass::View},
     {"aten::split.sizes(Tensor(a -> *) self, int[] split_size, int dim=0) -> Tensor(a)[]", splitSizesKernel, lang::OpClass::View},
     {"aten::split_with_sizes(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]", splitSizesKernel, lang::OpClass::View},
+    // The unsafe_ forms (what traced RNN cells call) differ only in autograd's view tracking.
+    {"aten::unsafe_chunk(Tensor self, int chunks, int dim=0) -> Tensor[]", chunkKernel, lang::OpClass::View},
+    {"aten::unsafe_split.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]", splitKernel, lang::OpClass::View},
+    {"aten::unsafe_split_with_sizes(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]", splitSizesKernel, lang::OpClass::View},
     {"aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]", unbindKernel, lang::OpClass::View},
     {"aten::unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)", unfoldKernel, lang::OpClass::View},
     {"aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)", diagonalKernel, lang::OpClass::View},
