@@ -21,7 +21,7 @@ TORCH_PYTHON = "/usr/bin/python3"
 MODELS = [("resnet18", "script"), ("mobilenet_v2", "script"), ("squeezenet1_1", "script"),
           ("shufflenet_v2_x0_5", "script"), ("resnet18", "trace"), ("resnet18", "freeze"),
           ("TracedSizes", "trace"), ("TracedOps", "trace"), ("TracedOps", "script"), ("Segmenter", "script"), ("Segmenter", "trace"), ("Segmenter", "freeze"),
-          ("PackedLSTM", "script"), ("PackedLSTM", "trace"), ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
+          ("PackedLSTM", "script"), ("PackedLSTM", "trace"), ("CellsAndShuffles", "script"), ("CellsAndShuffles", "trace"), ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
           ("AttentionPadded", "script")]
 
 MAKE = r'''
@@ -74,6 +74,21 @@ class PackedLSTM(torch.nn.Module):  # nn.utils.rnn's packing around a bidirectio
         y, _ = torch.nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=7)
         return y
 
+class CellsAndShuffles(torch.nn.Module):  # RNN cells (traced: unsafe_chunk), channel_shuffle, rrelu, Embedding(max_norm)
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTMCell(8, 6)
+        self.gru = torch.nn.GRUCell(6, 6)
+        self.shuffle = torch.nn.ChannelShuffle(3)
+        self.act = torch.nn.RReLU()
+        self.embed = torch.nn.Embedding(12, 6, max_norm=0.5)
+    def forward(self, x):
+        h, c = self.lstm(x.flatten(1)[:, :8])
+        g = self.gru(h, c)
+        shuffled = self.act(self.shuffle(x[:, :, :4, :4].repeat(1, 2, 1, 1))).flatten(1)[:, :6]
+        ids = (x.flatten(1)[:, :6].abs() * 5).long().clamp(0, 11)
+        return g + shuffled + self.embed(ids).sum(1)
+
 def key_padding(x):
     m = torch.zeros(x.size(0), x.size(1), dtype=torch.bool)
     m[:, -2:] = True
@@ -123,7 +138,8 @@ with torch.no_grad():
         saved = torch.jit.freeze(saved)
     torch.jit.save(saved, f"{out_dir}/{name}.pt")
     np.save(f"{out_dir}/{name}_x.npy", x.numpy())
-    np.save(f"{out_dir}/{name}_y.npy", m(x).numpy())
+    # What torch.jit.load of this very file returns (eager Python can differ from its script).
+    np.save(f"{out_dir}/{name}_y.npy", torch.jit.load(f"{out_dir}/{name}.pt")(x).numpy())
 '''
 
 CHECK_TORCH = r'''
