@@ -2,6 +2,7 @@
 // data.pkl, whose classes are compiled from code/ as the unpickler meets them.
 #include <cstring>
 
+#include "interpreter/runtime.h"
 #include "ops/tensor/scalar_type.h"
 #include "ops/tensor/tensor.h"
 #include "serialize/archive.h"
@@ -169,6 +170,12 @@ static std::unique_ptr<Archive> load(std::shared_ptr<const ZipReader> zip_ptr, c
   };
   hooks.parse_type = [&code](const std::string& t) { return code.parseType(t); };
   hooks.load_storage = storages("data/");
+  hooks.set_state = [](const lang::IValue& object, const lang::IValue& state) {
+    lang::Function* setstate = object.toObject()->type->findMethod("__setstate__");
+    if (!setstate) return false;
+    interp::run(*setstate, {object, state});
+    return true;
+  };
   {
     RecordBytes b = rec.read("data.pkl");
     a->root = unpickle(b.bytes, hooks, zip.path() + ": " + rec.prefix() + "data.pkl");

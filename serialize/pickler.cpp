@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "interpreter/runtime.h"
 #include "serialize/pickle_globals.h"
 #include "serialize/pickle_opcodes.h"
 #include "serialize/unpickler.h"  // kMaxValueNesting
@@ -229,15 +230,20 @@ class Pickler {
   }
 
   // `c module Name ) NEWOBJ } ( name value ... u BUILD`, every attribute in
-  // slot (declaration) order.
+  // slot (declaration) order; or, for a class with __getstate__, what it
+  // returns in the dict's place (loading runs __setstate__ on it), as torch.
   void pushObject(const lang::Object& obj) {
     const lang::ClassType& cls = *obj.type;
-    if (cls.findMethod("__getstate__"))
-      throw ArchiveError("cannot pickle " + cls.name() + ": classes with __getstate__ are not supported");
     auto [module, name] = splitQualname(cls.name());
     pushGlobal(module, name);
     op(Op::EMPTY_TUPLE);
     op(Op::NEWOBJ);
+    if (lang::Function* getstate = cls.findMethod("__getstate__")) {
+      lang::IValue self(lang::Ref<lang::Object>(const_cast<lang::Object*>(&obj)));
+      push(interp::run(*getstate, {self}));
+      op(Op::BUILD);
+      return;
+    }
     op(Op::EMPTY_DICT);
     op(Op::MARK);
     const auto& attrs = cls.attributes();

@@ -218,11 +218,12 @@ Item Unpickler::newObject(const Item& cls, const IValue& args, uint32_t depth) {
 // class's declaration order need not match the pickle's (spec §6).
 Item Unpickler::build(const Item& instance, const IValue& state, uint32_t depth) {
   auto cls = std::const_pointer_cast<lang::ClassType>(std::static_pointer_cast<const lang::ClassType>(instance.type));
-  if (!state.isDict())
-    fail("the state of " + cls->name() + " is " + valueKindName(state) +
-         ", not a dict of attributes (classes with __setstate__ are not supported)");
   const auto& attrs = cls->attributes();
   auto obj = Ref<lang::Object>::make(cls, attrs.size());
+  if (hooks_.set_state && callHook("__setstate__", [&] { return hooks_.set_state(IValue(obj), state); }))
+    return valueItem(IValue(obj), depth);
+  if (!state.isDict())
+    fail("the state of " + cls->name() + " is " + valueKindName(state) + ", not a dict of attributes, and the class has no __setstate__");
   std::vector<bool> seen(attrs.size(), false);
   state.toDict()->forEach([&](const IValue& key, const IValue& value) {
     if (!key.isStr()) fail("the state of " + cls->name() + " has a key that is " + valueKindName(key) + ", not a str");

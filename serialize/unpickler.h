@@ -41,6 +41,11 @@ struct UnpickleHooks {
   std::function<lang::Ref<ops::Storage>(const std::string& key, ops::ScalarType dtype, int64_t numel,
                                         const std::string& location)>
       load_storage;
+  // BUILD of an object whose class defines __setstate__ (torch's rule: then
+  // the pickled state is whatever __getstate__ returned): run it on the new,
+  // empty object. Returns false where the class has none; the state must then
+  // be a dict of attributes. Unset: no class has one.
+  std::function<bool(const lang::IValue& object, const lang::IValue& state)> set_state;
 };
 
 // `where` names the archive and record for error messages, e.g. "net.pt: net/data.pkl".

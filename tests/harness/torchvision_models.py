@@ -21,12 +21,14 @@ TORCH_PYTHON = "/usr/bin/python3"
 MODELS = [("resnet18", "script"), ("mobilenet_v2", "script"), ("squeezenet1_1", "script"),
           ("shufflenet_v2_x0_5", "script"), ("resnet18", "trace"), ("resnet18", "freeze"),
           ("TracedSizes", "trace"), ("TracedOps", "trace"), ("TracedOps", "script"), ("Segmenter", "script"), ("Segmenter", "trace"), ("Segmenter", "freeze"),
-          ("PackedLSTM", "script"), ("PackedLSTM", "trace"), ("CellsAndShuffles", "script"), ("CellsAndShuffles", "trace"), ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
+          ("PackedLSTM", "script"), ("PackedLSTM", "trace"), ("CellsAndShuffles", "script"), ("CellsAndShuffles", "trace"),
+          ("Stateful", "script"), ("EncoderNoGrad", "script"), ("EncoderLayerPadded", "script"),
           ("AttentionPadded", "script")]
 
 MAKE = r'''
 import sys, torch, torchvision, numpy as np
 from collections import OrderedDict
+from typing import Tuple
 name, mode, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 torch.manual_seed(0)
 
@@ -88,6 +90,24 @@ class CellsAndShuffles(torch.nn.Module):  # RNN cells (traced: unsafe_chunk), ch
         shuffled = self.act(self.shuffle(x[:, :, :4, :4].repeat(1, 2, 1, 1))).flatten(1)[:, :6]
         ids = (x.flatten(1)[:, :6].abs() * 5).long().clamp(0, 11)
         return g + shuffled + self.embed(ids).sum(1)
+
+class Stateful(torch.nn.Module):  # __getstate__/__setstate__: loading runs __setstate__, saving __getstate__
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.randn(3))
+        self.scale = 1.5
+        self.cache = torch.zeros(3)
+    @torch.jit.export
+    def __getstate__(self) -> Tuple[torch.Tensor, float, bool]:
+        return (self.w, self.scale, self.training)
+    @torch.jit.export
+    def __setstate__(self, state: Tuple[torch.Tensor, float, bool]):
+        self.w = state[0]
+        self.scale = state[1]
+        self.training = state[2]
+        self.cache = self.w * self.scale
+    def forward(self, x):
+        return x[:, :3, 0, 0] * self.cache + self.w
 
 def key_padding(x):
     m = torch.zeros(x.size(0), x.size(1), dtype=torch.bool)
