@@ -78,7 +78,7 @@ WICK_UFUNCTOR(CeilOp, static_cast<M>(std::is_integral_v<M> ? a : M(std::ceil(a))
 WICK_UFUNCTOR(TruncOp, static_cast<M>(std::is_integral_v<M> ? a : M(std::trunc(a))))
 WICK_UFUNCTOR(RoundOp, roundHalfEven<M>(a))
 WICK_UFUNCTOR(FracOp, static_cast<M>(std::is_integral_v<M> ? M(0) : M(a - std::trunc(a))))
-WICK_UFUNCTOR(ReluOp, static_cast<M>(a > M(0) ? a : M(0)))
+WICK_UFUNCTOR(ReluOp, static_cast<M>(a < M(0) ? M(0) : a))  // NaN and -0.0 pass through, as in torch
 WICK_UFUNCTOR(IsNanOp, bool(a != a))
 WICK_UFUNCTOR(IsInfOp, bool(std::is_floating_point_v<M> && std::isinf(static_cast<double>(a))))
 WICK_UFUNCTOR(IsFiniteOp, bool(!std::is_floating_point_v<M> || std::isfinite(static_cast<double>(a))))

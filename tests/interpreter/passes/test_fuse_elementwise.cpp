@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 
 #include "frontend/compiler.h"
@@ -162,6 +163,17 @@ TEST_CASE("fused arithmetic matches values worked out by hand") {
   REQUIRE(y.dtype() == ScalarType::Float);
   float want[] = {0.25f, 1.0f, 4.5f, 15.0f};  // relu(2x+1) - x/4
   for (int i = 0; i < 4; ++i) CHECK(y.data<float>()[i] == want[i]);
+}
+
+TEST_CASE("fused relu passes NaN through, as torch's relu does") {
+  auto m = compileWith("from torch import Tensor\ndef f(x: Tensor) -> Tensor:\n    return (x * 2 + 1).relu() + 0.5\n", true);
+  REQUIRE(fusionGroups(*interp::optimizedGraph(*m->function("f"))).size() == 1);
+  Tensor x = Tensor::empty({2}, ScalarType::Float);
+  x.data<float>()[0] = std::numeric_limits<float>::quiet_NaN();
+  x.data<float>()[1] = -3.0f;
+  Tensor y = Tensor::fromIValue(interp::run(*m->function("f"), {x.toIValue()}));
+  CHECK(std::isnan(y.data<float>()[0]));
+  CHECK(y.data<float>()[1] == 0.5f);  // relu(-5) + 0.5
 }
 
 TEST_CASE("fusion broadcasts [N,1] and [M] against [N,M], and 0-dim tensors") {

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "lang/error.h"
 #include "tests/ops/tensor/tensor_test_util.h"
@@ -145,4 +146,14 @@ TEST_CASE("shape ops") {
   CHECK(values(callT("aten::roll", {floats({1, 2, 3}).toIValue(), ints({1}), ints({})})) == std::vector<double>{3, 1, 2});
   CHECK(values(callT("aten::repeat", {floats({1, 2}).toIValue(), ints({2})})) == std::vector<double>{1, 2, 1, 2});
   CHECK(values(callT("aten::tril", {a.toIValue(), IValue(int64_t(0))})) == std::vector<double>{1, 0, 0, 4, 5, 0});
+}
+
+TEST_CASE("relu passes NaN and -0.0 through, as torch does") {
+  Tensor x = floats({-0.0f, std::numeric_limits<float>::quiet_NaN(), -1.5f, 2.0f});
+  std::vector<double> r = values(callT("aten::relu", {x.toIValue()}));
+  CHECK(r[0] == 0.0);
+  CHECK(std::signbit(r[0]));
+  CHECK(std::isnan(r[1]));
+  CHECK(r[2] == 0.0);
+  CHECK(r[3] == 2.0);
 }
