@@ -251,7 +251,31 @@ void embeddingRenorm(Stack& s) {  // embedding_renorm_(Tensor(a!) self, Tensor i
   pushResult(s, 4, w);
 }
 
+// norm_except_dim(v, pow, dim): the pow-norm of v over every dim but `dim`, kept as size-1 dims
+// (dim -1: over all of v). _weight_norm(v, g, dim) = v * g / norm_except_dim(v, 2, dim), what
+// nn.utils.weight_norm's parametrization computes before each forward.
+Tensor normExceptDim(const Tensor& v, int64_t p, int64_t dim) {
+  if (dim == -1) return op("aten::linalg_vector_norm", {v.toIValue(), IValue(p), IValue(), IValue(false), IValue()});
+  if (dim < 0 || dim >= v.dim()) lang::raise("IndexError", "norm_except_dim: dim " + std::to_string(dim) + " is out of range for a " + std::to_string(v.dim()) + "-d tensor");
+  std::vector<IValue> dims;
+  for (int64_t d = 0; d < v.dim(); ++d)
+    if (d != dim) dims.push_back(IValue(d));
+  IValue list(lang::Ref<lang::ListObj>::make(lang::intType(), std::move(dims)));
+  return op("aten::linalg_vector_norm", {v.toIValue(), IValue(p), list, IValue(true), IValue()});
+}
+
+void normExceptDimKernel(Stack& s) {  // norm_except_dim(Tensor v, int pow=2, int dim=0)
+  pushResult(s, 3, normExceptDim(tensorAt(s, 3, 0), argAt(s, 3, 1).toInt(), argAt(s, 3, 2).toInt()));
+}
+
+void weightNormKernel(Stack& s) {  // _weight_norm(Tensor v, Tensor g, int dim=0)
+  Tensor vv = tensorAt(s, 3, 0), g = tensorAt(s, 3, 1);
+  pushResult(s, 3, mul(v(vv), v(div(v(g), v(normExceptDim(vv, 2, argAt(s, 3, 2).toInt()))))));
+}
+
 static lang::RegisterOps reg({
+    {"aten::norm_except_dim(Tensor v, int pow=2, int dim=0) -> Tensor", normExceptDimKernel},
+    {"aten::_weight_norm(Tensor v, Tensor g, int dim=0) -> Tensor", weightNormKernel},
     {"aten::channel_shuffle(Tensor self, int groups) -> Tensor", channelShuffle},
     {"aten::native_channel_shuffle(Tensor self, int groups) -> Tensor", channelShuffle},
     {"aten::embedding_renorm_(Tensor(a!) self, Tensor indices, float max_norm, float norm_type) -> Tensor(a!)", embeddingRenorm, lang::OpClass::Other, false},

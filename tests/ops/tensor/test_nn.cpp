@@ -125,3 +125,22 @@ TEST_CASE("upsample_* with output sizes and scales step by the scale, as aten do
   near(callT("aten::upsample_bilinear2d", {x.toIValue(), ints({3, 4}), IValue(false), IValue(1.7), IValue()}),
        {0.0, 0.60222, 0.79554, 0.5155, -0.26297, 0.06223, 0.31109, 0.40065, -0.66754, -0.76853, -0.43422, 0.22395});
 }
+
+TEST_CASE("_weight_norm and norm_except_dim as torch computes them") {
+  Tensor v = Tensor::empty({3, 4}, ScalarType::Float);
+  for (int64_t i = 0; i < 3; ++i)
+    for (int64_t j = 0; j < 4; ++j) v.data<float>()[i * 4 + j] = static_cast<float>(std::sin(i * 0.7 + j));
+  Tensor g = floats({0.5f, 2.0f, -1.0f}, {3, 1});
+  auto near = [](const Tensor& t, const std::vector<double>& want) {
+    std::vector<double> got = values(t);
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]).epsilon(1e-4));
+  };
+  // torch._weight_norm(v, g, 0) and torch.norm_except_dim(v, 2, dim), rounded to 5 places.
+  near(callT("aten::_weight_norm", {v.toIValue(), g.toIValue(), IValue(int64_t(0))}),
+       {0.0, 0.33742, 0.36462, 0.05659, 0.94427, 1.45355, 0.62644, -0.77661, -0.63634, -0.43617, 0.16501, 0.61449});
+  Tensor by_col = callT("aten::norm_except_dim", {v.toIValue(), IValue(int64_t(2)), IValue(int64_t(1))});
+  CHECK(by_col.sizes() == IntArray{1, 4});
+  near(by_col, {1.17734, 1.46551, 1.03671, 1.09827});
+  near(callT("aten::norm_except_dim", {v.toIValue(), IValue(int64_t(2)), IValue(int64_t(-1))}), {2.41139});
+}
