@@ -1,6 +1,7 @@
 // Spatial transformers: affine_grid (sampling coordinates of an affine map,
 // 2-d and 3-d) and grid_sample (2-d bilinear / nearest sampling with zeros,
 // border or reflection padding), following aten's GridSampler.h formulas.
+#include <array>
 #include <cmath>
 
 #include "ops/cpu/elementwise.h"
@@ -56,8 +57,10 @@ double reflect(double x, double twice_lo, double twice_hi) {
   return flips % 2 == 0 ? extra + lo : span - extra + lo;
 }
 
-double sourceCoord(double c, int64_t size, bool align, const std::string& padding) {
-  double x = align ? (c + 1) / 2 * (size - 1) : ((c + 1) * size - 1) / 2;
+double unnormalize(double c, int64_t size, bool align) { return align ? (c + 1) / 2 * (size - 1) : ((c + 1) * size - 1) / 2; }
+
+// A source coordinate under the padding mode (aten's compute_coordinates).
+double padCoord(double x, int64_t size, bool align, const std::string& padding) {
   if (padding == "border") return std::clamp(x, 0.0, double(size - 1));
   if (padding == "reflection") {
     x = align ? reflect(x, 0, 2.0 * (size - 1)) : reflect(x, -1, 2.0 * size - 1);
@@ -66,11 +69,23 @@ double sourceCoord(double c, int64_t size, bool align, const std::string& paddin
   return x;
 }
 
+double sourceCoord(double c, int64_t size, bool align, const std::string& padding) {
+  return padCoord(unnormalize(c, size, align), size, align, padding);
+}
+
+// Keys' cubic convolution weights of the four taps around t in [0, 1) (A = -0.75, as aten).
+std::array<double, 4> cubicWeights(double t) {
+  constexpr double A = -0.75;
+  auto near = [](double x) { return ((A + 2) * x - (A + 3)) * x * x + 1; };
+  auto far = [](double x) { return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A; };
+  return {far(t + 1), near(t), near(1 - t), far(2 - t)};
+}
+
 void gridSampleKernel(Stack& s) {  // grid_sample(Tensor input, Tensor grid, str mode='bilinear', str padding_mode='zeros', bool? align_corners=None)
   Tensor input = tensorAt(s, 5, 0), grid = tensorAt(s, 5, 1);
   std::string mode = argAt(s, 5, 2).toStr(), padding = argAt(s, 5, 3).toStr();
   bool align = !argAt(s, 5, 4).isNone() && argAt(s, 5, 4).toBool();
-  if (mode != "bilinear" && mode != "nearest")
+  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic")
     lang::raise("ValueError", "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '" + mode + "'");
   if (padding != "zeros" && padding != "border" && padding != "reflection")
     lang::raise("ValueError", "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '" + padding + "'");
@@ -88,6 +103,26 @@ void gridSampleKernel(Stack& s) {  // grid_sample(Tensor input, Tensor grid, str
     for (int64_t i = 0; i < Ho; ++i)
       for (int64_t j = 0; j < Wo; ++j) {
         const double* gp = g.data<double>() + ((b * Ho + i) * Wo + j) * 2;
+        if (mode == "bicubic") {
+          // Taps around the unpadded position, each padded on its own (aten's get_value_bounded).
+          double ux = unnormalize(gp[0], W, align), uy = unnormalize(gp[1], H, align);
+          double fx = std::floor(ux), fy = std::floor(uy);
+          std::array<double, 4> wx = cubicWeights(ux - fx), wy = cubicWeights(uy - fy);
+          auto tap = [&](int64_t b2, int64_t c2, double yy, double xx) {
+            xx = padCoord(xx, W, align, padding), yy = padCoord(yy, H, align, padding);
+            return at(b2, c2, static_cast<int64_t>(yy), static_cast<int64_t>(xx));
+          };
+          for (int64_t c = 0; c < C; ++c) {
+            double v = 0;
+            for (int r = 0; r < 4; ++r) {
+              double row = 0;
+              for (int k = 0; k < 4; ++k) row += wx[k] * tap(b, c, fy - 1 + r, fx - 1 + k);
+              v += wy[r] * row;
+            }
+            out.data<double>()[((b * C + c) * Ho + i) * Wo + j] = v;
+          }
+          continue;
+        }
         double sx = sourceCoord(gp[0], W, align, padding), sy = sourceCoord(gp[1], H, align, padding);
         for (int64_t c = 0; c < C; ++c) {
           double v;

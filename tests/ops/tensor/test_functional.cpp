@@ -102,3 +102,25 @@ TEST_CASE("i0 and the Kaiser window share the Bessel series") {
   CHECK(i0[1] == doctest::Approx(1.2660658777520082).epsilon(1e-6));
   CHECK(i0[2] == doctest::Approx(2.2795853023360673).epsilon(1e-6));
 }
+
+TEST_CASE("grid_sample bicubic pads each tap as torch does") {
+  Tensor img = Tensor::empty({1, 1, 3, 4}, ScalarType::Float);
+  for (int64_t i = 0; i < 3; ++i)
+    for (int64_t j = 0; j < 4; ++j) img.data<float>()[i * 4 + j] = static_cast<float>(std::sin(i * 0.9 + j * 0.4));
+  Tensor grid = floats({-1.2f, 0.3f, 0.25f, -0.6f, 0.9f, 1.1f}, {1, 1, 3, 2});
+  auto sample = [&](const char* padding, bool align) {
+    return values(callT("functional::grid_sample", {img.toIValue(), grid.toIValue(), IValue(std::string("bicubic")),
+                                                    IValue(std::string(padding)), IValue(align)}));
+  };
+  auto near = [](const std::vector<double>& got, const std::vector<double>& want) {
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]).epsilon(1e-4));
+  };
+  // F.grid_sample(img, grid, mode='bicubic', padding_mode=..., align_corners=...), rounded to 5 places.
+  near(sample("zeros", false), {0.08445, 0.78664, -0.01258});
+  near(sample("zeros", true), {0.69271, 0.90238, 0.1343});
+  near(sample("border", false), {0.94782, 0.74306, 0.0551});
+  near(sample("border", true), {0.91615, 0.82984, 0.14248});
+  near(sample("reflection", false), {0.94748, 0.74306, -0.04766});
+  near(sample("reflection", true), {0.94453, 0.7944, 0.1691});
+}
