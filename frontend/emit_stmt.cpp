@@ -548,7 +548,7 @@ Exit FunctionEmitter::emitStatement(const StmtList& stmts, size_t index) {
 // calls __exit__(None, None, None). A body that returns or breaks out of
 // the block is refused for objects: its __exit__ would be skipped.
 Exit FunctionEmitter::emitWith(const Stmt& s) {
-  std::vector<Value*> entered;
+  std::vector<std::pair<Value*, ClassInfo*>> entered;
   for (const WithItem& w : s.extra().with_items) {
     std::string q = qualifiedName(*(w.context->kind == ExprKind::Call ? w.context->a : w.context));
     if (q == "torch.no_grad" || q == "torch.enable_grad" || q == "torch.autograd.profiler.record_function") continue;
@@ -559,16 +559,14 @@ Exit FunctionEmitter::emitWith(const Stmt& s) {
                                     ", which has no __enter__ and __exit__ methods)");
     Value* value = callFunction(module_.method(*cls, "__enter__"), obj, {}, {}, w.context->range);
     if (w.target) emitAssignTo(*w.target, value, w.target->range, nullptr);
-    entered.push_back(obj);
+    entered.emplace_back(obj, cls);
   }
   Exit exit = emitStatements(s.body);
   if (entered.empty()) return exit;
   if (exit != Exit::Never) errorAt(s.range, "a return, break or continue inside this with block would skip its __exit__ (not supported)");
-  for (auto it = entered.rbegin(); it != entered.rend(); ++it) {
-    ClassInfo* cls = module_.classOfType((*it)->type());
-    Value* none = constant(IValue());
-    callFunction(module_.method(*cls, "__exit__"), *it, {none, none, none}, {}, s.range);
-  }
+  Value* none = constant(IValue());
+  for (auto it = entered.rbegin(); it != entered.rend(); ++it)
+    callFunction(module_.method(*it->second, "__exit__"), it->first, {none, none, none}, {}, s.range);
   return Exit::Never;
 }
 

@@ -118,8 +118,10 @@ void alphaDropout(Stack& s) {  // alpha_dropout(Tensor input, float p=0.5, bool 
 // saved code; the F kernel with `inplace` in the generator's place.
 template <bool kInplace>
 void atenRrelu(Stack& s) {
+  size_t base = s.size() - 5;
+  s[base + 1] = IValue(s[base + 1].toScalarDouble());  // lower
+  s[base + 2] = IValue(s[base + 2].toScalarDouble());  // upper
   s.back() = IValue(kInplace);
-  for (size_t i = 4; i >= 3; --i) s[s.size() - i] = IValue(s[s.size() - i].toScalarDouble());
   rrelu(s);
 }
 
