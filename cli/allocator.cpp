@@ -27,7 +27,6 @@
 // from linking statically (Note [Static command], cli/meson.build).
 // Only the command does this: an application embedding libwick keeps its
 // own allocator and heap.
-#include <link.h>
 #include <malloc.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -36,22 +35,6 @@
 #include <cstdlib>
 
 namespace {
-
-// Note [Text on huge pages] (cli/meson.build): the read-only segments
-// (code, constants) are advised MADV_HUGEPAGE, so that whatever of them the
-// kernel reads from disk from now on comes into the page cache, and into
-// later processes, in 2 MB folios.
-int adviseReadOnlySegments(dl_phdr_info* info, size_t, void*) {
-  constexpr uintptr_t kPage = 4096;
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    if (ph.p_type != PT_LOAD || (ph.p_flags & PF_W) || ph.p_memsz < (uintptr_t(2) << 20)) continue;
-    uintptr_t begin = (info->dlpi_addr + ph.p_vaddr) & ~(kPage - 1);
-    uintptr_t end = (info->dlpi_addr + ph.p_vaddr + ph.p_memsz + kPage - 1) & ~(kPage - 1);
-    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-  }
-  return 1;  // the executable comes first; libraries keep their own advice
-}
 
 void* volatile g_startup_top;  // volatile: an unused malloc would be optimized away
 
@@ -78,10 +61,7 @@ void hugePageHeap() {
 }
 
 // The executable's first constructor: before anything allocates.
-__attribute__((constructor(101))) void startUp() {
-  hugePageHeap();
-  dl_iterate_phdr(adviseReadOnlySegments, nullptr);
-}
+__attribute__((constructor(101))) void startUp() { hugePageHeap(); }
 
 }  // namespace
 
