@@ -26,7 +26,10 @@
 extern "C" {
 extern const ElfW(Ehdr) __ehdr_start;  // the linker's symbol for the mapped ELF header
 
-[[gnu::section(".wick_entry"), gnu::used, gnu::no_stack_protector, gnu::no_sanitize("address", "undefined")]]
+// Nothing may instrument it: profiling and coverage counters use thread-local
+// storage, which does not exist yet.
+[[gnu::section(".wick_entry"), gnu::used, gnu::no_stack_protector, gnu::no_instrument_function,
+  gnu::no_profile_instrument_function, gnu::no_sanitize("address", "undefined", "thread")]]
 void wick_advise_segments() {
   constexpr uintptr_t kPage = 4096;
   constexpr long kMadvise = 28, kMadvHugepage = 14;  // x86-64 syscall number, <sys/mman.h>
