@@ -9,9 +9,10 @@
 namespace wick::ops {
 namespace {
 
-// "cpu", "cuda", "cuda:N" as torch.device parses them; device codes as lang::IValue::device.
+// torch's grad mode, kept per thread as torch keeps it (wick computes no gradients).
 thread_local bool t_grad_enabled = true;
 
+// "cpu", "cuda", "cuda:N" as torch.device parses them; device codes as lang::IValue::device.
 void deviceFromString(Stack& s) {
   const std::string& d = s.back().toStr();
   int64_t code = -1;

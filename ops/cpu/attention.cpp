@@ -30,6 +30,15 @@ struct AttentionWeights {
 
 int64_t maskType(const IValue& v) { return v.isNone() ? -1 : v.toInt(); }
 
+// Scores under a mask: a bool mask sets -inf where it is `hide` (the fast
+// paths' masks mark what to hide, scaled_dot_product_attention's what to
+// keep); any other mask is added.
+Tensor masked(const Tensor& scores, const Tensor& m, bool hide) {
+  if (m.dtype() != ScalarType::Bool) return add(tv(scores), tv(m.to(scores.dtype())));
+  Tensor where = hide ? m : call("aten::logical_not", {tv(m)});
+  return call("aten::masked_fill.Scalar", {tv(scores), tv(where), IValue(-INFINITY)});
+}
+
 // Scaled dot-product attention of [B, L, E] inputs; `weights` gets the
 // attention probabilities [B, heads, L, S] when asked for.
 Tensor attention(Tensor q, Tensor k, Tensor v, const AttentionWeights& a, const IValue& mask, Tensor* weights) {
@@ -46,8 +55,7 @@ Tensor attention(Tensor q, Tensor k, Tensor v, const AttentionWeights& a, const 
     Tensor m = Tensor::fromIValue(mask);
     // mask_type 1: a key padding mask [B, S], for every head and query.
     if (a.mask_type == 1 && m.dim() == 2) m = m.reshape({m.size(0), 1, 1, m.size(1)});
-    if (m.dtype() == ScalarType::Bool) scores = call("aten::masked_fill.Scalar", {tv(scores), tv(m), IValue(-INFINITY)});
-    else scores = add(tv(scores), tv(m));
+    scores = masked(scores, m, true);
   }
   Tensor attn = call("aten::softmax.int", {tv(scores), IValue(int64_t(-1)), IValue()});
   Tensor ctx = call("aten::matmul", {tv(attn), tv(vh)});  // [B, heads, L, d]
@@ -132,11 +140,9 @@ void sdpaKernel(Stack& s) {
   Tensor scores = mul(tv(call("aten::matmul", {tv(q), tv(k.transpose(-2, -1))})), IValue(scale));
   if (causal) {
     Tensor keep = call("aten::tril", {tv(Tensor::full({q.size(-2), k.size(-2)}, 1.0, ScalarType::Bool)), IValue(int64_t(0))});
-    scores = call("aten::masked_fill.Scalar", {tv(scores), tv(call("aten::logical_not", {tv(keep)})), IValue(-INFINITY)});
+    scores = masked(scores, keep, false);
   } else if (!mask.isNone()) {
-    Tensor m = Tensor::fromIValue(mask);
-    if (m.dtype() == ScalarType::Bool) scores = call("aten::masked_fill.Scalar", {tv(scores), tv(call("aten::logical_not", {mask})), IValue(-INFINITY)});
-    else scores = add(tv(scores), tv(m.to(scores.dtype())));
+    scores = masked(scores, Tensor::fromIValue(mask), false);
   }
   Tensor attn = call("aten::softmax.int", {tv(scores), IValue(int64_t(-1)), IValue()});
   if (dropout > 0) attn = call("aten::dropout", {tv(attn), IValue(dropout), IValue(true)});

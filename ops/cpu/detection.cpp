@@ -60,9 +60,7 @@ void nmsKernel(Stack& s) {
                                     shapeStr(dets.sizes()) + " boxes");
   std::vector<int64_t> keep = dets.dtype() == ScalarType::Float ? nms<float>(dets, scores, static_cast<float>(threshold))
                                                                 : nms<double>(dets, scores, threshold);
-  Tensor out = Tensor::empty({static_cast<int64_t>(keep.size())}, ScalarType::Long);
-  std::copy(keep.begin(), keep.end(), out.data<int64_t>());
-  pushResult(s, 3, out);
+  pushResult(s, 3, longTensor(keep));
 }
 
 // RoIAlign (torchvision's roi_align, as Faster/Mask/Keypoint R-CNN's box

@@ -74,8 +74,7 @@ void combinationsKernel(Stack& s) {  // combinations(Tensor self, int r=2, bool 
   std::vector<int64_t> idx(r), flat;
   choose(t.numel(), repl, idx, 0, 0, flat);
   int64_t count = static_cast<int64_t>(flat.size()) / r;
-  Tensor index = Tensor::empty({count * r}, ScalarType::Long);
-  std::copy(flat.begin(), flat.end(), index.data<int64_t>());
+  Tensor index = longTensor(flat);
   static const lang::Operator* index_select = findOp("aten::index_select");
   Tensor picked = callTensorOp(index_select, {t.toIValue(), IValue(int64_t(0)), index.toIValue()});
   pushResult(s, 3, picked.reshape({count, r}));

@@ -263,17 +263,6 @@ void nllLossKernel(Stack& s) {
   pushResult(s, 5, nll(tensorAt(s, 5, 0), tensorAt(s, 5, 1), argAt(s, 5, 2), reductionCode(argAt(s, 5, 3)), argAt(s, 5, 4).toInt()));
 }
 
-// aten::cross_entropy_loss (what F.cross_entropy's saved code calls), its
-// reduction a number: laid out as F.cross_entropy's arguments.
-void crossEntropyKernel(Stack& s);
-void crossEntropyLossKernel(Stack& s) {  // (self, target, weight, int reduction, ignore_index, label_smoothing)
-  size_t b = s.size() - 6;
-  IValue reduction = s[b + 3], ignore_index = s[b + 4], smoothing = s[b + 5];
-  s.resize(b + 3);
-  for (const IValue& x : {IValue(), ignore_index, IValue(), reduction, smoothing}) s.push_back(x);
-  crossEntropyKernel(s);
-}
-
 // F.cross_entropy's signature: (input, target, weight=None, size_average=None,
 // ignore_index=-100, reduce=None, reduction='mean', label_smoothing=0.0).
 // Class-index targets go through nll; probability targets (float, same shape) are -sum(p * log_softmax).
@@ -298,6 +287,16 @@ void crossEntropyKernel(Stack& s) {
     loss = add(iv(mul(iv(loss), IValue(1 - smoothing))), iv(mul(iv(smooth_loss), IValue(smoothing / c))));
   }
   pushResult(s, n, loss);
+}
+
+// aten::cross_entropy_loss (what F.cross_entropy's saved code calls), its
+// reduction a number: laid out as F.cross_entropy's arguments.
+void crossEntropyLossKernel(Stack& s) {  // (self, target, weight, int reduction, ignore_index, label_smoothing)
+  size_t b = s.size() - 6;
+  IValue reduction = s[b + 3], ignore_index = s[b + 4], smoothing = s[b + 5];
+  s.resize(b + 3);
+  for (const IValue& x : {IValue(), ignore_index, IValue(), reduction, smoothing}) s.push_back(x);
+  crossEntropyKernel(s);
 }
 
 // binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=Mean); log clamped at -100 as aten does.

@@ -12,12 +12,6 @@ namespace {
 using lang::IValue;
 using lang::Stack;
 
-Tensor longsOf(const std::vector<int64_t>& v) {
-  Tensor t = Tensor::empty({static_cast<int64_t>(v.size())}, ScalarType::Long);
-  std::copy(v.begin(), v.end(), t.data<int64_t>());
-  return t;
-}
-
 // (input [T, B, *] or [B, T, *], lengths [B] in decreasing order, batch_first) -> (data [sum, *], batch_sizes [T'])
 void packKernel(Stack& s) {
   Tensor input = tensorAt(s, 3, 0), lengths_t = tensorAt(s, 3, 1);
@@ -46,7 +40,7 @@ void packKernel(Stack& s) {
     rows.push_back(x.select(0, t).narrow(0, 0, active).toIValue());
   }
   Tensor data = callTensorOp(findOp("aten::cat"), {IValue(lang::Ref<lang::ListObj>::make(lang::tensorType(), std::move(rows))), IValue(int64_t(0))});
-  pushResults(s, 3, {data.toIValue(), longsOf(batch_sizes).toIValue()});
+  pushResults(s, 3, {data.toIValue(), longTensor(batch_sizes).toIValue()});
 }
 
 // (data [sum, *], batch_sizes [T], batch_first, padding_value, total_length) -> (output, lengths [B])
@@ -76,7 +70,7 @@ void padKernel(Stack& s) {
     for (int64_t b = 0; b < bs[t]; ++b) lengths[b] = t + 1;
     offset += bs[t];
   }
-  pushResults(s, 5, {(batch_first ? out.transpose(0, 1) : out).toIValue(), longsOf(lengths).toIValue()});
+  pushResults(s, 5, {(batch_first ? out.transpose(0, 1) : out).toIValue(), longTensor(lengths).toIValue()});
 }
 
 static lang::RegisterOps reg({

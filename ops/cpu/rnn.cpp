@@ -235,7 +235,7 @@ void cellKernel(Stack& s, Cell cell) {
   runDirection(cell, x, one, w, h, c, false);
   auto shaped = [unbatched](const Tensor& t) { return iv(unbatched ? t.squeeze(0) : t); };
   if (lstm) pushResults(s, n, {shaped(h), shaped(c)});
-  else pushResult(s, n, unbatched ? h.squeeze(0) : h);
+  else pushResult(s, n, shaped(h));
 }
 
 #define WICK_CELL_ARGS "Tensor w_ih, Tensor w_hh, Tensor? b_ih=None, Tensor? b_hh=None"

@@ -66,11 +66,7 @@ std::vector<IValue> unique(const Tensor& t, const IValue& dim, bool sort) {
     return groupSlices<T>(moved.data<T>(), n, width, sort);
   });
   int64_t groups = static_cast<int64_t>(g.first.size());
-  Tensor idx = Tensor::empty({groups}, ScalarType::Long);
-  for (int64_t i = 0; i < groups; ++i) idx.data<int64_t>()[i] = g.first[i];
-  Tensor inverse = Tensor::empty({n}, ScalarType::Long), counts = Tensor::empty({groups}, ScalarType::Long);
-  std::copy(g.group.begin(), g.group.end(), inverse.data<int64_t>());
-  std::copy(g.count.begin(), g.count.end(), counts.data<int64_t>());
+  Tensor idx = longTensor(g.first), inverse = longTensor(g.group), counts = longTensor(g.count);
   static const lang::Operator* index_select = findOp("aten::index_select");
   Tensor values;
   if (dim.isNone()) {

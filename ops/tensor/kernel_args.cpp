@@ -1,5 +1,7 @@
 #include "ops/tensor/kernel_args.h"
 
+#include <algorithm>
+
 #include "lang/types.h"
 
 namespace wick::ops {
@@ -51,6 +53,12 @@ IValue fromTensorList(const std::vector<Tensor>& ts) {
 IValue fromIntArray(const IntArray& a) {
   std::vector<IValue> items(a.begin(), a.end());
   return IValue(lang::Ref<lang::ListObj>::make(lang::intType(), std::move(items)));
+}
+
+Tensor longTensor(const IntArray& values) {
+  Tensor t = Tensor::empty({static_cast<int64_t>(values.size())}, ScalarType::Long);
+  std::copy(values.begin(), values.end(), t.data<int64_t>());
+  return t;
 }
 
 ScalarType scalarDefaultDtype(const IValue& scalar) {

@@ -34,6 +34,7 @@ std::vector<Tensor> toTensorList(const IValue& v);
 std::vector<std::optional<Tensor>> toOptTensorList(const IValue& v);
 IValue fromTensorList(const std::vector<Tensor>& ts);
 IValue fromIntArray(const IntArray& a);
+Tensor longTensor(const IntArray& values);  // a 1-d int64 tensor of the values
 
 // The dtype a Python scalar would get as a tensor: bool, int64 or float32
 // (default dtype) for floats.
