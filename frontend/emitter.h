@@ -136,6 +136,11 @@ class FunctionEmitter {
   // [Upgraders], upgraders.cpp): the old meaning emitted over `inputs`, or
   // nullopt when the op is current.
   std::optional<Value*> emitUpgraded(const lang::Operator& op, const std::vector<Value*>& inputs);
+  // The overloads an old archive's call of `name` is matched against: `current` with the
+  // old schemas of Note [Upgraders] in place of today's, into `out`; false (and `out`
+  // untouched) when no old schema applies.
+  bool withOldOverloads(const std::string& name, const std::vector<const lang::Operator*>& current,
+                        std::vector<const lang::Operator*>& out) const;
   Value* callFunction(lang::Function* fn, Value* self, std::vector<Value*> args,
                       std::vector<std::pair<std::string, Value*>> kwargs, const SourceRange& r);
   Value* intListArgument(Value* v, const TypePtr& formal, const SourceRange& r);

@@ -34,6 +34,8 @@
 // A module constructed inside a function (`net = Net()` in main) is built
 // while that function compiles and becomes a constant of it, so its
 // arguments must be constants.
+#include <string_view>
+
 #include "frontend/emitter.h"
 #include "frontend/prelude.h"
 #include "lang/error.h"
@@ -95,6 +97,15 @@ bool sameLayout(const std::vector<ClassType::Attribute>& a, const std::vector<Cl
   return true;
 }
 
+// Whether `word` is one of the space-separated words of `words`.
+bool hasWord(std::string_view words, std::string_view word) {
+  for (size_t at = words.find(word); at != std::string_view::npos; at = words.find(word, at + 1)) {
+    size_t end = at + word.size();
+    if ((at == 0 || words[at - 1] == ' ') && (end == words.size() || words[end] == ' ')) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void ModuleCompiler::addPrelude(const std::string& ns) {
@@ -124,7 +135,7 @@ ClassInfo* ModuleCompiler::nnClass(const std::string& qualname) {
   for (const PreludeFile& f : preludeFiles()) {
     std::string ns(f.ns);
     bool named = qualname == ns + "." + last || qualname == "torch.nn." + last;
-    if (!named || (" " + std::string(f.classes) + " ").find(" " + last + " ") == std::string::npos) continue;
+    if (!named || !hasWord(f.classes, last)) continue;
     addPrelude(ns);
     return findClass(ns + "." + last);
   }

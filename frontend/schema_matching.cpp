@@ -253,7 +253,10 @@ std::optional<Match> tryMatch(const lang::Operator* op, const std::vector<Value*
 std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const std::vector<Value*>& args,
                                                  const std::vector<std::pair<std::string, Value*>>& kwargs,
                                                  const SourceRange& r, std::string* why_out, bool method) {
-  const auto& ops = lang::OperatorRegistry::global().lookup(name);
+  const std::vector<const lang::Operator*>* overloads = &lang::OperatorRegistry::global().lookup(name);
+  std::vector<const lang::Operator*> with_old;
+  if (withOldOverloads(name, *overloads, with_old)) overloads = &with_old;
+  const auto& ops = *overloads;
   std::optional<Match> best;
   // Python-level functions (functional::, torch::) take their arguments as
   // TorchScript passes them to compiled Python: no int-to-float conversion.
@@ -270,14 +273,12 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
   if (!best) {
     // Why each overload failed, spelled out only now that none matches:
     // printing schemas for the overloads a call passes over costs more than matching.
+    // Each overload once, with the reason it fails under the conversions it allows.
     if (why_out)
-      for (bool convert : {false, true}) {
-        if (convert && python_level) break;
-        for (const lang::Operator* op : ops) {
-          std::string reason;
-          tryMatch(op, args, kwargs, convert, empty_list_literals_, method, &reason);
-          *why_out += "\n  " + op->schema.str() + ": " + reason;
-        }
+      for (const lang::Operator* op : ops) {
+        std::string reason;
+        tryMatch(op, args, kwargs, !python_level, empty_list_literals_, method, &reason);
+        *why_out += "\n  " + op->schema.str() + ": " + reason;
       }
     return std::nullopt;
   }

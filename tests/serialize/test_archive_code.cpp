@@ -114,3 +114,30 @@ TEST_CASE("old archives keep the meaning their ops had (Note [Upgraders])") {
   const std::string typed = "def f(a: Tensor, b: Tensor) -> Tensor:\n  return torch.full([2], 3, dtype=4)\n";
   CHECK(runArchiveFunction(typed, 4, {a.toIValue(), b.toIValue()}).dtype() == ops::ScalarType::Long);
 }
+
+TEST_CASE("old archives' calls match the schemas their ops had then (Note [Upgraders])") {
+  auto a = ints({7, -7, 5}), b = ints({2, 2, -2});
+  // linspace's steps could be left out up to version 7, and logspace's up to 8: 100 points.
+  const std::string lin = "def f(a: Tensor, b: Tensor) -> Tensor:\n  return torch.linspace(0., 1.)\n";
+  auto l7 = values(runArchiveFunction(lin, 7, {a.toIValue(), b.toIValue()}));
+  REQUIRE(l7.size() == 100);
+  CHECK(l7[1] == doctest::Approx(1.0 / 99));
+  CHECK_THROWS(runArchiveFunction(lin, 8, {a.toIValue(), b.toIValue()}));  // steps is required since
+  const std::string lin5 = "def f(a: Tensor, b: Tensor) -> Tensor:\n  return torch.linspace(0., 1., 5)\n";
+  CHECK(values(runArchiveFunction(lin5, 7, {a.toIValue(), b.toIValue()})) ==
+        std::vector<double>{0, 0.25, 0.5, 0.75, 1});
+  const std::string log = "def f(a: Tensor, b: Tensor) -> Tensor:\n  return torch.logspace(0., 2., None, 2.)\n";
+  auto g8 = values(runArchiveFunction(log, 8, {a.toIValue(), b.toIValue()}));
+  REQUIRE(g8.size() == 100);
+  CHECK(g8.back() == doctest::Approx(4.0));
+  const std::string log_out =
+      "def f(a: Tensor, b: Tensor) -> Tensor:\n  o = torch.empty([0])\n  _0 = torch.logspace(0., 1., out=o)\n  return o\n";
+  CHECK(values(runArchiveFunction(log_out, 8, {a.toIValue(), b.toIValue()})).size() == 100);
+  // div with out= up to version 3: true division when any of the three is floating.
+  const std::string div_out =
+      "def f(a: Tensor, b: Tensor) -> Tensor:\n  o = torch.empty([0])\n  _0 = torch.div(a, b, out=o)\n  return o\n";
+  CHECK(values(runArchiveFunction(div_out, 3, {a.toIValue(), b.toIValue()})) == std::vector<double>{3.5, -3.5, -2.5});
+  const std::string div_out_int =
+      "def f(a: Tensor, b: Tensor) -> Tensor:\n  o = torch.empty([0], dtype=4)\n  _0 = torch.div(a, b, out=o)\n  return o\n";
+  CHECK(values(runArchiveFunction(div_out_int, 3, {a.toIValue(), b.toIValue()})) == std::vector<double>{3, -3, -2});
+}
