@@ -488,7 +488,8 @@ Value* FunctionEmitter::emitAttribute(const Expr& e) {
         {"torch.uint8", 0}, {"torch.int8", 1}, {"torch.int16", 2}, {"torch.short", 2}, {"torch.int32", 3},
         {"torch.int", 3}, {"torch.int64", 4}, {"torch.long", 4}, {"torch.float16", 5}, {"torch.half", 5},
         {"torch.float32", 6}, {"torch.float", 6}, {"torch.float64", 7}, {"torch.double", 7}, {"torch.bool", 11},
-        {"torch.bfloat16", 15},
+        {"torch.bfloat16", 15}, {"torch.complex64", 9}, {"torch.cfloat", 9}, {"torch.complex128", 10},
+        {"torch.cdouble", 10},
         // memory formats and layouts are ints too (c10::MemoryFormat, c10::Layout)
         {"torch.contiguous_format", 0}, {"torch.preserve_format", 1}, {"torch.channels_last", 2},
         {"torch.channels_last_3d", 3}, {"torch.strided", 0}};

@@ -5,6 +5,7 @@
 
 #include "ops/cpu/elementwise.h"
 #include "ops/cpu/fast_math.h"
+#include "ops/cpu/spectral.h"
 #include "ops/cpu/unary_family.h"
 
 namespace wick::ops {
@@ -108,12 +109,21 @@ void negKernelChecked(Stack& s) {
   s.back() = applyUnary<NegOp, UFamily::Keep>(a).toIValue();
 }
 
+// abs of a complex tensor is its magnitude, a real tensor (spectral.cpp).
+void absKernel(Stack& s) {
+  Tensor a = Tensor::fromIValue(s.back());
+  s.back() = (isComplexType(a.dtype()) ? complexAbs(a) : applyUnary<AbsOp, UFamily::Keep>(a)).toIValue();
+}
+
 #define WICK_UNARY(name, Op, Fam)                                                                      \
   {"aten::" name "(Tensor self) -> Tensor", unaryKernel<Op, Fam>, lang::OpClass::Elementwise},        \
   {"aten::" name "_(Tensor(a!) self) -> Tensor(a!)", unaryInplaceKernel<Op, Fam>, lang::OpClass::Elementwise, false}
 
 static lang::RegisterOps reg({
-    WICK_UNARY("abs", AbsOp, UFamily::Keep), WICK_UNARY("absolute", AbsOp, UFamily::Keep),
+    {"aten::abs(Tensor self) -> Tensor", absKernel, lang::OpClass::Elementwise},
+    {"aten::abs_(Tensor(a!) self) -> Tensor(a!)", unaryInplaceKernel<AbsOp, UFamily::Keep>, lang::OpClass::Elementwise, false},
+    {"aten::absolute(Tensor self) -> Tensor", absKernel, lang::OpClass::Elementwise},
+    {"aten::absolute_(Tensor(a!) self) -> Tensor(a!)", unaryInplaceKernel<AbsOp, UFamily::Keep>, lang::OpClass::Elementwise, false},
     {"aten::neg(Tensor self) -> Tensor", negKernelChecked, lang::OpClass::Elementwise},
     {"aten::neg_(Tensor(a!) self) -> Tensor(a!)", unaryInplaceKernel<NegOp, UFamily::Keep>, lang::OpClass::Elementwise, false},
     {"aten::negative(Tensor self) -> Tensor", negKernelChecked, lang::OpClass::Elementwise},

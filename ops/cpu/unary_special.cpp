@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "ops/cpu/special_math.h"
+#include "ops/cpu/spectral.h"
 #include "ops/cpu/unary_family.h"
 
 namespace wick::ops {
@@ -160,6 +161,16 @@ void ldexpKernel(Stack& s) {
   pushResult(s, 2, binaryOp(ea, eb, dt, dt, [](auto x, auto y) { return static_cast<decltype(x)>(x * std::exp2(y)); }));
 }
 
+// angle of a complex tensor is arg z; conj negates the imaginary part (spectral.cpp).
+void angleKernel(Stack& s) {
+  Tensor a = Tensor::fromIValue(s.back());
+  s.back() = (isComplexType(a.dtype()) ? complexAngle(a) : applyUnary<AngleOp, UFamily::Float>(a)).toIValue();
+}
+void conjKernel(Stack& s) {
+  Tensor a = Tensor::fromIValue(s.back());
+  if (isComplexType(a.dtype())) s.back() = complexConj(a).toIValue();
+}
+
 #define WICK_SPECIAL(name, Op)                                                                             \
   {"aten::" name "(Tensor self) -> Tensor", unaryKernel<Op, UFamily::Float>, lang::OpClass::Elementwise}, \
   {"aten::special_" name "(Tensor self) -> Tensor", unaryKernel<Op, UFamily::Float>, lang::OpClass::Elementwise}
@@ -177,10 +188,10 @@ static lang::RegisterOps reg({
     {"aten::special_entr(Tensor self) -> Tensor", unaryKernel<EntrOp, UFamily::Float>, lang::OpClass::Elementwise},
     {"aten::deg2rad(Tensor self) -> Tensor", unaryKernel<Deg2RadOp, UFamily::Float>, lang::OpClass::Elementwise},
     {"aten::rad2deg(Tensor self) -> Tensor", unaryKernel<Rad2DegOp, UFamily::Float>, lang::OpClass::Elementwise},
-    {"aten::angle(Tensor self) -> Tensor", unaryKernel<AngleOp, UFamily::Float>, lang::OpClass::Elementwise},
+    {"aten::angle(Tensor self) -> Tensor", angleKernel, lang::OpClass::Elementwise},
     {"aten::isreal(Tensor self) -> Tensor", unaryKernel<TrueOp, UFamily::Predicate>, lang::OpClass::Elementwise},
     {"aten::positive(Tensor(a) self) -> Tensor(a)", [](Stack&) {}, lang::OpClass::View},
-    {"aten::conj(Tensor(a) self) -> Tensor(a)", [](Stack&) {}, lang::OpClass::View},
+    {"aten::conj(Tensor(a) self) -> Tensor(a)", conjKernel, lang::OpClass::View},
     {"aten::resolve_conj(Tensor(a) self) -> Tensor(a)", [](Stack&) {}, lang::OpClass::View},
     {"aten::resolve_neg(Tensor(a) self) -> Tensor(a)", [](Stack&) {}, lang::OpClass::View},
     {"aten::logit(Tensor self, float? eps=None) -> Tensor", logitKernel, lang::OpClass::Elementwise},

@@ -3,6 +3,7 @@
 // the numbers travel in archives and are what `t.dtype` evaluates to in
 // TorchScript, so they must never change (grep ORDER SCALARTYPE).
 #include <cstdint>
+#include <complex>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -42,6 +43,9 @@ inline bool isIntegralType(ScalarType t, bool include_bool) {
   return (t >= ScalarType::Byte && t <= ScalarType::Long) || (include_bool && t == ScalarType::Bool);
 }
 inline bool isComplexType(ScalarType t) { return t >= ScalarType::ComplexHalf && t <= ScalarType::ComplexDouble; }
+// std::complex<float> / <double>: the element types of complex64 / complex128.
+template <class T> inline constexpr bool isComplex = false;
+template <class T> inline constexpr bool isComplex<std::complex<T>> = true;
 
 // float16 and bfloat16 as storage types: arithmetic happens in float.
 struct Half {

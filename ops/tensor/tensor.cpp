@@ -1,6 +1,7 @@
 #include "ops/tensor/tensor.h"
 
 #include <cmath>
+#include <complex>
 #include <cstdlib>
 #include <cstring>
 
@@ -76,7 +77,9 @@ IntArray broadcastShapes(const IntArray& a, const IntArray& b) {
 Tensor Tensor::empty(const IntArray& sizes, ScalarType dtype) {
   for (int64_t s : sizes)
     if (s < 0) lang::raise("RuntimeError", "Trying to create tensor with negative dimension " + std::to_string(s) + ": " + shapeStr(sizes));
-  if (ops::elementSize(dtype) == 0 || isComplexType(dtype)) raiseUnsupportedDtype(dtype);
+  // Complex tensors exist for the spectral ops (ops/cpu/spectral.cpp): they copy and
+  // view like any other; an op without a complex kernel raises (dispatchType).
+  if (ops::elementSize(dtype) == 0 || dtype == ScalarType::ComplexHalf) raiseUnsupportedDtype(dtype);
   auto storage = Storage::allocate(numelOf(sizes) * ops::elementSize(dtype));
   return Tensor(Ref<TensorImpl>::make(std::move(storage), 0, sizes, contiguousStrides(sizes), dtype));
 }
@@ -180,6 +183,35 @@ void copyTyped(const Tensor& dst, const Tensor& src) {
                    [&](const std::array<int64_t, 2>& o) { d[o[0]] = convertElement<D>(s[o[1]]); });
 }
 
+// Copies with a complex side: complex from complex or real (imaginary part
+// 0), real from complex (its real part, as torch's cast does).
+template <class D>
+void copyFromComplexOrReal(const Tensor& dst, const Tensor& src) {
+  auto each = [&](auto stag) {
+    using S = decltype(stag);
+    D* d = dst.data<D>();
+    const S* s = src.data<S>();
+    forEachOffset<2>(dst.sizes(), {&dst.strides(), &src.strides()}, [&](const std::array<int64_t, 2>& o) {
+      if constexpr (isComplex<D> && isComplex<S>) d[o[0]] = D(s[o[1]]);
+      else if constexpr (isComplex<D>) d[o[0]] = D(static_cast<typename D::value_type>(static_cast<double>(convertElement<double>(s[o[1]]))));
+      else if constexpr (isComplex<S>) d[o[0]] = convertElement<D>(static_cast<double>(s[o[1]].real()));
+    });
+  };
+  switch (src.dtype()) {
+    case ScalarType::ComplexFloat: each(std::complex<float>{}); break;
+    case ScalarType::ComplexDouble: each(std::complex<double>{}); break;
+    default: dispatchType(src.dtype(), each);
+  }
+}
+
+void copyComplex(const Tensor& dst, const Tensor& src) {
+  switch (dst.dtype()) {
+    case ScalarType::ComplexFloat: copyFromComplexOrReal<std::complex<float>>(dst, src); break;
+    case ScalarType::ComplexDouble: copyFromComplexOrReal<std::complex<double>>(dst, src); break;
+    default: dispatchType(dst.dtype(), [&](auto tag) { copyFromComplexOrReal<decltype(tag)>(dst, src); });
+  }
+}
+
 // Overlapping source and destination storage (x.copy_(x.t())) copy through a temporary.
 bool sharesStorage(const Tensor& a, const Tensor& b) { return a.storage().get() == b.storage().get(); }
 }  // namespace
@@ -187,6 +219,10 @@ bool sharesStorage(const Tensor& a, const Tensor& b) { return a.storage().get() 
 Tensor& Tensor::copy_(const Tensor& src) {
   Tensor s = src.expand(sizes());
   if (sharesStorage(*this, s) && !(s.data_ptr() == data_ptr() && s.strides() == strides())) s = s.clone();
+  if (isComplexType(dtype()) || isComplexType(s.dtype())) {
+    copyComplex(*this, s);
+    return *this;
+  }
   dispatchType(dtype(), [&](auto dtag) {
     dispatchType(s.dtype(), [&](auto stag) { copyTyped<decltype(dtag), decltype(stag)>(*this, s); });
   });

@@ -1,0 +1,334 @@
+// Complex tensors and the ops that make and read them: the discrete Fourier
+// transforms of torch.fft (fft, ifft, rfft, irfft), stft, the complex/real
+// views (view_as_real, view_as_complex, real, imag) and the complex cases of
+// abs, angle and conj. Audio front ends are the users (a spectrogram is
+// stft, then abs or view_as_real); arithmetic on complex tensors is not
+// here, and ops without a complex kernel raise a clear error.
+//
+// Transforms run in double precision whatever the dtype (results are then
+// rounded to complex64 for float inputs, as torch's are computed in float):
+// an iterative radix-2 FFT for power-of-two lengths, otherwise a direct DFT
+// over a table of the n twiddles.
+#include <cmath>
+#include <complex>
+#include <string>
+#include <vector>
+
+#include "lang/error.h"
+#include "ops/cpu/spectral.h"
+#include "ops/tensor/call_op.h"
+#include "ops/tensor/kernel_args.h"
+
+namespace wick::ops {
+namespace {
+
+using lang::IValue;
+using cd = std::complex<double>;
+
+// In place: out[k] = sum_j in[j] e^(-+2 pi i jk/n), the sign + when inverse; no scaling.
+void dft(std::vector<cd>& a, bool inverse) {
+  const size_t n = a.size();
+  if (n <= 1) return;
+  const double sign = inverse ? 1.0 : -1.0;
+  if ((n & (n - 1)) == 0) {
+    for (size_t i = 1, j = 0; i < n; ++i) {  // bit-reversal permutation
+      size_t bit = n >> 1;
+      for (; j & bit; bit >>= 1) j ^= bit;
+      j ^= bit;
+      if (i < j) std::swap(a[i], a[j]);
+    }
+    for (size_t len = 2; len <= n; len <<= 1) {
+      double ang = sign * 2 * M_PI / static_cast<double>(len);
+      for (size_t i = 0; i < n; i += len)
+        for (size_t k = 0; k < len / 2; ++k) {
+          cd w = std::polar(1.0, ang * static_cast<double>(k));
+          cd u = a[i + k], v = a[i + k + len / 2] * w;
+          a[i + k] = u + v;
+          a[i + k + len / 2] = u - v;
+        }
+    }
+    return;
+  }
+  std::vector<cd> twiddle(n), out(n);
+  for (size_t k = 0; k < n; ++k) twiddle[k] = std::polar(1.0, sign * 2 * M_PI * static_cast<double>(k) / static_cast<double>(n));
+  for (size_t k = 0; k < n; ++k) {
+    cd sum = 0;
+    for (size_t j = 0, idx = 0; j < n; ++j, idx = idx + k >= n ? idx + k - n : idx + k) sum += a[j] * twiddle[idx];
+    out[k] = sum;
+  }
+  a.swap(out);
+}
+
+bool isComplexFloat(ScalarType t) { return t == ScalarType::ComplexFloat; }
+
+// The complex dtype results take: complex128 for double inputs, else complex64.
+ScalarType complexOf(ScalarType t) {
+  return t == ScalarType::Double || t == ScalarType::ComplexDouble ? ScalarType::ComplexDouble : ScalarType::ComplexFloat;
+}
+ScalarType realOf(ScalarType t) { return t == ScalarType::ComplexDouble ? ScalarType::Double : ScalarType::Float; }
+
+// Rows of the last dimension of a contiguous tensor, as complex doubles.
+cd element(const Tensor& t, int64_t i) {
+  switch (t.dtype()) {
+    case ScalarType::ComplexFloat: return cd(t.data<std::complex<float>>()[i]);
+    case ScalarType::ComplexDouble: return t.data<cd>()[i];
+    case ScalarType::Double: return cd(t.data<double>()[i], 0);
+    default: return cd(t.data<float>()[i], 0);
+  }
+}
+void store(const Tensor& t, int64_t i, cd v) {
+  if (isComplexFloat(t.dtype())) t.data<std::complex<float>>()[i] = std::complex<float>(v);
+  else t.data<cd>()[i] = v;
+}
+
+// A working copy: complex stays, double stays, any other real type becomes float.
+Tensor workingCopy(const Tensor& t) {
+  if (isComplexType(t.dtype()) || t.dtype() == ScalarType::Double) return t.contiguous();
+  return t.to(ScalarType::Float).contiguous();
+}
+
+// The scale a transform of length n applies under `norm` ("backward", "forward", "ortho").
+double normScale(const std::optional<std::string>& norm, int64_t n, bool inverse) {
+  std::string mode = norm.value_or("backward");
+  if (mode == "ortho") return 1.0 / std::sqrt(static_cast<double>(n));
+  if (mode == "backward") return inverse ? 1.0 / static_cast<double>(n) : 1.0;
+  if (mode == "forward") return inverse ? 1.0 : 1.0 / static_cast<double>(n);
+  lang::raise("RuntimeError", "Invalid normalization mode: \"" + mode + "\"");
+}
+
+enum class Kind { C2C, R2C, C2R };
+
+// torch.fft.{fft, ifft, rfft, irfft} of `self` along `dim`, n points.
+Tensor transform(const Tensor& self, std::optional<int64_t> n_opt, int64_t dim, const std::optional<std::string>& norm,
+                 Kind kind, bool inverse, const char* name) {
+  if (self.dim() == 0) lang::raise("IndexError", std::string(name) + ": expected a tensor with at least one dimension");
+  if (kind == Kind::R2C && isComplexType(self.dtype()))
+    lang::raise("RuntimeError", std::string(name) + " expects a real input tensor, but got " + scalarTypeName(self.dtype()));
+  int64_t d = wrapDim(dim, self.dim());
+  int64_t in_len = self.size(d);
+  int64_t n = n_opt ? *n_opt : (kind == Kind::C2R ? 2 * (in_len - 1) : in_len);
+  if (n < 1) lang::raise("RuntimeError", "Invalid number of data points (" + std::to_string(n) + ") specified");
+  Tensor x = workingCopy(self.transpose(d, self.dim() - 1));
+  int64_t rows = in_len == 0 ? 0 : x.numel() / in_len;
+  int64_t out_len = kind == Kind::R2C ? n / 2 + 1 : n;
+  IntArray sizes = x.sizes();
+  sizes.back() = out_len;
+  ScalarType out_type = kind == Kind::C2R ? realOf(complexOf(x.dtype())) : complexOf(x.dtype());
+  Tensor out = Tensor::empty(sizes, out_type);
+  double scale = normScale(norm, n, inverse);
+  std::vector<cd> buf(static_cast<size_t>(n));
+  for (int64_t r = 0; r < rows; ++r) {
+    std::fill(buf.begin(), buf.end(), cd(0));
+    if (kind == Kind::C2R) {  // the half spectrum's first n/2+1 points, completed by Hermitian symmetry
+      int64_t m = n / 2 + 1;
+      for (int64_t k = 0; k < std::min(in_len, m); ++k) buf[k] = element(x, r * in_len + k);
+      for (int64_t k = m; k < n; ++k) buf[k] = std::conj(buf[n - k]);
+    } else {
+      for (int64_t k = 0; k < std::min(in_len, n); ++k) buf[k] = element(x, r * in_len + k);
+    }
+    dft(buf, inverse);
+    for (int64_t k = 0; k < out_len; ++k) {
+      cd v = buf[k] * scale;
+      if (kind == Kind::C2R) {
+        if (out_type == ScalarType::Double) out.data<double>()[r * out_len + k] = v.real();
+        else out.data<float>()[r * out_len + k] = static_cast<float>(v.real());
+      } else {
+        store(out, r * out_len + k, v);
+      }
+    }
+  }
+  return out.transpose(d, self.dim() - 1);
+}
+
+std::optional<std::string> optStr(const IValue& v) {
+  if (v.isNone()) return std::nullopt;
+  return v.toStr();
+}
+
+template <Kind kKind, bool kInverse>
+void fftKernel(Stack& s) {
+  static constexpr const char* kNames[] = {"fft_fft", "fft_ifft", "fft_rfft", "fft_irfft"};
+  const char* name = kNames[(kKind == Kind::C2C ? 0 : kKind == Kind::R2C ? 2 : 3) + (kKind == Kind::C2C && kInverse)];
+  Tensor t = tensorAt(s, 4, 0);
+  pushResult(s, 4, transform(t, toOptInt(argAt(s, 4, 1)), argAt(s, 4, 2).toInt(), optStr(argAt(s, 4, 3)), kKind,
+                             kInverse, name));
+}
+
+// stft(self, n_fft, hop_length, win_length, window, [center, pad_mode,] normalized, onesided, return_complex)
+Tensor stft(Tensor input, int64_t n_fft, std::optional<int64_t> hop_opt, std::optional<int64_t> win_opt,
+            const std::optional<Tensor>& window, bool normalized, std::optional<bool> onesided_opt,
+            std::optional<bool> return_complex_opt) {
+  bool complex_input = isComplexType(input.dtype()) || (window && isComplexType(window->dtype()));
+  if (!return_complex_opt && !complex_input)
+    lang::raise("RuntimeError",
+                "stft requires the return_complex parameter be given for real inputs, and will further require that "
+                "return_complex=True in a future PyTorch release.");
+  bool return_complex = return_complex_opt.value_or(true);
+  if (input.dim() != 1 && input.dim() != 2)
+    lang::raise("RuntimeError", "stft: expected a 1D or 2D tensor, but got " + std::to_string(input.dim()) + "D");
+  bool batched = input.dim() == 2;
+  if (!batched) input = input.unsqueeze(0);
+  int64_t len = input.size(1);
+  int64_t hop = hop_opt.value_or(n_fft / 4);
+  int64_t win_length = win_opt.value_or(n_fft);
+  if (n_fft <= 0 || n_fft > len)
+    lang::raise("RuntimeError", "stft: expected 0 < n_fft < " + std::to_string(len) + ", but got n_fft=" + std::to_string(n_fft));
+  if (hop <= 0) lang::raise("RuntimeError", "stft: expected hop_length > 0, but got hop_length=" + std::to_string(hop));
+  if (win_length <= 0 || win_length > n_fft)
+    lang::raise("RuntimeError", "stft: expected 0 < win_length <= n_fft, but got win_length=" + std::to_string(win_length));
+  if (window && (window->dim() != 1 || window->size(0) != win_length))
+    lang::raise("RuntimeError", "stft: expected a 1D window tensor of size equal to win_length=" + std::to_string(win_length));
+  // The window, centred in n_fft points (zeros either side when shorter).
+  std::vector<cd> win(static_cast<size_t>(n_fft), cd(0));
+  int64_t left = (n_fft - win_length) / 2;
+  Tensor w = window ? workingCopy(*window) : Tensor();
+  for (int64_t k = 0; k < win_length; ++k) win[left + k] = window ? element(w, k) : cd(1);
+  bool onesided = onesided_opt.value_or(!complex_input);
+  if (onesided && complex_input)
+    lang::raise("RuntimeError", "Cannot have onesided output if window or input is complex");
+  int64_t frames = 1 + (len - n_fft) / hop;
+  int64_t freqs = onesided ? n_fft / 2 + 1 : n_fft;
+  Tensor x = workingCopy(input);
+  bool wide = complexOf(x.dtype()) == ScalarType::ComplexDouble || (window && complexOf(w.dtype()) == ScalarType::ComplexDouble);
+  ScalarType out_type = wide ? ScalarType::ComplexDouble : ScalarType::ComplexFloat;
+  Tensor out = Tensor::empty({input.size(0), freqs, frames}, out_type);
+  double scale = normalized ? 1.0 / std::sqrt(static_cast<double>(n_fft)) : 1.0;
+  std::vector<cd> buf(static_cast<size_t>(n_fft));
+  for (int64_t b = 0; b < input.size(0); ++b)
+    for (int64_t f = 0; f < frames; ++f) {
+      for (int64_t k = 0; k < n_fft; ++k) buf[k] = element(x, b * len + f * hop + k) * win[k];
+      dft(buf, false);
+      for (int64_t q = 0; q < freqs; ++q) store(out, (b * freqs + q) * frames + f, buf[q] * scale);
+    }
+  if (!batched) out = out.squeeze(0);
+  return return_complex ? out : viewAsReal(out);
+}
+
+std::optional<Tensor> optTensor(const IValue& v) {
+  if (v.isNone()) return std::nullopt;
+  return Tensor::fromIValue(v);
+}
+std::optional<bool> optBool(const IValue& v) {
+  if (v.isNone()) return std::nullopt;
+  return v.toBool();
+}
+
+void stftKernel(Stack& s) {
+  Tensor t = tensorAt(s, 8, 0);
+  pushResult(s, 8, stft(t, argAt(s, 8, 1).toInt(), toOptInt(argAt(s, 8, 2)), toOptInt(argAt(s, 8, 3)),
+                        optTensor(argAt(s, 8, 4)), argAt(s, 8, 5).toBool(), optBool(argAt(s, 8, 6)), optBool(argAt(s, 8, 7))));
+}
+
+// The newer overload pads the signal itself when `center`, as torch.functional.stft does.
+void stftCenterKernel(Stack& s) {
+  static const lang::Operator* pad = findOp("aten::pad");
+  Tensor t = tensorAt(s, 10, 0);
+  int64_t n_fft = argAt(s, 10, 1).toInt();
+  if (argAt(s, 10, 5).toBool()) {
+    int64_t dims = t.dim();
+    IntArray extended(3 - dims, 1);
+    for (int64_t d : t.sizes()) extended.push_back(d);
+    Tensor padded = callTensorOp(pad, {t.view(extended).toIValue(), fromIntArray({n_fft / 2, n_fft / 2}),
+                                       argAt(s, 10, 6), IValue()});
+    IntArray back(padded.sizes().end() - dims, padded.sizes().end());
+    t = padded.view(back);
+  }
+  pushResult(s, 10, stft(t, n_fft, toOptInt(argAt(s, 10, 2)), toOptInt(argAt(s, 10, 3)), optTensor(argAt(s, 10, 4)),
+                         argAt(s, 10, 7).toBool(), optBool(argAt(s, 10, 8)), optBool(argAt(s, 10, 9))));
+}
+
+void viewAsRealKernel(Stack& s) { s.back() = viewAsReal(Tensor::fromIValue(s.back())).toIValue(); }
+
+void viewAsComplexKernel(Stack& s) {
+  Tensor t = Tensor::fromIValue(s.back());
+  if (t.dtype() != ScalarType::Float && t.dtype() != ScalarType::Double)
+    lang::raise("RuntimeError", std::string("view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: ") +
+                                    scalarTypeName(t.dtype()));
+  if (t.dim() == 0 || t.size(t.dim() - 1) != 2) lang::raise("RuntimeError", "Tensor must have a last dimension of size 2");
+  if (t.stride(t.dim() - 1) != 1) lang::raise("RuntimeError", "Tensor must have a last dimension with stride 1");
+  IntArray sizes(t.sizes().begin(), t.sizes().end() - 1), strides;
+  for (int64_t i = 0; i + 1 < t.dim(); ++i) {
+    if (t.stride(i) % 2 != 0) lang::raise("RuntimeError", "Tensor must have a stride divisible by 2 for all but last dimension");
+    strides.push_back(t.stride(i) / 2);
+  }
+  if (t.storageOffset() % 2 != 0) lang::raise("RuntimeError", "Tensor must have a storage_offset divisible by 2");
+  s.back() = Tensor::fromStorage(t.storage(), t.storageOffset() / 2, sizes, strides, complexOf(t.dtype())).toIValue();
+}
+
+// real / imag: for a complex tensor, views of one half of each element.
+Tensor part(const Tensor& t, int64_t which) {
+  IntArray strides;
+  for (int64_t st : t.strides()) strides.push_back(st * 2);
+  return Tensor::fromStorage(t.storage(), t.storageOffset() * 2 + which, t.sizes(), strides, realOf(t.dtype()));
+}
+void realKernel(Stack& s) {
+  Tensor t = Tensor::fromIValue(s.back());
+  if (isComplexType(t.dtype())) s.back() = part(t, 0).toIValue();
+}
+void imagKernel(Stack& s) {
+  Tensor t = Tensor::fromIValue(s.back());
+  if (!isComplexType(t.dtype())) lang::raise("RuntimeError", "imag is not implemented for tensors with non-complex dtypes.");
+  s.back() = part(t, 1).toIValue();
+}
+void isComplexKernel(Stack& s) { s.back() = IValue(isComplexType(Tensor::fromIValue(s.back()).dtype())); }
+
+static lang::RegisterOps reg({
+    {"aten::fft_fft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor", fftKernel<Kind::C2C, false>},
+    {"aten::fft_ifft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor", fftKernel<Kind::C2C, true>},
+    {"aten::fft_rfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor", fftKernel<Kind::R2C, false>},
+    {"aten::fft_irfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor", fftKernel<Kind::C2R, true>},
+    {"aten::stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, "
+     "bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor",
+     stftKernel},
+    {"aten::stft.center(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, "
+     "bool center=True, str pad_mode=\"reflect\", bool normalized=False, bool? onesided=None, "
+     "bool? return_complex=None) -> Tensor",
+     stftCenterKernel},
+    {"aten::view_as_real(Tensor(a) self) -> Tensor(a)", viewAsRealKernel, lang::OpClass::View},
+    {"aten::view_as_complex(Tensor(a) self) -> Tensor(a)", viewAsComplexKernel, lang::OpClass::View},
+    {"aten::real(Tensor(a) self) -> Tensor(a)", realKernel, lang::OpClass::View},
+    {"aten::imag(Tensor(a) self) -> Tensor(a)", imagKernel, lang::OpClass::View},
+    {"aten::is_complex(Tensor self) -> bool", isComplexKernel},
+});
+
+}  // namespace
+
+Tensor viewAsReal(const Tensor& t) {
+  if (!isComplexType(t.dtype())) lang::raise("RuntimeError", "view_as_real is only supported for complex tensors");
+  IntArray sizes = t.sizes(), strides;
+  sizes.push_back(2);
+  for (int64_t st : t.strides()) strides.push_back(st * 2);
+  strides.push_back(1);
+  return Tensor::fromStorage(t.storage(), t.storageOffset() * 2, sizes, strides, realOf(t.dtype()));
+}
+
+Tensor complexAbs(const Tensor& t) {
+  Tensor x = t.contiguous();
+  Tensor out = Tensor::empty(t.sizes(), realOf(t.dtype()));
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    double m = std::abs(element(x, i));
+    if (out.dtype() == ScalarType::Double) out.data<double>()[i] = m;
+    else out.data<float>()[i] = static_cast<float>(m);
+  }
+  return out;
+}
+
+Tensor complexAngle(const Tensor& t) {
+  Tensor x = t.contiguous();
+  Tensor out = Tensor::empty(t.sizes(), realOf(t.dtype()));
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    double a = std::arg(element(x, i));
+    if (out.dtype() == ScalarType::Double) out.data<double>()[i] = a;
+    else out.data<float>()[i] = static_cast<float>(a);
+  }
+  return out;
+}
+
+Tensor complexConj(const Tensor& t) {
+  Tensor x = t.contiguous();
+  Tensor out = Tensor::empty(t.sizes(), t.dtype());
+  for (int64_t i = 0; i < x.numel(); ++i) store(out, i, std::conj(element(x, i)));
+  return out;
+}
+
+}  // namespace wick::ops
