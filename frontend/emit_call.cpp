@@ -256,10 +256,14 @@ Value* FunctionEmitter::emitQualifiedCall(const std::string& q, const Expr& e, T
       if (middle == ns) name = std::string(ns) + "_" + name;
     // Functions TorchScript compiles from Python (torch/nn/functional.py,
     // torch/functional.py) are registered as functional::X and torch::X.
+    // Not in an archive's code: torch's printer writes every builtin as
+    // torch.X, and an archive carries the Python-level functions it calls
+    // as its own code (__torch__.torch.functional.stft calls torch.stft,
+    // aten::stft).
     const auto& registry = lang::OperatorRegistry::global();
     if (middle == "nn.functional" && !registry.lookup("functional::" + name).empty())
       return callOp("functional::" + name, emitArgs(e), e.range, emitKwargs(e), q);
-    if (middle.empty() && !registry.lookup("torch::" + name).empty())
+    if (middle.empty() && !module_.archiveDialect() && !registry.lookup("torch::" + name).empty())
       return callOp("torch::" + name, emitArgs(e), e.range, emitKwargs(e), q);
     return callOp("aten::" + name, emitArgs(e), e.range, emitKwargs(e), q);
   }

@@ -526,7 +526,8 @@ Value* FunctionEmitter::emitAttribute(const Expr& e) {
     case TypeKind::Tensor: {
       if (e.name == "shape") return callOp("aten::size", {obj}, e.range);
       if (e.name == "T") return callOp("aten::numpy_T", {obj}, e.range);
-      if (e.name == "mT" || e.name == "mH") return callOp("aten::" + e.name, {obj}, e.range);
+      if (e.name == "mT" || e.name == "mH" || e.name == "real" || e.name == "imag")
+        return callOp("aten::" + e.name, {obj}, e.range);
       if (e.name == "H") return callOp("aten::matrix_H", {obj}, e.range);
       return callOp("prim::" + e.name, {obj}, e.range);
     }

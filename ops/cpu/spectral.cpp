@@ -237,6 +237,91 @@ void stftCenterKernel(Stack& s) {
                          argAt(s, 10, 7).toBool(), optBool(argAt(s, 10, 8)), optBool(argAt(s, 10, 9))));
 }
 
+// istft: each frame's inverse transform, windowed, overlap-added and divided
+// by the overlap-added squared window (torch's ATen istft, step for step).
+Tensor istft(const Tensor& self, int64_t n_fft, std::optional<int64_t> hop_opt, std::optional<int64_t> win_opt,
+             const std::optional<Tensor>& window, bool center, bool normalized, std::optional<bool> onesided_opt,
+             std::optional<int64_t> length, bool return_complex) {
+  if (!isComplexType(self.dtype()))
+    lang::raise("RuntimeError",
+                "istft requires a complex-valued input tensor matching the output from stft with return_complex=True.");
+  if (self.numel() == 0) lang::raise("RuntimeError", "istft: input tensor cannot be empty.");
+  if (self.dim() != 2 && self.dim() != 3)
+    lang::raise("RuntimeError", "istft: expected a tensor with 2 or 3 dimensions of complex dtype, but got " +
+                                    std::to_string(self.dim()) + "D");
+  int64_t hop = hop_opt.value_or(n_fft / 4);
+  int64_t win_length = win_opt.value_or(n_fft);
+  Tensor x = self.dim() == 2 ? self.unsqueeze(0) : self;
+  int64_t batch = x.size(0), fft_size = x.size(1), frames = x.size(2);
+  bool onesided = onesided_opt.value_or(fft_size != n_fft);
+  if (onesided && n_fft / 2 + 1 != fft_size)
+    lang::raise("RuntimeError", "istft: expected the frequency dimension (3rd to the last) of the input tensor to match "
+                                "n_fft / 2 + 1 when onesided=True, but got " + std::to_string(fft_size));
+  if (!onesided && n_fft != fft_size)
+    lang::raise("RuntimeError", "istft: expected the frequency dimension (3rd to the last) of the input tensor to match "
+                                "n_fft when onesided=False, but got " + std::to_string(fft_size));
+  if (!(0 < hop && hop <= win_length)) lang::raise("RuntimeError", "istft: expected 0 < hop_length <= win_length");
+  if (!(0 < win_length && win_length <= n_fft)) lang::raise("RuntimeError", "istft: expected 0 < win_length <= n_fft");
+  if (window && (window->dim() != 1 || window->size(0) != win_length))
+    lang::raise("RuntimeError", "istft: invalid window shape: window has to be 1D and of length `win_length`");
+  if (return_complex && onesided) lang::raise("RuntimeError", "Cannot have onesided output if window or input is complex");
+  std::vector<cd> win(static_cast<size_t>(n_fft), cd(0));
+  int64_t left = (n_fft - win_length) / 2;
+  Tensor w = window ? workingCopy(*window) : Tensor();
+  for (int64_t k = 0; k < win_length; ++k) win[left + k] = window ? element(w, k) : cd(1);
+  x = x.contiguous();
+  int64_t expected = n_fft + hop * (frames - 1);
+  std::vector<cd> y(static_cast<size_t>(batch * expected), cd(0)), env(static_cast<size_t>(expected), cd(0));
+  double scale = normalized ? 1.0 / std::sqrt(static_cast<double>(n_fft)) : 1.0 / static_cast<double>(n_fft);
+  std::vector<cd> buf(static_cast<size_t>(n_fft));
+  int64_t half = n_fft / 2 + 1;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t t = 0; t < frames; ++t) {
+      auto at = [&](int64_t q) { return element(x, (b * fft_size + q) * frames + t); };
+      if (return_complex) {
+        for (int64_t q = 0; q < n_fft; ++q) buf[q] = at(q);
+      } else {  // the half spectrum, completed by Hermitian symmetry (a c2r transform)
+        for (int64_t q = 0; q < half; ++q) buf[q] = at(q);
+        for (int64_t q = half; q < n_fft; ++q) buf[q] = std::conj(buf[n_fft - q]);
+      }
+      dft(buf, true);
+      for (int64_t k = 0; k < n_fft; ++k) {
+        cd v = buf[k] * scale;
+        if (!return_complex) v = cd(v.real(), 0);
+        y[b * expected + t * hop + k] += v * win[k];
+      }
+    }
+  for (int64_t t = 0; t < frames; ++t)
+    for (int64_t k = 0; k < n_fft; ++k) env[t * hop + k] += win[k] * win[k];
+  int64_t start = center ? n_fft / 2 : 0;
+  int64_t end = length ? start + *length : center ? expected - n_fft / 2 : expected;
+  int64_t kept_end = std::min(end, expected);
+  double lowest = INFINITY;
+  for (int64_t i = start; i < kept_end; ++i) lowest = std::min(lowest, std::abs(env[i]));
+  if (start < kept_end && lowest < 1e-11)
+    lang::raise("RuntimeError", "istft: window overlap add min: " + std::to_string(lowest) +
+                                    " (the window and hop_length do not satisfy the NOLA condition)");
+  int64_t out_len = std::max<int64_t>(end - start, 0);
+  ScalarType out_type = return_complex ? complexOf(x.dtype()) : realOf(x.dtype());
+  Tensor out = Tensor::zeros({batch, out_len}, out_type);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t i = start; i < kept_end; ++i) {
+      cd v = y[b * expected + i] / env[i];
+      int64_t o = b * out_len + (i - start);
+      if (return_complex) store(out, o, v);
+      else if (out_type == ScalarType::Double) out.data<double>()[o] = v.real();
+      else out.data<float>()[o] = static_cast<float>(v.real());
+    }
+  return self.dim() == 2 ? out.squeeze(0) : out;
+}
+
+void istftKernel(Stack& s) {
+  Tensor t = tensorAt(s, 10, 0);
+  pushResult(s, 10, istft(t, argAt(s, 10, 1).toInt(), toOptInt(argAt(s, 10, 2)), toOptInt(argAt(s, 10, 3)),
+                          optTensor(argAt(s, 10, 4)), argAt(s, 10, 5).toBool(), argAt(s, 10, 6).toBool(),
+                          optBool(argAt(s, 10, 7)), toOptInt(argAt(s, 10, 8)), argAt(s, 10, 9).toBool()));
+}
+
 void viewAsRealKernel(Stack& s) { s.back() = viewAsReal(Tensor::fromIValue(s.back())).toIValue(); }
 
 void viewAsComplexKernel(Stack& s) {
@@ -284,6 +369,14 @@ static lang::RegisterOps reg({
      "bool center=True, str pad_mode=\"reflect\", bool normalized=False, bool? onesided=None, "
      "bool? return_complex=None) -> Tensor",
      stftCenterKernel},
+    // torch.stft in a script is torch/functional.py's stft: centred by default.
+    {"torch::stft(Tensor input, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, "
+     "bool center=True, str pad_mode=\"reflect\", bool normalized=False, bool? onesided=None, "
+     "bool? return_complex=None) -> Tensor",
+     stftCenterKernel},
+    {"aten::istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, "
+     "bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False) -> Tensor",
+     istftKernel},
     {"aten::view_as_real(Tensor(a) self) -> Tensor(a)", viewAsRealKernel, lang::OpClass::View},
     {"aten::view_as_complex(Tensor(a) self) -> Tensor(a)", viewAsComplexKernel, lang::OpClass::View},
     {"aten::real(Tensor(a) self) -> Tensor(a)", realKernel, lang::OpClass::View},

@@ -1,0 +1,87 @@
+# Spectral ops in TorchScript: every function is compiled by torch.jit.script
+# and by wick, called on the same seeded inputs, and the results compared
+# (tests/harness/spectral_vs_torch.py). Complex results are returned through
+# view_as_real, abs or angle: values.md has no encoding for complex numbers.
+from typing import Tuple
+
+import torch
+from torch import Tensor
+
+
+def rfft_last(x: Tensor) -> Tensor:
+    return torch.view_as_real(torch.fft.rfft(x))
+
+
+def rfft_padded_dim0_ortho(x: Tensor) -> Tensor:
+    return torch.view_as_real(torch.fft.rfft(x, n=16, dim=0, norm="ortho"))
+
+
+def fft_trimmed_forward(x: Tensor) -> Tensor:
+    return torch.view_as_real(torch.fft.fft(x, 7, -1, "forward"))
+
+
+def fft_round_trip(x: Tensor) -> Tuple[Tensor, Tensor]:
+    z = torch.fft.ifft(torch.fft.fft(x))
+    return torch.real(z), torch.imag(z)
+
+
+def irfft_lengths(x: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    z = torch.fft.rfft(x)
+    return torch.fft.irfft(z), torch.fft.irfft(z, n=x.size(-1)), torch.fft.irfft(z, 5, norm="ortho")
+
+
+def fft_of_complex(x: Tensor) -> Tensor:
+    z = torch.view_as_complex(x)
+    return torch.view_as_real(torch.fft.fft(z, norm="ortho"))
+
+
+def complex_parts(x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    z = torch.fft.rfft(x)
+    return torch.abs(z), torch.angle(z), torch.view_as_real(torch.conj(z).resolve_conj()), z.real, z.imag
+
+
+def stft_centered_hann(x: Tensor) -> Tensor:
+    w = torch.hann_window(16)
+    z = torch.stft(x, 16, hop_length=4, window=w, return_complex=True)
+    return torch.log1p(torch.pow(torch.abs(z), 2))
+
+
+def stft_odd_sizes(x: Tensor) -> Tensor:
+    z = torch.stft(x, 12, hop_length=3, win_length=8, center=False, normalized=True, onesided=False, return_complex=True)
+    return torch.view_as_real(z)
+
+
+def stft_constant_pad_real_result(x: Tensor) -> Tensor:
+    w = torch.hamming_window(10)
+    return torch.stft(x, 10, 5, window=w, pad_mode="constant", return_complex=False)
+
+
+def stft_method_uncentered(x: Tensor) -> Tensor:
+    return torch.view_as_real(x.stft(8, return_complex=True))
+
+
+def stft_double(x: Tensor) -> Tensor:
+    return torch.view_as_real(torch.stft(x.double(), 8, 2, return_complex=True))
+
+
+def istft_round_trip(x: Tensor) -> Tuple[Tensor, Tensor]:
+    w = torch.hann_window(16)
+    z = torch.stft(x, 16, hop_length=4, window=w, return_complex=True)
+    y = torch.istft(z, 16, hop_length=4, window=w)
+    y2 = torch.istft(z, 16, hop_length=4, window=w, length=x.size(-1) + 3)
+    return y, y2
+
+
+def istft_uncentered_normalized(x: Tensor) -> Tensor:
+    z = torch.stft(x, 12, hop_length=3, center=False, normalized=True, return_complex=True)
+    return torch.istft(z, 12, hop_length=3, center=False, normalized=True)
+
+
+def istft_two_sided_complex(x: Tensor) -> Tensor:
+    z = torch.stft(x, 8, hop_length=2, onesided=False, return_complex=True)
+    return torch.view_as_real(torch.istft(z, 8, hop_length=2, onesided=False, return_complex=True))
+
+
+def complex_dtype(x: Tensor) -> Tuple[int, bool, bool]:
+    z = torch.fft.fft(x)
+    return z.dtype, z.is_complex(), x.is_complex()
