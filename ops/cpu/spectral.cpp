@@ -395,27 +395,23 @@ Tensor viewAsReal(const Tensor& t) {
   return Tensor::fromStorage(t.storage(), t.storageOffset() * 2, sizes, strides, realOf(t.dtype()));
 }
 
-Tensor complexAbs(const Tensor& t) {
+namespace {
+// f(z) for every element of a complex tensor, in the real type of its precision.
+template <class F>
+Tensor realOfEach(const Tensor& t, F f) {
   Tensor x = t.contiguous();
   Tensor out = Tensor::empty(t.sizes(), realOf(t.dtype()));
   for (int64_t i = 0; i < x.numel(); ++i) {
-    double m = std::abs(element(x, i));
-    if (out.dtype() == ScalarType::Double) out.data<double>()[i] = m;
-    else out.data<float>()[i] = static_cast<float>(m);
+    double v = f(element(x, i));
+    if (out.dtype() == ScalarType::Double) out.data<double>()[i] = v;
+    else out.data<float>()[i] = static_cast<float>(v);
   }
   return out;
 }
+}  // namespace
 
-Tensor complexAngle(const Tensor& t) {
-  Tensor x = t.contiguous();
-  Tensor out = Tensor::empty(t.sizes(), realOf(t.dtype()));
-  for (int64_t i = 0; i < x.numel(); ++i) {
-    double a = std::arg(element(x, i));
-    if (out.dtype() == ScalarType::Double) out.data<double>()[i] = a;
-    else out.data<float>()[i] = static_cast<float>(a);
-  }
-  return out;
-}
+Tensor complexAbs(const Tensor& t) { return realOfEach(t, [](cd z) { return std::abs(z); }); }
+Tensor complexAngle(const Tensor& t) { return realOfEach(t, [](cd z) { return std::arg(z); }); }
 
 Tensor complexConj(const Tensor& t) {
   Tensor x = t.contiguous();

@@ -16,16 +16,11 @@ import subprocess
 import sys
 import tempfile
 
-TORCH_PYTHON = "/usr/bin/python3"
-try:
-    import torch
-except ImportError:
-    if os.path.realpath(sys.executable) != os.path.realpath(TORCH_PYTHON) and os.path.exists(TORCH_PYTHON):
-        os.execv(TORCH_PYTHON, [TORCH_PYTHON] + sys.argv)
-    print("skip: PyTorch is not installed")
-    sys.exit(77)
-
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+# Finds PyTorch (re-running this script under /usr/bin/python3 if need be) or exits 77.
+from prelude_vs_torch import torch  # noqa: E402
+
 CASES = os.path.join(os.path.dirname(HERE), "ops", "spectral_cases.py")
 
 # Inputs by function: shapes of float32 randn tensors.
