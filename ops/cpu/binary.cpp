@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ops/cpu/elementwise.h"
+#include "ops/cpu/spectral.h"
 
 namespace wick::ops {
 namespace {
@@ -185,8 +186,27 @@ struct RShiftOp { template <class M> M operator()(M a, M b) const { if constexpr
 
 enum class Family { Arith, TrueDiv, FloatOnly, Compare, Logical, Bitwise, IntDiv, Double, SameDtype };
 
+// The arithmetic ops complex tensors have (spectral.cpp): '+', '-', '*', '/', or 0.
+template <class Op> constexpr char kComplexOp = 0;
+template <> constexpr char kComplexOp<AddOp> = '+';
+template <> constexpr char kComplexOp<SubOp> = '-';
+template <> constexpr char kComplexOp<MulOp> = '*';
+template <> constexpr char kComplexOp<DivOp> = '/';
+
+bool isComplexOperand(const Operand& o) { return !o.wrapped && isComplexType(o.t.dtype()); }
+bool isDoubleOperand(const Operand& o) {
+  return !o.wrapped && (o.t.dtype() == ScalarType::Double || o.t.dtype() == ScalarType::ComplexDouble);
+}
+
 template <class Op, Family kFamily>
 Tensor compute(const Operand& a, const Operand& b, const char* name) {
+  if constexpr (kComplexOp<Op> != 0 && (kFamily == Family::Arith || kFamily == Family::TrueDiv)) {
+    if (isComplexOperand(a) || isComplexOperand(b)) {
+      // A Python number never widens: complex64 * 2.5 stays complex64.
+      ScalarType out = isDoubleOperand(a) || isDoubleOperand(b) ? ScalarType::ComplexDouble : ScalarType::ComplexFloat;
+      return complexArithmetic(materialize(a, ScalarType::Double), materialize(b, ScalarType::Double), kComplexOp<Op>, out);
+    }
+  }
   ScalarType rt = resultTypeOf(a, b);
   ScalarType compute = rt, out = rt;
   switch (kFamily) {
@@ -225,6 +245,10 @@ bool isOne(const IValue& v) { return (v.isInt() && v.toInt() == 1) || (v.isFloat
 template <class Op>
 Tensor addLike(const IValue& av, const IValue& bv, const IValue& alpha, const char* name) {
   Operand a = operandOf(av), b = operandOf(bv);
+  if (isComplexOperand(a) || isComplexOperand(b)) {  // no promotion table for complex: compute() takes them
+    if (!isOne(alpha)) b = scaledByAlpha(b, alpha, ScalarType::ComplexFloat);
+    return compute<Op, Family::Arith>(a, b, name);
+  }
   ScalarType rt = resultTypeOf(a, b);
   if (std::is_same_v<Op, SubOp> && rt == ScalarType::Bool)
     lang::raise("RuntimeError", "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");

@@ -355,6 +355,27 @@ void imagKernel(Stack& s) {
   if (!isComplexType(t.dtype())) lang::raise("RuntimeError", "imag is not implemented for tensors with non-complex dtypes.");
   s.back() = part(t, 1).toIValue();
 }
+// complex(real, imag) and polar(abs, angle): float or double tensors, broadcast.
+template <bool kPolar>
+void makeComplexKernel(Stack& s) {
+  Tensor a = tensorAt(s, 2, 0), b = tensorAt(s, 2, 1);
+  for (const Tensor& t : {a, b})
+    if (t.dtype() != ScalarType::Float && t.dtype() != ScalarType::Double)
+      lang::raise("RuntimeError", std::string("Expected both inputs to be Half, Float or Double tensors but got ") +
+                                      scalarTypeName(a.dtype()) + " and " + scalarTypeName(b.dtype()));
+  if (a.dtype() != b.dtype())
+    lang::raise("RuntimeError", std::string("Expected object of scalar type ") + scalarTypeName(a.dtype()) +
+                                    " but got scalar type " + scalarTypeName(b.dtype()) + " for second argument");
+  IntArray shape = broadcastShapes(a.sizes(), b.sizes());
+  Tensor x = a.expand(shape).contiguous(), y = b.expand(shape).contiguous();
+  Tensor out = Tensor::empty(shape, complexOf(a.dtype()));
+  for (int64_t i = 0; i < out.numel(); ++i) {
+    double p = element(x, i).real(), q = element(y, i).real();
+    store(out, i, kPolar ? cd(p * std::cos(q), p * std::sin(q)) : cd(p, q));
+  }
+  pushResult(s, 2, out);
+}
+
 void isComplexKernel(Stack& s) { s.back() = IValue(isComplexType(Tensor::fromIValue(s.back()).dtype())); }
 
 static lang::RegisterOps reg({
@@ -382,6 +403,8 @@ static lang::RegisterOps reg({
     {"aten::real(Tensor(a) self) -> Tensor(a)", realKernel, lang::OpClass::View},
     {"aten::imag(Tensor(a) self) -> Tensor(a)", imagKernel, lang::OpClass::View},
     {"aten::is_complex(Tensor self) -> bool", isComplexKernel},
+    {"aten::complex(Tensor real, Tensor imag) -> Tensor", makeComplexKernel<false>},
+    {"aten::polar(Tensor abs, Tensor angle) -> Tensor", makeComplexKernel<true>},
 });
 
 }  // namespace
@@ -412,6 +435,17 @@ Tensor realOfEach(const Tensor& t, F f) {
 
 Tensor complexAbs(const Tensor& t) { return realOfEach(t, [](cd z) { return std::abs(z); }); }
 Tensor complexAngle(const Tensor& t) { return realOfEach(t, [](cd z) { return std::arg(z); }); }
+
+Tensor complexArithmetic(const Tensor& a, const Tensor& b, char op, ScalarType out_type) {
+  IntArray shape = broadcastShapes(a.sizes(), b.sizes());
+  Tensor x = workingCopy(a.expand(shape)), y = workingCopy(b.expand(shape));
+  Tensor out = Tensor::empty(shape, out_type);
+  for (int64_t i = 0; i < out.numel(); ++i) {
+    cd p = element(x, i), q = element(y, i);
+    store(out, i, op == '+' ? p + q : op == '-' ? p - q : op == '*' ? p * q : p / q);
+  }
+  return out;
+}
 
 Tensor complexConj(const Tensor& t) {
   Tensor x = t.contiguous();

@@ -41,6 +41,9 @@ INPUTS = {
     "istft_uncentered_normalized": [[40]],
     "istft_two_sided_complex": [[24]],
     "complex_dtype": [[5]],
+    "complex_arithmetic": [[2, 10]],
+    "complex_makers": [[3, 4]],
+    "spectral_filter": [[2, 32]],
 }
 
 

@@ -85,3 +85,24 @@ def istft_two_sided_complex(x: Tensor) -> Tensor:
 def complex_dtype(x: Tensor) -> Tuple[int, bool, bool]:
     z = torch.fft.fft(x)
     return z.dtype, z.is_complex(), x.is_complex()
+
+
+def complex_arithmetic(x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    z = torch.fft.rfft(x)
+    w = torch.fft.rfft(x * 2.0 + 1.0)
+    return (torch.view_as_real(z * torch.conj(z).resolve_conj()), torch.view_as_real(z + 1.5),
+            torch.view_as_real(z / w), torch.view_as_real(z - torch.abs(w)), torch.view_as_real(2.0 * z - w))
+
+
+def complex_makers(x: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+    a = torch.complex(x, x * 0.5)
+    p = torch.polar(torch.abs(x), x)
+    c = x.to(torch.complex64)
+    return torch.view_as_real(a), torch.view_as_real(p), torch.view_as_real(c * a)
+
+
+def spectral_filter(x: Tensor) -> Tensor:
+    # A spectrum scaled by a real gain and transformed back: low-pass by hand.
+    z = torch.fft.rfft(x)
+    gain = torch.linspace(1.0, 0.0, z.size(-1))
+    return torch.fft.irfft(z * gain, n=x.size(-1))
