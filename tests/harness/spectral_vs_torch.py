@@ -5,6 +5,9 @@ Every function of tests/ops/spectral_cases.py is compiled by torch.jit.script
 and run on seeded inputs; `wick run FILE --call NAME --args-json A --json`
 runs the same file on the same inputs, and the results must match (atol 1e-4
 relative to the largest magnitude, as FFTs of float32 sum in other orders).
+Its modules (a log-mel front end, an stft/istft denoiser) are saved by
+torch.jit.save and run by wick from the archive, and wick's re-save of the
+archive is run by torch.jit.load.
 Skips (exit 77) without PyTorch.
 
     spectral_vs_torch.py WICK [CASES_FILE]
@@ -44,6 +47,13 @@ INPUTS = {
     "complex_arithmetic": [[2, 10]],
     "complex_makers": [[3, 4]],
     "spectral_filter": [[2, 32]],
+}
+
+# Modules of the cases file saved by torch.jit.save: wick runs the archive,
+# and torch.jit.load runs wick's re-save of it. Input shapes as above.
+MODULES = {
+    "MelSpectrogram": [[2, 100]],
+    "Denoiser": [[64]],
 }
 
 
@@ -103,7 +113,30 @@ def main():
             why = differ(json.loads(p.stdout.strip().splitlines()[-1]), want)
             print(f"{'FAIL' if why else 'ok  '} {name}{': ' + why if why else ''}")
             failed += bool(why)
-    print(f"{len(INPUTS) - failed} passed, {failed} failed")
+        for name, shapes in MODULES.items():
+            args = [torch.randn(s) for s in shapes]
+            module = torch.jit.script(getattr(cases, name)().eval())
+            with torch.no_grad():
+                want = to_json(module(*args))
+            archive, resaved = os.path.join(tmp, name + ".pt"), os.path.join(tmp, name + "_wick.pt")
+            torch.jit.save(module, archive)
+            args_file = os.path.join(tmp, name + ".json")
+            with open(args_file, "w") as f:
+                json.dump([to_json(a) for a in args], f)
+            p = subprocess.run([wick, "run", archive, "--args-json", args_file, "--json"],
+                               capture_output=True, text=True, timeout=60)
+            why = p.stderr.strip()[-400:] if p.returncode else differ(json.loads(p.stdout.strip().splitlines()[-1]), want)
+            if not why:
+                p = subprocess.run([wick, "save", archive, "-o", resaved], capture_output=True, text=True, timeout=60)
+                if p.returncode:
+                    why = "wick save: " + p.stderr.strip()[-400:]
+                else:
+                    with torch.no_grad():
+                        why = differ(to_json(torch.jit.load(resaved)(*args)), want)
+                    why = why and "torch.jit.load of wick's save: " + why
+            print(f"{'FAIL' if why else 'ok  '} {name} (archive){': ' + why if why else ''}")
+            failed += bool(why)
+    print(f"{len(INPUTS) + len(MODULES) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 

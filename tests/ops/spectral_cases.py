@@ -106,3 +106,36 @@ def spectral_filter(x: Tensor) -> Tensor:
     z = torch.fft.rfft(x)
     gain = torch.linspace(1.0, 0.0, z.size(-1))
     return torch.fft.irfft(z * gain, n=x.size(-1))
+
+
+class MelSpectrogram(torch.nn.Module):
+    """A log-mel front end as torchaudio builds one: stft, power, mel matrix."""
+
+    def __init__(self, n_fft: int = 32, hop: int = 8, n_mels: int = 6):
+        super().__init__()
+        self.n_fft = n_fft
+        self.hop = hop
+        self.register_buffer("window", torch.hann_window(n_fft))
+        self.register_buffer("mel", torch.rand(n_fft // 2 + 1, n_mels))
+
+    def forward(self, wave: Tensor) -> Tensor:
+        spec = torch.stft(wave, self.n_fft, self.hop, window=self.window, return_complex=True)
+        power = spec.abs().pow(2.0)
+        mel = torch.matmul(power.transpose(-1, -2), self.mel).transpose(-1, -2)
+        return torch.log(mel + 1e-6)
+
+
+class Denoiser(torch.nn.Module):
+    """stft, a learned real mask on the magnitude, phase kept, istft back."""
+
+    def __init__(self, n_fft: int = 16):
+        super().__init__()
+        self.n_fft = n_fft
+        self.register_buffer("window", torch.hann_window(n_fft))
+        self.mask = torch.nn.Linear(n_fft // 2 + 1, n_fft // 2 + 1)
+
+    def forward(self, wave: Tensor) -> Tensor:
+        spec = torch.stft(wave, self.n_fft, self.n_fft // 4, window=self.window, return_complex=True)
+        gain = torch.sigmoid(self.mask(spec.abs().transpose(-1, -2))).transpose(-1, -2)
+        clean = torch.polar(spec.abs() * gain, spec.angle())
+        return torch.istft(clean, self.n_fft, self.n_fft // 4, window=self.window, length=wave.size(-1))
