@@ -154,6 +154,78 @@ void fftKernel(Stack& s) {
                              kInverse, name));
 }
 
+// fft2/fftn and their inverse and real forms: one-dimensional transforms, one
+// dim after another (the norm's factors multiply to the n-dimensional one).
+// `s` sizes the transformed dims (-1 keeps one); without `dim`, the last
+// len(s) dims, or all. A real-to-complex transform runs first, on the last
+// dim; a complex-to-real one last.
+Tensor transformN(const Tensor& self, const IValue& s_arg, const IValue& dim_arg, const std::optional<std::string>& norm,
+                  Kind kind, bool inverse, const char* name) {
+  std::optional<IntArray> sizes;
+  if (!s_arg.isNone()) sizes = toIntArray(s_arg);
+  IntArray dims;
+  if (!dim_arg.isNone()) {
+    for (int64_t d : toIntArray(dim_arg)) dims.push_back(wrapDim(d, self.dim()));
+  } else {
+    int64_t count = sizes ? static_cast<int64_t>(sizes->size()) : self.dim();
+    if (count > self.dim()) lang::raise("RuntimeError", std::string(name) + ": got shape with more dimensions than the input");
+    for (int64_t d = self.dim() - count; d < self.dim(); ++d) dims.push_back(d);
+  }
+  if (sizes && sizes->size() != dims.size())
+    lang::raise("RuntimeError", std::string(name) + ": when given, dim and shape arguments must have the same length");
+  if (dims.empty()) lang::raise("RuntimeError", std::string(name) + " must transform at least one axis");
+  auto sizeAt = [&](size_t i) -> std::optional<int64_t> {
+    if (!sizes || (*sizes)[i] == -1) return std::nullopt;
+    return (*sizes)[i];
+  };
+  size_t last = dims.size() - 1;
+  Tensor x = self;
+  if (kind == Kind::R2C) x = transform(x, sizeAt(last), dims[last], norm, Kind::R2C, false, name);
+  for (size_t i = 0; i < dims.size(); ++i)
+    if (kind == Kind::C2C || i != last) x = transform(x, sizeAt(i), dims[i], norm, Kind::C2C, inverse, name);
+  if (kind == Kind::C2R) x = transform(x, sizeAt(last), dims[last], norm, Kind::C2R, true, name);
+  return x;
+}
+
+template <Kind kKind, bool kInverse, bool kTwoD>
+void fftNKernel(Stack& s) {
+  static constexpr const char* kNames[2][4] = {{"fft_fftn", "fft_ifftn", "fft_rfftn", "fft_irfftn"},
+                                               {"fft_fft2", "fft_ifft2", "fft_rfft2", "fft_irfft2"}};
+  const char* name = kNames[kTwoD][(kKind == Kind::C2C ? 0 : kKind == Kind::R2C ? 2 : 3) + (kKind == Kind::C2C && kInverse)];
+  Tensor t = tensorAt(s, 4, 0);
+  pushResult(s, 4, transformN(t, argAt(s, 4, 1), argAt(s, 4, 2), optStr(argAt(s, 4, 3)), kKind, kInverse, name));
+}
+
+// fftfreq(n, d) / rfftfreq(n, d): the sample frequencies of a length-n transform.
+template <bool kReal>
+void fftFreqKernel(Stack& s) {
+  int64_t n = argAt(s, 6, 0).toInt();
+  double d = argAt(s, 6, 1).toDouble();
+  ScalarType dtype = toOptDtype(argAt(s, 6, 2)).value_or(ScalarType::Float);
+  int64_t count = kReal ? n / 2 + 1 : n;
+  Tensor out = Tensor::empty({count}, ScalarType::Double);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t k = !kReal && i >= (n + 1) / 2 ? i - n : i;
+    out.data<double>()[i] = static_cast<double>(k) / (static_cast<double>(n) * d);
+  }
+  pushResult(s, 6, out.to(dtype));
+}
+
+// fftshift / ifftshift: a roll by half of each dim (all dims by default).
+template <bool kInverse>
+void fftShiftKernel(Stack& s) {
+  static const lang::Operator* roll = findOp("aten::roll");
+  Tensor t = tensorAt(s, 2, 0);
+  IntArray dims, shifts;
+  if (argAt(s, 2, 1).isNone()) {
+    for (int64_t d = 0; d < t.dim(); ++d) dims.push_back(d);
+  } else {
+    for (int64_t d : toIntArray(argAt(s, 2, 1))) dims.push_back(wrapDim(d, t.dim()));
+  }
+  for (int64_t d : dims) shifts.push_back(kInverse ? (t.size(d) + 1) / 2 : t.size(d) / 2);
+  pushResult(s, 2, callTensorOp(roll, {t.toIValue(), fromIntArray(shifts), fromIntArray(dims)}));
+}
+
 // stft(self, n_fft, hop_length, win_length, window, [center, pad_mode,] normalized, onesided, return_complex)
 Tensor stft(Tensor input, int64_t n_fft, std::optional<int64_t> hop_opt, std::optional<int64_t> win_opt,
             const std::optional<Tensor>& window, bool normalized, std::optional<bool> onesided_opt,
@@ -383,6 +455,22 @@ static lang::RegisterOps reg({
     {"aten::fft_ifft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor", fftKernel<Kind::C2C, true>},
     {"aten::fft_rfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor", fftKernel<Kind::R2C, false>},
     {"aten::fft_irfft(Tensor self, int? n=None, int dim=-1, str? norm=None) -> Tensor", fftKernel<Kind::C2R, true>},
+#define WICK_FFTN(name, kind, inverse)                                                                                \
+  {"aten::fft_" name "n(Tensor self, int[1]? s=None, int[1]? dim=None, str? norm=None) -> Tensor",                  \
+   fftNKernel<kind, inverse, false>},                                                                                \
+  {"aten::fft_" name "2(Tensor self, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None) -> Tensor",                \
+   fftNKernel<kind, inverse, true>}
+    WICK_FFTN("fft", Kind::C2C, false), WICK_FFTN("ifft", Kind::C2C, true),
+    WICK_FFTN("rfft", Kind::R2C, false), WICK_FFTN("irfft", Kind::C2R, true),
+#undef WICK_FFTN
+    {"aten::fft_fftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+     "bool? pin_memory=None) -> Tensor",
+     fftFreqKernel<false>},
+    {"aten::fft_rfftfreq(int n, float d=1.0, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+     "bool? pin_memory=None) -> Tensor",
+     fftFreqKernel<true>},
+    {"aten::fft_fftshift(Tensor self, int[1]? dim=None) -> Tensor", fftShiftKernel<false>},
+    {"aten::fft_ifftshift(Tensor self, int[1]? dim=None) -> Tensor", fftShiftKernel<true>},
     {"aten::stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, "
      "bool normalized=False, bool? onesided=None, bool? return_complex=None) -> Tensor",
      stftKernel},

@@ -47,6 +47,9 @@ INPUTS = {
     "complex_arithmetic": [[2, 10]],
     "complex_makers": [[3, 4]],
     "spectral_filter": [[2, 32]],
+    "fft2_family": [[3, 5, 6]],
+    "fftn_family": [[3, 5, 6]],
+    "frequencies_and_shifts": [[3, 5]],
 }
 
 # Modules of the cases file saved by torch.jit.save: wick runs the archive,

@@ -108,6 +108,25 @@ def spectral_filter(x: Tensor) -> Tensor:
     return torch.fft.irfft(z * gain, n=x.size(-1))
 
 
+
+def fft2_family(x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
+    z = torch.fft.fft2(x)
+    r = torch.fft.rfft2(x, norm="ortho")
+    return (torch.view_as_real(z), torch.view_as_real(torch.fft.ifft2(z)), torch.view_as_real(r),
+            torch.fft.irfft2(r, s=[x.size(-2), x.size(-1)], norm="ortho"))
+
+
+def fftn_family(x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
+    z = torch.fft.fftn(x, s=[4, 6], dim=[0, 2])
+    r = torch.fft.rfftn(x)
+    return (torch.view_as_real(z), torch.view_as_real(torch.fft.ifftn(z, dim=[0, 2])), torch.view_as_real(r),
+            torch.fft.irfftn(r, x.shape))
+
+
+def frequencies_and_shifts(x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    return (torch.fft.fftfreq(7), torch.fft.rfftfreq(8, 0.5), torch.fft.fftshift(x), torch.fft.ifftshift(x, dim=1),
+            torch.fft.fftfreq(4, d=0.1, dtype=torch.float64))
+
 class MelSpectrogram(torch.nn.Module):
     """A log-mel front end as torchaudio builds one: stft, power, mel matrix."""
 
