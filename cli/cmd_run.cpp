@@ -38,7 +38,16 @@ void addRunCommand(CLI::App& app, int& status) {
     keepUntilExit(std::move(*program));
     std::fflush(stdout);
     if (!result) return fail("runtime");
-    if (*json) std::cout << toJson(*result) << std::endl;
+    if (*json) {
+      std::string text;
+      try {
+        text = toJson(*result);
+      } catch (const std::exception& e) {
+        std::cerr << "error: " << *path << ": the result cannot be written as JSON: " << e.what() << std::endl;
+        return fail("runtime");
+      }
+      std::cout << text << std::endl;
+    }
     status = 0;
   });
 }

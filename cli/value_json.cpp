@@ -12,6 +12,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <stdexcept>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -62,6 +63,9 @@ void writeFloat(std::string& out, double d) {
 
 // {"tensor": {"dtype": "float32", "shape": [2, 3], "data": [...]}}, data row-major.
 void writeTensor(std::string& out, const ops::Tensor& t) {
+  if (ops::isComplexType(t.dtype()))
+    throw std::runtime_error(std::string("a ") + ops::dtypeName(t.dtype()) +
+                             " tensor (values.md has no encoding for complex numbers; torch.view_as_real gives one)");
   ops::Tensor c = t.contiguous();
   out += "{\"tensor\": {\"dtype\": \"";
   out += ops::dtypeName(c.dtype());

@@ -130,6 +130,7 @@ void takeAlongDimKernel(Stack& s) {  // take_along_dim(Tensor self, Tensor indic
     pushResult(s, 3, take(self, idx.reshape({-1})));
     return;
   }
+  checkHasDims(dim.toInt(), self.dim());
   int64_t d = wrapDim(dim.toInt(), self.dim());
   if (self.dim() != idx.dim()) lang::raise("RuntimeError", "torch.take_along_dim(): input and indices should have the same number of dimensions, but got " + std::to_string(self.dim()) + " dimensions for input, and " + std::to_string(idx.dim()) + " dimensions for indices");
   IntArray ss = self.sizes(), is = idx.sizes();
@@ -208,10 +209,11 @@ void indexFillKernel(Stack& s) {  // index_fill.int_Scalar(Tensor self, int dim,
   checkFillValue(value, self.dtype());
   int64_t dim = wrapDim(argAt(s, 4, 1).toInt(), std::max<int64_t>(self.dim(), 1));
   Tensor out = kInplace ? self : self.clone();
+  int64_t extent = out.dim() == 0 ? 1 : out.size(dim);
   for (int64_t i = 0; i < index.numel(); ++i) {
     int64_t at = index.data<int64_t>()[i];
-    if (at < -out.size(dim) || at >= out.size(dim)) lang::raise("IndexError", "index out of range in self");
-    (out.dim() == 0 ? out : out.select(dim, at < 0 ? at + out.size(dim) : at)).fill_(value);
+    if (at < -extent || at >= extent) lang::raise("IndexError", "index out of range in self");
+    (out.dim() == 0 ? out : out.select(dim, at < 0 ? at + extent : at)).fill_(value);
   }
   pushResult(s, 4, out);
 }

@@ -33,6 +33,7 @@ void flattenKernel(Stack& s) { pushResult(s, 3, flatten(self0(s, 3), argAt(s, 3,
 
 void unflattenKernel(Stack& s) {  // unflatten.int(Tensor(a) self, int dim, int[] sizes)
   Tensor t = self0(s, 3);
+  checkHasDims(argAt(s, 3, 1).toInt(), t.dim());
   int64_t d = wrapDim(argAt(s, 3, 1).toInt(), t.dim());
   IntArray sizes = toIntArray(argAt(s, 3, 2));
   IntArray shape(t.sizes().begin(), t.sizes().begin() + d);
@@ -114,6 +115,10 @@ void permuteKernel(Stack& s) { pushResult(s, 2, self0(s, 2).permute(toIntArray(a
 Tensor movedim(const Tensor& t, IntArray src, IntArray dst) {
   if (src.size() != dst.size()) lang::raise("RuntimeError", "movedim: Invalid source or destination dims: source (" + shapeStr(src) + " dims) should contain the same number of dims as destination (" + shapeStr(dst) + " dims)");
   int64_t nd = t.dim();
+  if (nd == 0) {  // as torch: dims 0 and -1 name the one "dim" of a 0-dim tensor
+    for (size_t i = 0; i < src.size(); ++i) wrapDim(src[i], 0), wrapDim(dst[i], 0);
+    return t;
+  }
   IntArray order(nd, -1);
   std::vector<bool> used(nd);
   for (size_t i = 0; i < src.size(); ++i) {
@@ -154,6 +159,7 @@ void chunkKernel(Stack& s) {
   Tensor t = self0(s, 3);
   int64_t chunks = argAt(s, 3, 1).toInt(), dim = argAt(s, 3, 2).toInt();
   if (chunks <= 0) lang::raise("RuntimeError", "chunk expects `chunks` to be greater than 0, got: " + std::to_string(chunks));
+  if (t.dim() == 0) lang::raise("RuntimeError", "chunk expects at least a 1-dimensional tensor");
   int64_t n = t.size(dim);
   if (n == 0) {  // as aten: `chunks` empty pieces
     pushResult(s, 3, fromTensorList(std::vector<Tensor>(chunks, t.narrow(dim, 0, 0))));
@@ -179,6 +185,7 @@ void splitSizesKernel(Stack& s) {
 }
 void unbindKernel(Stack& s) {
   Tensor t = self0(s, 2);
+  checkHasDims(argAt(s, 2, 1).toInt(), t.dim());
   int64_t dim = wrapDim(argAt(s, 2, 1).toInt(), t.dim());
   std::vector<Tensor> out;
   for (int64_t i = 0; i < t.sizes()[dim]; ++i) out.push_back(t.select(dim, i));
@@ -278,6 +285,10 @@ void atleastKernel(Stack& s) { s.back() = atleast(Tensor::fromIValue(s.back()), 
 // ---- copies that rearrange ----
 
 Tensor flip(const Tensor& t, const IntArray& dims) {
+  if (t.dim() == 0) {  // as torch: a 0-dim tensor flips to itself
+    for (int64_t d : dims) wrapDim(d, 0);
+    return t.clone();
+  }
   Tensor v = t;
   IntArray st = t.strides();
   int64_t off = t.storageOffset();
@@ -316,6 +327,7 @@ Tensor roll(const Tensor& t, const IntArray& shifts, const IntArray& dims) {
   if (shifts.size() != dims.size()) lang::raise("RuntimeError", "shifts and dimensions must align. shifts: " + std::to_string(shifts.size()) + ", dims:" + std::to_string(dims.size()));
   Tensor cur = t;
   for (size_t i = 0; i < dims.size(); ++i) {
+    checkHasDims(dims[i], t.dim());
     int64_t d = wrapDim(dims[i], t.dim());
     int64_t n = cur.sizes()[d];
     if (n == 0) continue;

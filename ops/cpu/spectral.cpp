@@ -109,10 +109,11 @@ Tensor transform(const Tensor& self, std::optional<int64_t> n_opt, int64_t dim, 
   int64_t n = n_opt ? *n_opt : (kind == Kind::C2R ? 2 * (in_len - 1) : in_len);
   if (n < 1) lang::raise("RuntimeError", "Invalid number of data points (" + std::to_string(n) + ") specified");
   Tensor x = workingCopy(self.transpose(d, self.dim() - 1));
-  int64_t rows = in_len == 0 ? 0 : x.numel() / in_len;
   int64_t out_len = kind == Kind::R2C ? n / 2 + 1 : n;
   IntArray sizes = x.sizes();
   sizes.back() = out_len;
+  int64_t rows = 1;
+  for (size_t i = 0; i + 1 < sizes.size(); ++i) rows *= sizes[i];
   ScalarType out_type = kind == Kind::C2R ? realOf(complexOf(x.dtype())) : complexOf(x.dtype());
   Tensor out = Tensor::empty(sizes, out_type);
   double scale = normScale(norm, n, inverse);
@@ -171,6 +172,9 @@ Tensor transformN(const Tensor& self, const IValue& s_arg, const IValue& dim_arg
     if (count > self.dim()) lang::raise("RuntimeError", std::string(name) + ": got shape with more dimensions than the input");
     for (int64_t d = self.dim() - count; d < self.dim(); ++d) dims.push_back(d);
   }
+  for (size_t i = 0; i < dims.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (dims[i] == dims[j]) lang::raise("RuntimeError", std::string(name) + ": dims must be unique");
   if (sizes && sizes->size() != dims.size())
     lang::raise("RuntimeError", std::string(name) + ": when given, dim and shape arguments must have the same length");
   if (dims.empty()) lang::raise("RuntimeError", std::string(name) + " must transform at least one axis");

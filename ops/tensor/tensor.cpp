@@ -126,8 +126,18 @@ Tensor Tensor::fromIValue(const IValue& v) {
 
 // ---- queries ----
 
-int64_t Tensor::size(int64_t dim) const { return sizes()[wrapDim(dim, this->dim())]; }
-int64_t Tensor::stride(int64_t dim) const { return strides()[wrapDim(dim, this->dim())]; }
+// A 0-dim tensor has no size or stride to read (wrapDim accepts its dim 0 and -1).
+void checkHasDims(int64_t dim, int64_t ndim) {
+  if (ndim == 0) lang::raise("IndexError", "Dimension specified as " + std::to_string(dim) + " but tensor has no dimensions");
+}
+int64_t Tensor::size(int64_t dim) const {
+  checkHasDims(dim, this->dim());
+  return sizes()[wrapDim(dim, this->dim())];
+}
+int64_t Tensor::stride(int64_t dim) const {
+  checkHasDims(dim, this->dim());
+  return strides()[wrapDim(dim, this->dim())];
+}
 
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;

@@ -159,6 +159,9 @@ void checkFillValue(const lang::IValue& value, ScalarType dtype);
 
 // Wraps a dim into [0, ndim) as PyTorch does; raises IndexError with its message.
 int64_t wrapDim(int64_t dim, int64_t ndim);
+// IndexError ("... but tensor has no dimensions") when ndim is 0: for ops that
+// index a dim's size or stride, where wrapDim lets a 0-dim tensor's dim 0 through.
+void checkHasDims(int64_t dim, int64_t ndim);
 // Broadcast shape of two shapes; raises RuntimeError on mismatch.
 IntArray broadcastShapes(const IntArray& a, const IntArray& b);
 // "[2, 3]" for messages.

@@ -157,3 +157,24 @@ TEST_CASE("relu passes NaN and -0.0 through, as torch does") {
   CHECK(r[2] == 0.0);
   CHECK(r[3] == 2.0);
 }
+
+TEST_CASE("ops given a dim of a 0-dim tensor answer as torch does, never reading past its sizes") {
+  Tensor x = Tensor::scalarTensor(IValue(1.5), ScalarType::Float);
+  IValue zero(int64_t(0)), minus_one(int64_t(-1));
+  // torch: IndexError "Dimension specified as 0 but tensor has no dimensions"
+  CHECK_THROWS_WITH(x.size(0), doctest::Contains("but tensor has no dimensions"));
+  CHECK_THROWS_WITH(x.stride(-1), doctest::Contains("Dimension specified as -1"));
+  CHECK_THROWS_WITH(call("aten::unbind.int", {x.toIValue(), zero}), doctest::Contains("no dimensions"));
+  CHECK_THROWS_WITH(call("aten::roll", {x.toIValue(), fromIntArray({1}), fromIntArray({0})}), doctest::Contains("no dimensions"));
+  CHECK_THROWS_WITH(call("aten::unflatten.int", {x.toIValue(), zero, fromIntArray({1})}), doctest::Contains("no dimensions"));
+  CHECK_THROWS_WITH(call("aten::take_along_dim", {x.toIValue(), Tensor::zeros({}, ScalarType::Long).toIValue(), minus_one}),
+                    doctest::Contains("no dimensions"));
+  CHECK_THROWS_WITH(call("aten::chunk", {x.toIValue(), IValue(int64_t(2)), zero}),
+                    doctest::Contains("chunk expects at least a 1-dimensional tensor"));
+  // torch: the tensor itself (flip, movedim) or its one element written (index_fill).
+  CHECK(values(callT("aten::flip", {x.toIValue(), fromIntArray({0})})) == std::vector<double>{1.5});
+  CHECK(values(callT("aten::movedim.int", {x.toIValue(), minus_one, zero})) == std::vector<double>{1.5});
+  CHECK(values(callT("aten::index_fill.int_Scalar", {x.toIValue(), zero, longs({0}).toIValue(), IValue(4.0)})) ==
+        std::vector<double>{4.0});
+  CHECK_THROWS(call("aten::flip", {x.toIValue(), fromIntArray({1})}));  // dims 0 and -1 only
+}
