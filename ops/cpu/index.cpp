@@ -276,6 +276,31 @@ void checkIndexDtype(const Tensor& index, const char* op) {
   if (index.dtype() != ScalarType::Long) lang::raise("RuntimeError", std::string(op) + "(): Expected dtype int64 for index");
 }
 
+// The shapes gather and scatter accept, as aten checks them (gather_shape_check,
+// scatter_shape_check): index has self's number of dims (a 0-dim tensor counts
+// as 1-dim), and no larger a size than self's apart from dim, nor than src's.
+// Past them an index position would address memory outside self or src.
+void checkIndexedShapes(const Tensor& self, int64_t dim, const Tensor& index, const Tensor* src, bool gather) {
+  auto dims = [](const Tensor& t) { return std::max<int64_t>(t.dim(), 1); };
+  auto size = [](const Tensor& t, int64_t d) { return t.dim() == 0 ? int64_t(1) : t.sizes()[d]; };
+  if (!gather && index.numel() == 0) return;
+  if (dims(self) != dims(index))
+    lang::raise("RuntimeError", std::string("Index tensor must have the same number of dimensions as ") + (gather ? "input" : "self") + " tensor");
+  for (int64_t d = 0; d < dims(self); ++d)
+    if (d != dim && size(index, d) > size(self, d))
+      lang::raise("RuntimeError", std::string(gather ? "Size does not match at dimension " + std::to_string(d) + " expected" : "Expected") +
+                                      " index " + shapeStr(index.sizes()) + " to be smaller than self " + shapeStr(self.sizes()) +
+                                      " apart from dimension " + std::to_string(dim) +
+                                      (src ? " and to be smaller size than src " + shapeStr(src->sizes()) : std::string()));
+  if (!src) return;
+  if (dims(*src) != dims(index)) lang::raise("RuntimeError", "Index tensor must have the same number of dimensions as src tensor");
+  for (int64_t d = 0; d < dims(index); ++d)
+    if (size(index, d) > size(*src, d))
+      lang::raise("RuntimeError", "Expected index " + shapeStr(index.sizes()) + " to be smaller than self " + shapeStr(self.sizes()) +
+                                      " apart from dimension " + std::to_string(dim) + " and to be smaller size than src " +
+                                      shapeStr(src->sizes()));
+}
+
 // Calls f(self_offset, index_value_pos, other_offset) over index's shape along dim.
 template <class F>
 void forEachIndexed(const Tensor& self, int64_t dim, const Tensor& index, const char* op, F f) {
@@ -300,7 +325,7 @@ void forEachIndexed(const Tensor& self, int64_t dim, const Tensor& index, const 
 Tensor gather(const Tensor& self, int64_t dim, const Tensor& index) {
   checkIndexDtype(index, "gather");
   dim = wrapDim(dim, self.dim());
-  if (index.dim() != self.dim() && !(index.dim() <= 1 && self.dim() <= 1)) lang::raise("RuntimeError", "Index tensor must have the same number of dimensions as input tensor");
+  checkIndexedShapes(self, dim, index, nullptr, true);
   Tensor out = Tensor::empty(index.sizes(), self.dtype());
   dispatchType(self.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -317,6 +342,7 @@ void gatherKernel(Stack& s) { pushResult(s, 4, gather(tensorAt(s, 4, 0), argAt(s
 void scatterInto(Tensor& out, int64_t dim, const Tensor& index, const Tensor& src, const IValue& value, bool add) {
   checkIndexDtype(index, "scatter");
   dim = wrapDim(dim, out.dim());
+  checkIndexedShapes(out, dim, index, src.defined() ? &src : nullptr, false);
   Tensor sc = src.defined() ? src.to(out.dtype()) : Tensor();
   dispatchType(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -326,7 +352,7 @@ void scatterInto(Tensor& out, int64_t dim, const Tensor& index, const Tensor& sr
       T v = scalar;
       if (sc.defined()) {
         int64_t so = 0;
-        for (size_t d = 0; d < pos.size(); ++d) so += pos[d] * sc.strides()[d];
+        for (size_t d = 0; d < pos.size() && d < sc.strides().size(); ++d) so += pos[d] * sc.strides()[d];
         v = sc.data<T>()[so];
       }
       o[off] = add ? convertElement<T>(static_cast<opmath_t<T>>(o[off]) + static_cast<opmath_t<T>>(v)) : v;

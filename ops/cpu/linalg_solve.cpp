@@ -184,6 +184,7 @@ Tensor solve(const Tensor& a, const Tensor& b, bool left) {
   if (b.dtype() != a.dtype())
     lang::raise("RuntimeError", std::string(fn) + ": Expected A and B to have the same dtype, but found A of type " +
                                     scalarTypeName(a.dtype()) + " and B of type " + scalarTypeName(b.dtype()) + " instead");
+  if (b.dim() < 1) lang::raise("RuntimeError", std::string(fn) + ": The input tensor B must have at least 2 dimensions.");
   if (!left) return solve(a.transpose(-2, -1), b.transpose(-2, -1), true).transpose(-2, -1).contiguous();
   bool vector = b.dim() == 1 || (b.dim() == a.dim() - 1 && b.sizes() == IntArray(a.sizes().begin(), a.sizes().end() - 1));
   Tensor B = vector ? b.unsqueeze(-1) : b;

@@ -129,6 +129,8 @@ void batchNormKernel(Stack& s) {
 
 void groupNormKernel(Stack& s) {  // group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1e-05, bool cudnn_enabled=True)
   Tensor x = tensorAt(s, 6, 0);
+  if (x.dim() < 2)
+    lang::raise("RuntimeError", "Expected at least 2 dimensions for input tensor but received " + std::to_string(x.dim()));
   int64_t g = argAt(s, 6, 1).toInt(), n = x.sizes()[0], c = x.sizes()[1];
   if (g <= 0 || c % g != 0) lang::raise("RuntimeError", "Expected number of channels in input to be divisible by num_groups, but got input of shape " + shapeStr(x.sizes()) + " and num_groups=" + std::to_string(g));
   Tensor grouped = x.reshape({n, g, -1});
@@ -225,6 +227,7 @@ Tensor movedimToLast(const Tensor& t) {
 
 // nll over log-probabilities [N, C] (or [C]) with class targets [N].
 Tensor nll(const Tensor& logp, const Tensor& target, const IValue& weight, int64_t reduction, int64_t ignore_index) {
+  if (logp.dim() == 0) lang::raise("ValueError", "Expected 1 or more dimensions (got 0)");
   Tensor lp = logp.dim() == 1 ? logp.unsqueeze(0) : logp;
   Tensor tg = target.dim() == 0 ? target.unsqueeze(0) : target;
   if (lp.dim() > 2) {  // [N, C, d...] -> [N*d, C]

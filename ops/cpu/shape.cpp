@@ -198,6 +198,10 @@ void unfoldKernel(Stack& s) {  // unfold(Tensor(a) self, int dimension, int size
   int64_t n = t.dim() == 0 ? 1 : t.sizes()[d];
   if (size > n) lang::raise("RuntimeError", "maximum size for tensor at dimension " + std::to_string(d) + " is " + std::to_string(n) + " but size is " + std::to_string(size));
   if (step <= 0) lang::raise("RuntimeError", "step is " + std::to_string(step) + " but must be > 0");
+  if (t.dim() == 0) {  // as torch: the one element, as a window of `size` (0 or 1)
+    pushResult(s, 4, t.asStrided({size}, {1}, t.storageOffset()));
+    return;
+  }
   IntArray sz = t.sizes(), st = t.strides();
   sz[d] = (n - size) / step + 1;
   int64_t inner = st[d];

@@ -178,3 +178,21 @@ TEST_CASE("ops given a dim of a 0-dim tensor answer as torch does, never reading
         std::vector<double>{4.0});
   CHECK_THROWS(call("aten::flip", {x.toIValue(), fromIntArray({1})}));  // dims 0 and -1 only
 }
+
+TEST_CASE("gather and scatter check index shapes as aten does; unfold of a 0-dim tensor") {
+  Tensor self = Tensor::zeros({2, 2}, ScalarType::Float), big = Tensor::zeros({3, 3}, ScalarType::Long);
+  IValue zero(int64_t(0));
+  CHECK_THROWS_WITH(call("aten::gather", {self.toIValue(), zero, big.toIValue(), IValue(false)}),
+                    doctest::Contains("expected index [3, 3] to be smaller than self [2, 2]"));
+  CHECK_THROWS_WITH(call("aten::scatter.src", {self.toIValue(), zero, big.toIValue(), Tensor::zeros({3, 3}, ScalarType::Float).toIValue()}),
+                    doctest::Contains("Expected index [3, 3] to be smaller than self [2, 2]"));
+  CHECK_THROWS_WITH(call("aten::scatter.src", {self.toIValue(), zero, Tensor::zeros({2, 2}, ScalarType::Long).toIValue(),
+                                               Tensor::zeros({1, 1}, ScalarType::Float).toIValue()}),
+                    doctest::Contains("to be smaller size than src [1, 1]"));
+  CHECK_THROWS_WITH(call("aten::gather", {self.toIValue(), zero, Tensor::zeros({2, 2, 2}, ScalarType::Long).toIValue(), IValue(false)}),
+                    doctest::Contains("same number of dimensions as input tensor"));
+  Tensor x = Tensor::scalarTensor(IValue(1.5), ScalarType::Float);
+  Tensor w = callT("aten::unfold", {x.toIValue(), zero, IValue(int64_t(1)), IValue(int64_t(1))});
+  CHECK(w.sizes() == IntArray{1});
+  CHECK(values(w) == std::vector<double>{1.5});
+}
