@@ -23,6 +23,7 @@ void convKernel(Stack& s) {
     x = x.unsqueeze(-2);
     wt = wt.unsqueeze(-2);
   }
+  checkStrideDilation(argAt(s, n, 3), argAt(s, n, 5));
   auto [sh, sw] = pair2(toIntArray(argAt(s, n, 3)), k1d, 1);
   auto [dh, dw] = pair2(toIntArray(argAt(s, n, 5)), k1d, 1);
   if (wt.dim() != 4)
@@ -97,6 +98,9 @@ void padKernel(Stack& s) {  // pad(Tensor self, int[] pad, str mode="constant", 
   Tensor cur = x;
   for (int64_t j = 0; j < k; ++j) {
     int64_t d = x.dim() - 1 - j, lo = pad[2 * j], hi = pad[2 * j + 1], n = cur.sizes()[d];
+    if (mode == "circular" && (lo > n || hi > n)) lang::raise("RuntimeError", "Padding value causes wrapping around more than once.");
+    if (mode == "replicate" && n == 0 && (lo > 0 || hi > 0))
+      lang::raise("RuntimeError", "Expected 2D or 3D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: " + shapeStr(x.sizes()));
     if (mode == "reflect" && (lo >= n || hi >= n))
       lang::raise("RuntimeError", "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (" + std::to_string(lo) + ", " + std::to_string(hi) + ") at dimension " + std::to_string(d) + " of input " + shapeStr(x.sizes()));
     Tensor idx = Tensor::empty({n + lo + hi}, ScalarType::Long);

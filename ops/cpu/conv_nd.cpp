@@ -6,6 +6,7 @@
 #include <cblas.h>
 
 #include "ops/cpu/elementwise.h"
+#include "ops/cpu/window_args.h"
 #include "ops/tensor/call_op.h"
 
 namespace wick::ops {
@@ -187,6 +188,7 @@ Tensor convDispatch(const Conv& cv, bool transposed) {
 void conv3dKernel(Stack& s) {
   Tensor input = tensorAt(s, 7, 0);
   Conv cv = setup(input, tensorAt(s, 7, 1), 3, argAt(s, 7, 6).toInt(), "conv3d");
+  checkStrideDilation(argAt(s, 7, 3), argAt(s, 7, 5));
   cv.stride = triple(argAt(s, 7, 3), 3, 1);
   cv.dil = triple(argAt(s, 7, 5), 3, 1);
   const IValue& pad = argAt(s, 7, 4);
@@ -214,6 +216,7 @@ template <int kDims>
 void convTransposeKernel(Stack& s) {
   Tensor input = tensorAt(s, 8, 0);
   Conv cv = setup(input, tensorAt(s, 8, 1), kDims, argAt(s, 8, 6).toInt(), "conv_transpose");
+  checkStrideDilation(argAt(s, 8, 3), argAt(s, 8, 7));
   cv.stride = triple(argAt(s, 8, 3), kDims, 1);
   cv.pad = triple(argAt(s, 8, 4), kDims, 0);
   cv.out_pad = triple(argAt(s, 8, 5), kDims, 0);

@@ -125,6 +125,9 @@ template <bool kShuffle>
 void pixelShuffle(Stack& s) {  // pixel_shuffle(Tensor self, int upscale_factor)
   Tensor x = tensorAt(s, 2, 0);
   int64_t r = argAt(s, 2, 1).toInt();
+  if (r <= 0)
+    lang::raise("RuntimeError", std::string(kShuffle ? "pixel_shuffle expects a positive upscale_factor" : "pixel_unshuffle expects a positive downscale_factor") +
+                                    ", but got " + std::to_string(r));
   if (x.dim() < 3) lang::raise("RuntimeError", std::string(kShuffle ? "pixel_shuffle" : "pixel_unshuffle") + " expects input to have at least 3 dimensions, but got input with " + std::to_string(x.dim()) + " dimension(s)");
   IntArray lead(x.sizes().begin(), x.sizes().end() - 3);
   int64_t c = x.sizes()[x.dim() - 3], h = x.sizes()[x.dim() - 2], w = x.sizes()[x.dim() - 1], nl = static_cast<int64_t>(lead.size());
@@ -183,6 +186,16 @@ void unfold(Stack& s) {  // unfold(Tensor input, int[2] kernel_size, int[2] dila
   auto [dh, dw] = pairOf(argAt(s, 5, 2));
   auto [ph, pw] = pairOf(argAt(s, 5, 3));
   auto [sh, sw] = pairOf(argAt(s, 5, 4));
+  // im2col_shape_check's conditions (a zero stride divides below).
+  auto check = [](int64_t a, int64_t b, const char* what, const char* name, bool positive) {
+    if (positive ? (a > 0 && b > 0) : (a >= 0 && b >= 0)) return;
+    lang::raise("RuntimeError", std::string(what) + (positive ? " should be greater than zero" : " should be non-negative") +
+                                    ", but got " + name + "_height: " + std::to_string(a) + " " + name + "_width: " + std::to_string(b));
+  };
+  check(kh, kw, "kernel size", "kernel", true);
+  check(sh, sw, "stride", "stride", true);
+  check(dh, dw, "dilation", "dilation", true);
+  check(ph, pw, "padding", "pad", false);
   int64_t n = xb.sizes()[0], c = xb.sizes()[1], h = xb.sizes()[2], w = xb.sizes()[3];
   int64_t oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
   if (oh <= 0 || ow <= 0) lang::raise("RuntimeError", "Given input with spatial size (" + std::to_string(h) + ", " + std::to_string(w) + "), the calculated shape of the array of sliding blocks is non-positive");

@@ -69,6 +69,8 @@ Tensor tensordot(const Tensor& a, const Tensor& b, IntArray da, IntArray db) {
     lang::raise("RuntimeError", "both dimension lists should have same length");
   int64_t csize = 1;
   for (size_t i = 0; i < da.size(); ++i) {
+    checkHasDims(da[i], a.dim());
+    checkHasDims(db[i], b.dim());
     da[i] = wrapDim(da[i], a.dim());
     db[i] = wrapDim(db[i], b.dim());
     if (a.sizes()[da[i]] != b.sizes()[db[i]])

@@ -112,6 +112,11 @@ void poolKernel(Stack& s) {
   // avg_pool2d(self, kernel_size, stride=[], padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)
   constexpr size_t n = kMax ? 6 : (k1d ? 6 : 7);
   Tensor x = tensorAt(s, n, 0);
+  if (k1d && x.dim() != 2 && x.dim() != 3)
+    lang::raise("RuntimeError", std::string(kMax ? "max_pool1d" : "avg_pool1d") +
+                                    ": Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:" +
+                                    shapeStr(x.sizes()));
+  if (!k1d && x.dim() != 3 && x.dim() != 4) lang::raise("RuntimeError", "non-empty 3D or 4D (batch mode) tensor expected for input");
   if (k1d) x = x.unsqueeze(-2);
   bool batched = x.dim() == 4;
   if (!batched) x = x.unsqueeze(0);
@@ -125,6 +130,15 @@ void poolKernel(Stack& s) {
   bool include_pad = kMax ? true : argAt(s, n, 5).toBool();
   std::optional<int64_t> divisor = !kMax && !k1d ? toOptInt(argAt(s, n, 6)) : std::nullopt;
   if (divisor && *divisor == 0) lang::raise("RuntimeError", "divisor must be not zero");
+  // pool2d_shape_check's conditions: each is a division or an empty window below.
+  if (kh <= 0 || kw <= 0)
+    lang::raise("RuntimeError", "kernel size should be greater than zero, but got kH: " + std::to_string(kh) + " kW: " + std::to_string(kw));
+  if (sh == 0 || sw == 0) lang::raise("RuntimeError", "stride should not be zero");
+  if (sh < 0 || sw < 0)
+    lang::raise("RuntimeError", "stride should be greater than zero, but got dH: " + std::to_string(sh) + " dW: " + std::to_string(sw));
+  if (dh <= 0 || dw <= 0)
+    lang::raise("RuntimeError", "dilation should be greater than zero, but got dilationH: " + std::to_string(dh) + " dilationW: " + std::to_string(dw));
+  if (ph < 0 || pw < 0) lang::raise("RuntimeError", "pad must be non-negative, but got pad: " + std::to_string(ph < 0 ? ph : pw));
   if (ph * 2 > kh || pw * 2 > kw) lang::raise("RuntimeError", "pad should be at most half of effective kernel size, but got pad=" + std::to_string(pw) + ", kernel_size=" + std::to_string(kw) + " and dilation=" + std::to_string(dw));
   int64_t N = x.sizes()[0], C = x.sizes()[1], H = x.sizes()[2], W = x.sizes()[3];
   int64_t oh = poolOutSize(H, kh, sh, ph, dh, ceil_mode), ow = poolOutSize(W, kw, sw, pw, dw, ceil_mode);

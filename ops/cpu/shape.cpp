@@ -170,6 +170,7 @@ void chunkKernel(Stack& s) {
 void splitKernel(Stack& s) { pushResult(s, 3, fromTensorList(splitBySize(self0(s, 3), argAt(s, 3, 1).toInt(), argAt(s, 3, 2).toInt()))); }
 void splitSizesKernel(Stack& s) {
   Tensor t = self0(s, 3);
+  if (t.dim() == 0) lang::raise("RuntimeError", "split expects at least a 1-dimensional tensor");
   IntArray sizes = toIntArray(argAt(s, 3, 1));
   int64_t dim = wrapDim(argAt(s, 3, 2).toInt(), t.dim());
   int64_t total = std::accumulate(sizes.begin(), sizes.end(), int64_t(0));

@@ -196,3 +196,27 @@ TEST_CASE("gather and scatter check index shapes as aten does; unfold of a 0-dim
   CHECK(w.sizes() == IntArray{1});
   CHECK(values(w) == std::vector<double>{1.5});
 }
+
+TEST_CASE("window and shape arguments that would divide by zero or index past a tensor are refused with torch's messages") {
+  Tensor x = Tensor::zeros({1, 2, 4, 4}, ScalarType::Float), w = Tensor::zeros({2, 2, 3, 3}, ScalarType::Float);
+  auto ints = [](IntArray v) { return fromIntArray(v); };
+  CHECK_THROWS_WITH(call("aten::conv2d", {x.toIValue(), w.toIValue(), IValue(), ints({0, 1}), ints({0}), ints({1}), IValue(int64_t(1))}),
+                    doctest::Contains("non-positive stride is not supported"));
+  CHECK_THROWS_WITH(call("aten::conv2d", {x.toIValue(), w.toIValue(), IValue(), ints({1}), ints({0}), ints({0}), IValue(int64_t(1))}),
+                    doctest::Contains("dilation should be greater than zero"));
+  CHECK_THROWS_WITH(call("aten::max_pool2d", {x.toIValue(), ints({2}), ints({0}), ints({0}), ints({1}), IValue(false)}),
+                    doctest::Contains("stride should not be zero"));
+  CHECK_THROWS_WITH(call("aten::max_pool2d", {Tensor::zeros({3}, ScalarType::Float).toIValue(), ints({2}), ints({}), ints({0}), ints({1}), IValue(false)}),
+                    doctest::Contains("3D or 4D (batch mode) tensor expected"));
+  CHECK_THROWS_WITH(call("aten::pixel_unshuffle", {x.toIValue(), IValue(int64_t(0))}),
+                    doctest::Contains("positive downscale_factor, but got 0"));
+  CHECK_THROWS_WITH(call("aten::pad", {Tensor::zeros({1, 1, 0}, ScalarType::Float).toIValue(), ints({1, 0}), IValue(std::string("circular")), IValue()}),
+                    doctest::Contains("wrapping around more than once"));
+  CHECK_THROWS_WITH(call("aten::im2col", {x.toIValue(), ints({2, 2}), ints({1, 1}), ints({0, 0}), ints({0, 0})}),
+                    doctest::Contains("stride should be greater than zero"));
+  Tensor scalar = Tensor::scalarTensor(IValue(1.0), ScalarType::Float);
+  CHECK_THROWS_WITH(call("aten::split_with_sizes", {scalar.toIValue(), ints({1}), IValue(int64_t(0))}),
+                    doctest::Contains("split expects at least a 1-dimensional tensor"));
+  CHECK_THROWS_WITH(call("aten::tensordot", {scalar.toIValue(), Tensor::zeros({3}, ScalarType::Float).toIValue(), ints({0}), ints({0})}),
+                    doctest::Contains("no dimensions"));
+}
