@@ -1,9 +1,13 @@
 // print(t): PyTorch's torch/_tensor_str.py layout. One formatter per tensor
 // picks integer mode ("1."), fixed ("1.5000") or scientific ("1.0000e+10")
 // from all printed values and pads every element to the widest one. Tensors
-// over 1000 elements print 3 edge items per dimension around "...".
+// over 1000 elements print 3 edge items per dimension around "...". Complex
+// tensors format their real and imaginary parts with a formatter each, as
+// "1.5000-2.0000j" (the imaginary part unpadded, as _tensor_str does).
 #include <cmath>
+#include <complex>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +22,14 @@ constexpr int64_t kThreshold = 1000;
 constexpr int64_t kEdgeItems = 3;
 constexpr size_t kLineWidth = 80;
 
-double elementAsDouble(const Tensor& t, int64_t offset) {
+std::complex<double> complexAt(const Tensor& t, int64_t offset) {
+  if (t.dtype() == ScalarType::ComplexFloat) return std::complex<double>(t.data<std::complex<float>>()[offset]);
+  return t.data<std::complex<double>>()[offset];
+}
+
+// A complex element's real part when `imag` is false, else its imaginary part.
+double elementAsDouble(const Tensor& t, int64_t offset, bool imag = false) {
+  if (isComplexType(t.dtype())) return imag ? complexAt(t, offset).imag() : complexAt(t, offset).real();
   return dispatchType(t.dtype(), [&](auto tag) -> double {
     using T = decltype(tag);
     return static_cast<double>(static_cast<opmath_t<T>>(t.data<T>()[offset]));
@@ -86,22 +97,35 @@ std::vector<int64_t> shownIndices(int64_t n, bool summarize) {
   return idx;
 }
 
-void collect(const Tensor& t, int64_t dim, int64_t offset, bool summarize, std::vector<double>& out) {
+void collect(const Tensor& t, int64_t dim, int64_t offset, bool summarize, bool imag, std::vector<double>& out) {
   if (dim == t.dim()) {
-    out.push_back(elementAsDouble(t, offset));
+    out.push_back(elementAsDouble(t, offset, imag));
     return;
   }
   for (int64_t i : shownIndices(t.sizes()[dim], summarize))
-    if (i >= 0) collect(t, dim + 1, offset + i * t.strides()[dim], summarize, out);
+    if (i >= 0) collect(t, dim + 1, offset + i * t.strides()[dim], summarize, imag, out);
 }
 
-std::string render(const Tensor& t, int64_t dim, int64_t offset, size_t indent, bool summarize, const Formatter& f) {
+// One element as printed: padded to the formatter's width; a complex one as
+// its padded real part and its imaginary part, signed, with a "j".
+struct Formatters {
+  Formatter real;
+  std::optional<Formatter> imag;
+  size_t width() const { return real.width + (imag ? imag->width + 1 : 0); }
+  std::string element(const Tensor& t, int64_t offset) const {
+    if (!imag) return real.padded(elementAsDouble(t, offset));
+    std::string im = imag->format(elementAsDouble(t, offset, true)) + "j";
+    return real.padded(elementAsDouble(t, offset)) + (im[0] == '-' || im[0] == '+' ? "" : "+") + im;
+  }
+};
+
+std::string render(const Tensor& t, int64_t dim, int64_t offset, size_t indent, bool summarize, const Formatters& f) {
   int64_t nd = t.dim();
   std::vector<int64_t> idx = shownIndices(t.sizes()[dim], summarize);
   if (dim == nd - 1) {
-    size_t per_line = std::max<size_t>(1, (kLineWidth - std::min(indent, kLineWidth)) / (f.width + 2));
+    size_t per_line = std::max<size_t>(1, (kLineWidth - std::min(indent, kLineWidth)) / (f.width() + 2));
     std::vector<std::string> items;
-    for (int64_t i : idx) items.push_back(i < 0 ? "..." : f.padded(elementAsDouble(t, offset + i * t.strides()[dim])));
+    for (int64_t i : idx) items.push_back(i < 0 ? "..." : f.element(t, offset + i * t.strides()[dim]));
     std::string s = "[";
     for (size_t i = 0; i < items.size(); ++i) {
       if (i > 0) s += (i % per_line == 0) ? ",\n" + std::string(indent + 1, ' ') : ", ";
@@ -126,7 +150,8 @@ std::string tensorToString(const Tensor& t) {
   const std::string prefix = "tensor(";
   std::vector<std::string> suffixes;
   std::string body;
-  bool default_dtype = t.dtype() == ScalarType::Float || t.dtype() == ScalarType::Long || t.dtype() == ScalarType::Bool;
+  bool default_dtype = t.dtype() == ScalarType::Float || t.dtype() == ScalarType::Long || t.dtype() == ScalarType::Bool ||
+                       t.dtype() == ScalarType::ComplexFloat;
   if (t.numel() == 0 && t.dim() > 0) {
     if (t.dim() != 1) {
       std::string sz = "size=(";
@@ -137,10 +162,18 @@ std::string tensorToString(const Tensor& t) {
     body = "[]";
   } else {
     bool summarize = t.numel() > kThreshold;
-    std::vector<double> values;
-    collect(t, 0, 0, summarize, values);
-    Formatter f(t.dtype(), values);
-    body = t.dim() == 0 ? f.format(values[0]) : render(t, 0, 0, prefix.size(), summarize, f);
+    bool complex = isComplexType(t.dtype());
+    ScalarType part = t.dtype() == ScalarType::ComplexDouble ? ScalarType::Double : complex ? ScalarType::Float : t.dtype();
+    std::vector<double> values, imags;
+    collect(t, 0, 0, summarize, false, values);
+    if (complex) collect(t, 0, 0, summarize, true, imags);
+    Formatters f{Formatter(part, values), complex ? std::optional<Formatter>(Formatter(part, imags)) : std::nullopt};
+    if (t.dim() == 0) {  // a lone value is not padded
+      std::string s = f.element(t, 0);
+      body = s.substr(s.find_first_not_of(' '));
+    } else {
+      body = render(t, 0, 0, prefix.size(), summarize, f);
+    }
     if (!default_dtype) suffixes.push_back("dtype=" + torchDtypeName(t.dtype()));
   }
   std::string out = prefix + body;

@@ -101,3 +101,14 @@ TEST_CASE("printing matches torch's repr") {
   Tensor b = Tensor::zeros({2}, ScalarType::Bool);
   CHECK(tensorToString(b) == "tensor([False, False])");
 }
+
+TEST_CASE("complex tensors print as torch's repr does (strings recorded from PyTorch 1.13)") {
+  auto complexOf = [](Tensor re, Tensor im) { return callT("aten::complex", {re.toIValue(), im.toIValue()}); };
+  CHECK(tensorToString(complexOf(floats({1.5f, -0.25f}), floats({2, -1}))) == "tensor([ 1.5000+2.j, -0.2500-1.j])");
+  CHECK(tensorToString(complexOf(floats({1e10f, 1}, {1, 2}), floats({0, 1e-6f}, {1, 2}))) ==
+        "tensor([[1.0000e+10+0.0000e+00j, 1.0000e+00+1.0000e-06j]])");
+  CHECK(tensorToString(complexOf(Tensor::scalarTensor(IValue(1.0), ScalarType::Float),
+                                 Tensor::scalarTensor(IValue(-2.0), ScalarType::Float))) == "tensor(1.-2.j)");
+  CHECK(tensorToString(complexOf(floats({3, 4}).to(ScalarType::Double), floats({0.5f, 0}).to(ScalarType::Double))) ==
+        "tensor([3.+0.5000j, 4.+0.0000j], dtype=torch.complex128)");
+}
