@@ -271,9 +271,9 @@ std::optional<Value*> FunctionEmitter::tryCallOp(const std::string& name, const 
     if (best) break;
   }
   if (!best) {
-    // Why each overload failed, spelled out only now that none matches:
-    // printing schemas for the overloads a call passes over costs more than matching.
-    // Each overload once, with the reason it fails under the conversions it allows.
+    // Why each overload failed (once each, under the conversions it allows),
+    // spelled out only now that none matches: printing schemas for the
+    // overloads a call passes over costs more than matching.
     if (why_out)
       for (const lang::Operator* op : ops) {
         std::string reason;

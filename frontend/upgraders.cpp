@@ -73,7 +73,13 @@ constexpr Upgrader kUpgraders[] = {
     {"aten::logspace.out", 8, "torch.logspace(start, end, 100 if steps is None else steps, base, out=out)",
      "aten::logspace.out(Scalar start, Scalar end, int? steps=None, float base=10.0, *, Tensor(a!) out) -> Tensor(a!)"},
 };
-constexpr int64_t kLastOldSchemaVersion = 8;
+// The newest archive version any old schema applies to (past it, no call looks).
+constexpr int64_t kLastOldSchemaVersion = [] {
+  int64_t last = 0;
+  for (const Upgrader& u : kUpgraders)
+    if (u.old_schema) last = std::max(last, u.last_version);
+  return last;
+}();
 
 // The old schemas as operators (never run: a call matched to one is
 // replaced by its entry's expression), parsed once.

@@ -73,13 +73,17 @@ void dft(std::vector<cd>& a, bool inverse) {
   a.swap(out);
 }
 
-bool isComplexFloat(ScalarType t) { return t == ScalarType::ComplexFloat; }
-
 // The complex dtype results take: complex128 for double inputs, else complex64.
 ScalarType complexOf(ScalarType t) {
   return t == ScalarType::Double || t == ScalarType::ComplexDouble ? ScalarType::ComplexDouble : ScalarType::ComplexFloat;
 }
 ScalarType realOf(ScalarType t) { return t == ScalarType::ComplexDouble ? ScalarType::Double : ScalarType::Float; }
+
+// A working copy: complex stays, double stays, any other real type becomes float.
+Tensor workingCopy(const Tensor& t) {
+  if (isComplexType(t.dtype()) || t.dtype() == ScalarType::Double) return t.contiguous();
+  return t.to(ScalarType::Float).contiguous();
+}
 
 // Rows of the last dimension of a contiguous tensor, as complex doubles.
 cd element(const Tensor& t, int64_t i) {
@@ -90,15 +94,23 @@ cd element(const Tensor& t, int64_t i) {
     default: return cd(t.data<float>()[i], 0);
   }
 }
+// Element i of a contiguous result: v, or its real part for a real result.
 void store(const Tensor& t, int64_t i, cd v) {
-  if (isComplexFloat(t.dtype())) t.data<std::complex<float>>()[i] = std::complex<float>(v);
-  else t.data<cd>()[i] = v;
+  switch (t.dtype()) {
+    case ScalarType::ComplexFloat: t.data<std::complex<float>>()[i] = std::complex<float>(v); break;
+    case ScalarType::ComplexDouble: t.data<cd>()[i] = v; break;
+    case ScalarType::Double: t.data<double>()[i] = v.real(); break;
+    default: t.data<float>()[i] = static_cast<float>(v.real());
+  }
 }
 
-// A working copy: complex stays, double stays, any other real type becomes float.
-Tensor workingCopy(const Tensor& t) {
-  if (isComplexType(t.dtype()) || t.dtype() == ScalarType::Double) return t.contiguous();
-  return t.to(ScalarType::Float).contiguous();
+// A window of win_length points (ones when absent), centred in n_fft points.
+std::vector<cd> centredWindow(const std::optional<Tensor>& window, int64_t win_length, int64_t n_fft) {
+  std::vector<cd> win(static_cast<size_t>(n_fft), cd(0));
+  int64_t left = (n_fft - win_length) / 2;
+  Tensor w = window ? workingCopy(*window) : Tensor();
+  for (int64_t k = 0; k < win_length; ++k) win[left + k] = window ? element(w, k) : cd(1);
+  return win;
 }
 
 // The scale a transform of length n applies under `norm` ("backward", "forward", "ortho").
@@ -142,30 +154,18 @@ Tensor transform(const Tensor& self, std::optional<int64_t> n_opt, int64_t dim, 
       for (int64_t k = 0; k < std::min(in_len, n); ++k) buf[k] = element(x, r * in_len + k);
     }
     dft(buf, inverse);
-    for (int64_t k = 0; k < out_len; ++k) {
-      cd v = buf[k] * scale;
-      if (kind == Kind::C2R) {
-        if (out_type == ScalarType::Double) out.data<double>()[r * out_len + k] = v.real();
-        else out.data<float>()[r * out_len + k] = static_cast<float>(v.real());
-      } else {
-        store(out, r * out_len + k, v);
-      }
-    }
+    for (int64_t k = 0; k < out_len; ++k) store(out, r * out_len + k, buf[k] * scale);
   }
   return out.transpose(d, self.dim() - 1);
 }
 
-std::optional<std::string> optStr(const IValue& v) {
-  if (v.isNone()) return std::nullopt;
-  return v.toStr();
-}
 
 template <Kind kKind, bool kInverse>
 void fftKernel(Stack& s) {
   static constexpr const char* kNames[] = {"fft_fft", "fft_ifft", "fft_rfft", "fft_irfft"};
   const char* name = kNames[(kKind == Kind::C2C ? 0 : kKind == Kind::R2C ? 2 : 3) + (kKind == Kind::C2C && kInverse)];
   Tensor t = tensorAt(s, 4, 0);
-  pushResult(s, 4, transform(t, toOptInt(argAt(s, 4, 1)), argAt(s, 4, 2).toInt(), optStr(argAt(s, 4, 3)), kKind,
+  pushResult(s, 4, transform(t, toOptInt(argAt(s, 4, 1)), argAt(s, 4, 2).toInt(), toOptStr(argAt(s, 4, 3)), kKind,
                              kInverse, name));
 }
 
@@ -211,7 +211,7 @@ void fftNKernel(Stack& s) {
                                                {"fft_fft2", "fft_ifft2", "fft_rfft2", "fft_irfft2"}};
   const char* name = kNames[kTwoD][(kKind == Kind::C2C ? 0 : kKind == Kind::R2C ? 2 : 3) + (kKind == Kind::C2C && kInverse)];
   Tensor t = tensorAt(s, 4, 0);
-  pushResult(s, 4, transformN(t, argAt(s, 4, 1), argAt(s, 4, 2), optStr(argAt(s, 4, 3)), kKind, kInverse, name));
+  pushResult(s, 4, transformN(t, argAt(s, 4, 1), argAt(s, 4, 2), toOptStr(argAt(s, 4, 3)), kKind, kInverse, name));
 }
 
 // fftfreq(n, d) / rfftfreq(n, d): the sample frequencies of a length-n transform.
@@ -268,18 +268,14 @@ Tensor stft(Tensor input, int64_t n_fft, std::optional<int64_t> hop_opt, std::op
     lang::raise("RuntimeError", "stft: expected 0 < win_length <= n_fft, but got win_length=" + std::to_string(win_length));
   if (window && (window->dim() != 1 || window->size(0) != win_length))
     lang::raise("RuntimeError", "stft: expected a 1D window tensor of size equal to win_length=" + std::to_string(win_length));
-  // The window, centred in n_fft points (zeros either side when shorter).
-  std::vector<cd> win(static_cast<size_t>(n_fft), cd(0));
-  int64_t left = (n_fft - win_length) / 2;
-  Tensor w = window ? workingCopy(*window) : Tensor();
-  for (int64_t k = 0; k < win_length; ++k) win[left + k] = window ? element(w, k) : cd(1);
+  std::vector<cd> win = centredWindow(window, win_length, n_fft);
   bool onesided = onesided_opt.value_or(!complex_input);
   if (onesided && complex_input)
     lang::raise("RuntimeError", "Cannot have onesided output if window or input is complex");
   int64_t frames = 1 + (len - n_fft) / hop;
   int64_t freqs = onesided ? n_fft / 2 + 1 : n_fft;
   Tensor x = workingCopy(input);
-  bool wide = complexOf(x.dtype()) == ScalarType::ComplexDouble || (window && complexOf(w.dtype()) == ScalarType::ComplexDouble);
+  bool wide = complexOf(x.dtype()) == ScalarType::ComplexDouble || (window && complexOf(window->dtype()) == ScalarType::ComplexDouble);
   ScalarType out_type = wide ? ScalarType::ComplexDouble : ScalarType::ComplexFloat;
   Tensor out = Tensor::empty({input.size(0), freqs, frames}, out_type);
   double scale = normalized ? 1.0 / std::sqrt(static_cast<double>(n_fft)) : 1.0;
@@ -294,19 +290,11 @@ Tensor stft(Tensor input, int64_t n_fft, std::optional<int64_t> hop_opt, std::op
   return return_complex ? out : viewAsReal(out);
 }
 
-std::optional<Tensor> optTensor(const IValue& v) {
-  if (v.isNone()) return std::nullopt;
-  return Tensor::fromIValue(v);
-}
-std::optional<bool> optBool(const IValue& v) {
-  if (v.isNone()) return std::nullopt;
-  return v.toBool();
-}
 
 void stftKernel(Stack& s) {
   Tensor t = tensorAt(s, 8, 0);
   pushResult(s, 8, stft(t, argAt(s, 8, 1).toInt(), toOptInt(argAt(s, 8, 2)), toOptInt(argAt(s, 8, 3)),
-                        optTensor(argAt(s, 8, 4)), argAt(s, 8, 5).toBool(), optBool(argAt(s, 8, 6)), optBool(argAt(s, 8, 7))));
+                        toOptTensor(argAt(s, 8, 4)), argAt(s, 8, 5).toBool(), toOptBool(argAt(s, 8, 6)), toOptBool(argAt(s, 8, 7))));
 }
 
 // The newer overload pads the signal itself when `center`, as torch.functional.stft does.
@@ -323,8 +311,8 @@ void stftCenterKernel(Stack& s) {
     IntArray back(padded.sizes().end() - dims, padded.sizes().end());
     t = padded.view(back);
   }
-  pushResult(s, 10, stft(t, n_fft, toOptInt(argAt(s, 10, 2)), toOptInt(argAt(s, 10, 3)), optTensor(argAt(s, 10, 4)),
-                         argAt(s, 10, 7).toBool(), optBool(argAt(s, 10, 8)), optBool(argAt(s, 10, 9))));
+  pushResult(s, 10, stft(t, n_fft, toOptInt(argAt(s, 10, 2)), toOptInt(argAt(s, 10, 3)), toOptTensor(argAt(s, 10, 4)),
+                         argAt(s, 10, 7).toBool(), toOptBool(argAt(s, 10, 8)), toOptBool(argAt(s, 10, 9))));
 }
 
 // istft: each frame's inverse transform, windowed, overlap-added and divided
@@ -355,10 +343,7 @@ Tensor istft(const Tensor& self, int64_t n_fft, std::optional<int64_t> hop_opt, 
   if (window && (window->dim() != 1 || window->size(0) != win_length))
     lang::raise("RuntimeError", "istft: invalid window shape: window has to be 1D and of length `win_length`");
   if (return_complex && onesided) lang::raise("RuntimeError", "Cannot have onesided output if window or input is complex");
-  std::vector<cd> win(static_cast<size_t>(n_fft), cd(0));
-  int64_t left = (n_fft - win_length) / 2;
-  Tensor w = window ? workingCopy(*window) : Tensor();
-  for (int64_t k = 0; k < win_length; ++k) win[left + k] = window ? element(w, k) : cd(1);
+  std::vector<cd> win = centredWindow(window, win_length, n_fft);
   x = x.contiguous();
   int64_t expected = n_fft + hop * (frames - 1);
   std::vector<cd> y(static_cast<size_t>(batch * expected), cd(0)), env(static_cast<size_t>(expected), cd(0));
@@ -397,10 +382,7 @@ Tensor istft(const Tensor& self, int64_t n_fft, std::optional<int64_t> hop_opt, 
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t i = start; i < kept_end; ++i) {
       cd v = y[b * expected + i] / env[i];
-      int64_t o = b * out_len + (i - start);
-      if (return_complex) store(out, o, v);
-      else if (out_type == ScalarType::Double) out.data<double>()[o] = v.real();
-      else out.data<float>()[o] = static_cast<float>(v.real());
+      store(out, b * out_len + (i - start), v);
     }
   return self.dim() == 2 ? out.squeeze(0) : out;
 }
@@ -408,8 +390,8 @@ Tensor istft(const Tensor& self, int64_t n_fft, std::optional<int64_t> hop_opt, 
 void istftKernel(Stack& s) {
   Tensor t = tensorAt(s, 10, 0);
   pushResult(s, 10, istft(t, argAt(s, 10, 1).toInt(), toOptInt(argAt(s, 10, 2)), toOptInt(argAt(s, 10, 3)),
-                          optTensor(argAt(s, 10, 4)), argAt(s, 10, 5).toBool(), argAt(s, 10, 6).toBool(),
-                          optBool(argAt(s, 10, 7)), toOptInt(argAt(s, 10, 8)), argAt(s, 10, 9).toBool()));
+                          toOptTensor(argAt(s, 10, 4)), argAt(s, 10, 5).toBool(), argAt(s, 10, 6).toBool(),
+                          toOptBool(argAt(s, 10, 7)), toOptInt(argAt(s, 10, 8)), argAt(s, 10, 9).toBool()));
 }
 
 void viewAsRealKernel(Stack& s) { s.back() = viewAsReal(Tensor::fromIValue(s.back())).toIValue(); }
@@ -530,11 +512,7 @@ template <class F>
 Tensor realOfEach(const Tensor& t, F f) {
   Tensor x = t.contiguous();
   Tensor out = Tensor::empty(t.sizes(), realOf(t.dtype()));
-  for (int64_t i = 0; i < x.numel(); ++i) {
-    double v = f(element(x, i));
-    if (out.dtype() == ScalarType::Double) out.data<double>()[i] = v;
-    else out.data<float>()[i] = static_cast<float>(v);
-  }
+  for (int64_t i = 0; i < x.numel(); ++i) store(out, i, f(element(x, i)));
   return out;
 }
 }  // namespace

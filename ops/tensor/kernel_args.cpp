@@ -22,6 +22,18 @@ std::optional<int64_t> toOptInt(const IValue& v) {
   if (v.isNone()) return std::nullopt;
   return v.toInt();
 }
+std::optional<bool> toOptBool(const IValue& v) {
+  if (v.isNone()) return std::nullopt;
+  return v.toBool();
+}
+std::optional<std::string> toOptStr(const IValue& v) {
+  if (v.isNone()) return std::nullopt;
+  return v.toStr();
+}
+std::optional<Tensor> toOptTensor(const IValue& v) {
+  if (v.isNone()) return std::nullopt;
+  return Tensor::fromIValue(v);
+}
 
 std::optional<ScalarType> toOptDtype(const IValue& v) {
   if (v.isNone()) return std::nullopt;

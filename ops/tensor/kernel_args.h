@@ -4,6 +4,7 @@
 // aten's TensorIterator computes it (Python scalars and 0-dim tensors count
 // only by category).
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "lang/error.h"
@@ -29,6 +30,9 @@ void pushResults(Stack& s, size_t n, std::vector<IValue> items);
 
 IntArray toIntArray(const IValue& v);  // an int list (or a single int)
 std::optional<int64_t> toOptInt(const IValue& v);
+std::optional<bool> toOptBool(const IValue& v);
+std::optional<std::string> toOptStr(const IValue& v);
+std::optional<Tensor> toOptTensor(const IValue& v);
 std::optional<ScalarType> toOptDtype(const IValue& v);  // None or a ScalarType number
 std::vector<Tensor> toTensorList(const IValue& v);
 std::vector<std::optional<Tensor>> toOptTensorList(const IValue& v);

@@ -203,7 +203,7 @@ void copyFromComplexOrReal(const Tensor& dst, const Tensor& src) {
     const S* s = src.data<S>();
     forEachOffset<2>(dst.sizes(), {&dst.strides(), &src.strides()}, [&](const std::array<int64_t, 2>& o) {
       if constexpr (isComplex<D> && isComplex<S>) d[o[0]] = D(s[o[1]]);
-      else if constexpr (isComplex<D>) d[o[0]] = D(static_cast<typename D::value_type>(static_cast<double>(convertElement<double>(s[o[1]]))));
+      else if constexpr (isComplex<D>) d[o[0]] = D(static_cast<typename D::value_type>(convertElement<double>(s[o[1]])));
       else if constexpr (isComplex<S>) d[o[0]] = convertElement<D>(static_cast<double>(s[o[1]].real()));
     });
   };
